@@ -1,0 +1,22 @@
+package org.harbour.connectors.mllp;
+
+/** MLLP block characters (HL7 v2 Minimal Lower Layer Protocol, release 2). */
+public final class Mllp {
+
+    public static final byte START_BLOCK = 0x0B;
+    public static final byte END_BLOCK = 0x1C;
+    public static final byte CARRIAGE_RETURN = 0x0D;
+
+    private Mllp() {
+    }
+
+    /** Wraps a payload in MLLP start and end blocks. */
+    public static byte[] frame(byte[] payload) {
+        byte[] framed = new byte[payload.length + 3];
+        framed[0] = START_BLOCK;
+        System.arraycopy(payload, 0, framed, 1, payload.length);
+        framed[framed.length - 2] = END_BLOCK;
+        framed[framed.length - 1] = CARRIAGE_RETURN;
+        return framed;
+    }
+}

@@ -1,0 +1,148 @@
+package org.harbour.connectors.mllp;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import javax.net.SocketFactory;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+class MllpServerTest {
+
+    private final List<String> received = new CopyOnWriteArrayList<>();
+    private MllpServer server;
+
+    private MllpServer start(MllpServerConfig config, MllpHandler handler) throws IOException {
+        server = new MllpServer(config, handler);
+        server.start();
+        return server;
+    }
+
+    private MllpServer echoServer(Duration idle) throws IOException {
+        MllpServerConfig config = new MllpServerConfig("test", "127.0.0.1", 0, 8, 1024, idle,
+                Duration.ofSeconds(5), Duration.ofMillis(50), null, "none");
+        return start(config, r -> {
+            String text = new String(r.frame().payload(), StandardCharsets.UTF_8);
+            received.add(text);
+            return ("ACK " + text).getBytes(StandardCharsets.UTF_8);
+        });
+    }
+
+    @AfterEach
+    void stop() {
+        if (server != null) {
+            server.stop(Duration.ofSeconds(5));
+        }
+    }
+
+    @Test
+    void pipelinedMessagesInOneWriteAreAllAcknowledgedInOrder() throws IOException {
+        echoServer(Duration.ofSeconds(30));
+        try (MllpClient client = MllpClient.connect("127.0.0.1", server.port())) {
+            ByteArrayOutputStream three = new ByteArrayOutputStream();
+            for (int i = 1; i <= 3; i++) {
+                three.writeBytes(Mllp.frame(("m" + i).getBytes(StandardCharsets.UTF_8)));
+            }
+            client.writeRaw(three.toByteArray());
+            assertThat(new String(client.readAck(), StandardCharsets.UTF_8)).isEqualTo("ACK m1");
+            assertThat(new String(client.readAck(), StandardCharsets.UTF_8)).isEqualTo("ACK m2");
+            assertThat(new String(client.readAck(), StandardCharsets.UTF_8)).isEqualTo("ACK m3");
+        }
+        assertThat(received).containsExactly("m1", "m2", "m3");
+    }
+
+    @Test
+    void idleConnectionIsClosedByTheServer() throws IOException {
+        echoServer(Duration.ofMillis(300));
+        try (Socket socket = new Socket("127.0.0.1", server.port())) {
+            socket.setSoTimeout(10_000);
+            InputStream in = socket.getInputStream();
+            assertThat(in.read()).isEqualTo(-1);
+        }
+    }
+
+    @Test
+    void connectionsBeyondTheMaximumAreRefusedWithoutHarmingOthers() throws Exception {
+        MllpServerConfig config = new MllpServerConfig("test", "127.0.0.1", 0, 1, 1024, Duration.ofSeconds(30),
+                Duration.ofSeconds(5), Duration.ofMillis(50), null, "none");
+        start(config, r -> "ok".getBytes(StandardCharsets.UTF_8));
+        try (MllpClient first = MllpClient.connect("127.0.0.1", server.port())) {
+            assertThat(first.send("a".getBytes(StandardCharsets.UTF_8))).isEqualTo("ok".getBytes(StandardCharsets.UTF_8));
+            try (MllpClient second = MllpClient.connect("127.0.0.1", server.port(), SocketFactory.getDefault(),
+                    Duration.ofSeconds(5))) {
+                assertThatThrownBy(() -> second.send("b".getBytes(StandardCharsets.UTF_8))).isInstanceOf(IOException.class);
+            }
+            assertThat(first.send("c".getBytes(StandardCharsets.UTF_8))).isEqualTo("ok".getBytes(StandardCharsets.UTF_8));
+        }
+        assertThat(server.refusedConnections()).isEqualTo(1);
+    }
+
+    @Test
+    void clientThatLeavesBeforeTheAckDoesNotStopTheServer() throws Exception {
+        CountDownLatch handled = new CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
+        MllpServerConfig config = new MllpServerConfig("test", "127.0.0.1", 0, 8, 1024, Duration.ofSeconds(30),
+                Duration.ofSeconds(5), Duration.ofMillis(50), null, "none");
+        start(config, r -> {
+            received.add(new String(r.frame().payload(), StandardCharsets.UTF_8));
+            handled.countDown();
+            try {
+                release.await(5, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            return "ok".getBytes(StandardCharsets.UTF_8);
+        });
+        MllpClient leaver = MllpClient.connect("127.0.0.1", server.port());
+        leaver.writeRaw(Mllp.frame("gone".getBytes(StandardCharsets.UTF_8)));
+        assertThat(handled.await(5, TimeUnit.SECONDS)).isTrue();
+        leaver.close();
+        release.countDown();
+        try (MllpClient next = MllpClient.connect("127.0.0.1", server.port())) {
+            assertThat(next.send("next".getBytes(StandardCharsets.UTF_8))).isEqualTo("ok".getBytes(StandardCharsets.UTF_8));
+        }
+        assertThat(received).containsExactly("gone", "next");
+    }
+
+    @Test
+    void stopFinishesTheMessageInHandBeforeClosing() throws Exception {
+        CountDownLatch inHandler = new CountDownLatch(1);
+        CountDownLatch writeDone = new CountDownLatch(1);
+        MllpServerConfig config = new MllpServerConfig("test", "127.0.0.1", 0, 8, 1024, Duration.ofSeconds(30),
+                Duration.ofSeconds(5), Duration.ofMillis(50), null, "none");
+        start(config, r -> {
+            inHandler.countDown();
+            try {
+                writeDone.await(5, TimeUnit.SECONDS); // a durable write still in progress
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            return "done".getBytes(StandardCharsets.UTF_8);
+        });
+        try (MllpClient client = MllpClient.connect("127.0.0.1", server.port())) {
+            client.writeRaw(Mllp.frame("slow".getBytes(StandardCharsets.UTF_8)));
+            assertThat(inHandler.await(5, TimeUnit.SECONDS)).isTrue();
+            MllpServer stopping = server;
+            Thread stopper = new Thread(() -> stopping.stop(Duration.ofSeconds(5)));
+            stopper.start();
+            while (stopping.isListening()) {
+                Thread.onSpinWait();
+            }
+            writeDone.countDown();
+            assertThat(new String(client.readAck(), StandardCharsets.UTF_8)).isEqualTo("done");
+            stopper.join();
+        }
+        assertThat(server.isListening()).isFalse();
+        server = null;
+    }
+}

@@ -1,0 +1,171 @@
+package org.harbour.mappings.hl7;
+
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.Charset;
+import java.nio.charset.CharsetDecoder;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.MalformedInputException;
+import java.nio.charset.StandardCharsets;
+import java.nio.charset.UnmappableCharacterException;
+import java.util.Optional;
+import java.util.regex.Pattern;
+
+/**
+ * Reads and checks the envelope (MSH) of a raw HL7 v2 message without parsing its body.
+ *
+ * <p>The basic checks are the ones a receiver must make before it takes responsibility for a
+ * message: there is a message, it starts with MSH, the delimiters are usable, the version is
+ * one Harbour reads, it carries a type and a control id, and its bytes are valid in the
+ * character set MSH-18 declares. Anything else is the translator's business, later.
+ */
+public final class Hl7EnvelopeReader {
+
+    private static final Pattern SUPPORTED_VERSION = Pattern.compile("2\\.[1-8](\\.\\d+)*");
+    private static final int UTF8_BOM_LENGTH = 3;
+
+    /** Reads the envelope of {@code raw}; never throws on bad input. */
+    public EnvelopeResult read(byte[] raw) {
+        int start = startOfMessage(raw);
+        if (start >= raw.length) {
+            return rejected(null, Hl7Problem.reject(Hl7Problem.SEGMENT_SEQUENCE_ERROR, "empty message"));
+        }
+        if (raw.length - start < 8 || raw[start] != 'M' || raw[start + 1] != 'S' || raw[start + 2] != 'H') {
+            return rejected(null, Hl7Problem.reject(Hl7Problem.SEGMENT_SEQUENCE_ERROR,
+                    "message does not start with an MSH segment"));
+        }
+        char fieldSeparator = (char) (raw[start + 3] & 0xFF);
+        if (!isDelimiter(fieldSeparator)) {
+            return rejected(null, Hl7Problem.reject(Hl7Problem.DATA_TYPE_ERROR,
+                    "MSH-1 field separator is not a usable delimiter"));
+        }
+        String msh = new String(raw, start, endOfSegment(raw, start) - start, StandardCharsets.ISO_8859_1);
+        String[] fields = split(msh, fieldSeparator);
+        String encoding = field(fields, 1);
+        if (!validEncodingCharacters(encoding, fieldSeparator)) {
+            return rejected(null, Hl7Problem.reject(Hl7Problem.DATA_TYPE_ERROR,
+                    "MSH-2 encoding characters are invalid"));
+        }
+        char component = encoding.charAt(0);
+        char repetition = encoding.charAt(1);
+        String version = firstComponent(field(fields, 11), component);
+        String characterSet = firstRepetition(field(fields, 17), repetition).trim();
+        Optional<Charset> charset = Hl7Charsets.forMsh18(characterSet);
+        String[] type = split(field(fields, 8), component);
+        String messageType = type.length > 1 && !type[1].isEmpty() ? type[0] + '^' + type[1] : type[0];
+        Hl7Envelope envelope = new Hl7Envelope(fieldSeparator, encoding,
+                field(fields, 2), field(fields, 3), field(fields, 4), field(fields, 5),
+                messageType, field(fields, 9), firstComponent(field(fields, 10), component), version,
+                characterSet, charset.orElse(Hl7Charsets.DEFAULT));
+
+        if (!SUPPORTED_VERSION.matcher(version).matches()) {
+            return rejected(envelope, Hl7Problem.reject(Hl7Problem.UNSUPPORTED_VERSION,
+                    "MSH-12 version '" + printable(version) + "' is not supported (2.1 to 2.8)"));
+        }
+        if (charset.isEmpty()) {
+            return rejected(envelope, Hl7Problem.reject(Hl7Problem.DATA_TYPE_ERROR,
+                    "MSH-18 character set '" + printable(characterSet) + "' is not supported"));
+        }
+        if (type[0].isBlank()) {
+            return rejected(envelope, Hl7Problem.error(Hl7Problem.REQUIRED_FIELD_MISSING,
+                    "MSH-9 message type is missing"));
+        }
+        if (envelope.controlId().isBlank()) {
+            return rejected(envelope, Hl7Problem.error(Hl7Problem.REQUIRED_FIELD_MISSING,
+                    "MSH-10 message control id is missing"));
+        }
+        Optional<String> undecodable = undecodable(raw, start, charset.get());
+        if (undecodable.isPresent()) {
+            return rejected(envelope, Hl7Problem.error(Hl7Problem.DATA_TYPE_ERROR, undecodable.get()));
+        }
+        return new EnvelopeResult.Accepted(envelope);
+    }
+
+    /** Skips a UTF-8 byte-order mark and blank lines before the first segment. */
+    static int startOfMessage(byte[] raw) {
+        int i = 0;
+        if (raw.length >= UTF8_BOM_LENGTH && (raw[0] & 0xFF) == 0xEF && (raw[1] & 0xFF) == 0xBB
+                && (raw[2] & 0xFF) == 0xBF) {
+            i = UTF8_BOM_LENGTH;
+        }
+        while (i < raw.length && (raw[i] == '\r' || raw[i] == '\n' || raw[i] == ' ' || raw[i] == '\t')) {
+            i++;
+        }
+        return i;
+    }
+
+    private static int endOfSegment(byte[] raw, int from) {
+        for (int i = from; i < raw.length; i++) {
+            if (raw[i] == '\r' || raw[i] == '\n') {
+                return i;
+            }
+        }
+        return raw.length;
+    }
+
+    private static Optional<String> undecodable(byte[] raw, int start, Charset charset) {
+        CharsetDecoder decoder = charset.newDecoder()
+                .onMalformedInput(CodingErrorAction.REPORT)
+                .onUnmappableCharacter(CodingErrorAction.REPORT);
+        ByteBuffer bytes = ByteBuffer.wrap(raw, start, raw.length - start);
+        try {
+            decoder.decode(bytes);
+            return Optional.empty();
+        } catch (MalformedInputException | UnmappableCharacterException e) {
+            return Optional.of("bytes at offset " + bytes.position() + " are not valid " + charset.name()
+                    + " (MSH-18 declares the character set; UTF-8 when empty)");
+        } catch (CharacterCodingException e) {
+            return Optional.of("message cannot be decoded as " + charset.name());
+        }
+    }
+
+    private static boolean isDelimiter(char c) {
+        return c > ' ' && c < 0x7F && !Character.isLetterOrDigit(c);
+    }
+
+    private static boolean validEncodingCharacters(String encoding, char fieldSeparator) {
+        if (encoding.length() < 4 || encoding.length() > 5) {
+            return false;
+        }
+        for (int i = 0; i < encoding.length(); i++) {
+            char c = encoding.charAt(i);
+            if (!isDelimiter(c) || c == fieldSeparator || encoding.indexOf(c) != i) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static String[] split(String value, char separator) {
+        return value.split(Pattern.quote(String.valueOf(separator)), -1);
+    }
+
+    /** MSH field n as an index into the split segment: MSH-2 is index 1, MSH-n is n-1. */
+    private static String field(String[] fields, int index) {
+        return index < fields.length ? fields[index] : "";
+    }
+
+    private static String firstComponent(String value, char component) {
+        int at = value.indexOf(component);
+        return at < 0 ? value : value.substring(0, at);
+    }
+
+    private static String firstRepetition(String value, char repetition) {
+        int at = value.indexOf(repetition);
+        return at < 0 ? value : value.substring(0, at);
+    }
+
+    /** Envelope values quoted in reasons: short, printable ASCII only. */
+    private static String printable(String value) {
+        StringBuilder out = new StringBuilder();
+        for (int i = 0; i < value.length() && out.length() < 32; i++) {
+            char c = value.charAt(i);
+            out.append(c >= ' ' && c < 0x7F ? c : '?');
+        }
+        return out.toString();
+    }
+
+    private static EnvelopeResult rejected(Hl7Envelope envelope, Hl7Problem problem) {
+        return new EnvelopeResult.Rejected(envelope, problem);
+    }
+}

@@ -1,0 +1,72 @@
+package org.harbour.mappings.hl7;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.charset.Charset;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.ZoneId;
+import org.junit.jupiter.api.Test;
+
+class AckBuilderTest {
+
+    private final Clock clock = Clock.fixed(Instant.parse("2026-11-22T01:30:00Z"), ZoneId.of("Asia/Hong_Kong"));
+    private final AckBuilder acks = new AckBuilder("HARBOUR", clock);
+    private final Hl7EnvelopeReader reader = new Hl7EnvelopeReader();
+
+    private Hl7Envelope envelope(String msh) {
+        return ((EnvelopeResult.Accepted) reader.read(msh.getBytes(StandardCharsets.UTF_8))).envelope();
+    }
+
+    @Test
+    void acceptAddressesTheAckBackToTheSender() {
+        Hl7Envelope env = envelope("MSH|^~\\&|MEDILINK|KWC|HUBAPP|HUB|20261122||ORU^R01^ORU_R01|KWC0001|P|2.5.1\r");
+        String ack = new String(acks.accept(env), StandardCharsets.UTF_8);
+        String[] segments = ack.split("\r");
+        assertThat(segments[0]).startsWith("MSH|^~\\&|HUBAPP|HUB|MEDILINK|KWC|20261122093000.000+0800||ACK^R01^ACK|HBR");
+        assertThat(segments[0]).endsWith("|P|2.5.1");
+        assertThat(segments[1]).isEqualTo("MSA|AA|KWC0001");
+        assertThat(segments).hasSize(2);
+    }
+
+    @Test
+    void rejectionCarriesAnErrSegmentForTwoFiveAndLater() {
+        Hl7Envelope env = envelope("MSH|^~\\&|MEDILINK|KWC|||2026||ADT^A01|X1|P|2.6\r");
+        String ack = new String(acks.problem(env, Hl7Problem.error(101, "MSH-10 | missing")), StandardCharsets.UTF_8);
+        String[] segments = ack.split("\r");
+        assertThat(segments[0]).startsWith("MSH|^~\\&|HARBOUR||MEDILINK|KWC|");
+        assertThat(segments[1]).isEqualTo("MSA|AE|X1|MSH-10 \\F\\ missing");
+        assertThat(segments[2]).isEqualTo("ERR|||101^Required field missing^HL70357|E||||MSH-10 \\F\\ missing");
+    }
+
+    @Test
+    void rejectionUsesTheOldErrLayoutBeforeTwoFive() {
+        Hl7Envelope env = envelope("MSH|^~\\&|A|B|||2026||ADT^A01|X2|P|2.3\r");
+        String ack = new String(acks.problem(env, Hl7Problem.reject(203, "bad")), StandardCharsets.UTF_8);
+        assertThat(ack.split("\r")[2]).isEqualTo("ERR|^^^203&Unsupported version id&HL70357");
+        assertThat(ack.split("\r")[0]).contains("|ACK^A01|");
+    }
+
+    @Test
+    void unreadableMessageStillGetsAWellFormedRejection() {
+        String ack = new String(acks.problem(null, Hl7Problem.reject(100, "empty message")), StandardCharsets.UTF_8);
+        assertThat(ack).startsWith("MSH|^~\\&|HARBOUR||||20261122093000.000+0800||ACK|");
+        assertThat(ack.split("\r")[1]).isEqualTo("MSA|AR||empty message");
+    }
+
+    @Test
+    void ackIsEncodedInTheMessageCharacterSet() {
+        Hl7Envelope env = envelope("MSH|^~\\&|A|B|||2026||ADT^A01|X3|P|2.5|||||HKG|BIG-5\r");
+        byte[] ack = acks.accept(env);
+        assertThat(new String(ack, Charset.forName("Big5-HKSCS"))).contains("|BIG-5\r");
+    }
+
+    @Test
+    void controlIdsAreUnique() {
+        Hl7Envelope env = envelope("MSH|^~\\&|A|B|||2026||ADT^A01|X4|P|2.5\r");
+        String first = new String(acks.accept(env), StandardCharsets.UTF_8).split("\\|")[9];
+        String second = new String(acks.accept(env), StandardCharsets.UTF_8).split("\\|")[9];
+        assertThat(first).isNotEqualTo(second);
+    }
+}

@@ -1,0 +1,116 @@
+package org.harbour.mappings.hl7;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.charset.Charset;
+import java.nio.charset.StandardCharsets;
+import org.junit.jupiter.api.Test;
+
+class Hl7EnvelopeReaderTest {
+
+    private final Hl7EnvelopeReader reader = new Hl7EnvelopeReader();
+
+    private static final String ORU = "MSH|^~\\&|MEDILINK|KWC-CLINIC^2.16.344.1^ISO|HARBOUR|HUB|20261122093000+0800||ORU^R01^ORU_R01|KWC0001|P|2.5.1|||AL|NE||%s\r"
+            + "PID|1||P1234^^^KWC^MR~A1234563^^^HKID^NNHKG||陳^大文^^^^^L||19600101|M\r"
+            + "OBX|1|NM|4548-4^HbA1c^LN||8.1|%%|4.0-6.0|H|||F\r";
+
+    private static Hl7Envelope accepted(EnvelopeResult result) {
+        assertThat(result).isInstanceOf(EnvelopeResult.Accepted.class);
+        return ((EnvelopeResult.Accepted) result).envelope();
+    }
+
+    private static Hl7Problem rejected(EnvelopeResult result) {
+        assertThat(result).isInstanceOf(EnvelopeResult.Rejected.class);
+        return ((EnvelopeResult.Rejected) result).problem();
+    }
+
+    @Test
+    void readsTheRoutingFactsOfAUtf8Message() {
+        Hl7Envelope env = accepted(reader.read(ORU.formatted("UNICODE UTF-8").getBytes(StandardCharsets.UTF_8)));
+        assertThat(env.sendingApplication()).isEqualTo("MEDILINK");
+        assertThat(env.sendingFacility()).isEqualTo("KWC-CLINIC^2.16.344.1^ISO");
+        assertThat(env.sender()).isEqualTo("KWC-CLINIC^2.16.344.1^ISO");
+        assertThat(env.messageType()).isEqualTo("ORU^R01");
+        assertThat(env.triggerEvent()).isEqualTo("R01");
+        assertThat(env.controlId()).isEqualTo("KWC0001");
+        assertThat(env.version()).isEqualTo("2.5.1");
+        assertThat(env.charset()).isEqualTo(StandardCharsets.UTF_8);
+    }
+
+    @Test
+    void big5MessageIsDecodedWithTheHongKongSuperset() {
+        byte[] big5 = ORU.formatted("BIG-5").getBytes(Charset.forName("Big5"));
+        Hl7Envelope env = accepted(reader.read(big5));
+        assertThat(env.charset().name()).isEqualTo("Big5-HKSCS");
+        assertThat(env.characterSet()).isEqualTo("BIG-5");
+    }
+
+    @Test
+    void big5BytesUndeclaredAreAnErrorNotAGuess() {
+        byte[] big5 = ORU.formatted("").getBytes(Charset.forName("Big5"));
+        Hl7Problem problem = rejected(reader.read(big5));
+        assertThat(problem.ackCode()).isEqualTo(AckCode.AE);
+        assertThat(problem.reason()).contains("not valid UTF-8");
+    }
+
+    @Test
+    void byteOrderMarkAndNewlineTerminatorsAreTolerated() {
+        byte[] body = ORU.formatted("").replace('\r', '\n').getBytes(StandardCharsets.UTF_8);
+        byte[] withBom = new byte[body.length + 3];
+        withBom[0] = (byte) 0xEF;
+        withBom[1] = (byte) 0xBB;
+        withBom[2] = (byte) 0xBF;
+        System.arraycopy(body, 0, withBom, 3, body.length);
+        assertThat(accepted(reader.read(withBom)).controlId()).isEqualTo("KWC0001");
+    }
+
+    @Test
+    void emptyMessageIsRejected() {
+        Hl7Problem problem = rejected(reader.read(new byte[0]));
+        assertThat(problem.ackCode()).isEqualTo(AckCode.AR);
+        assertThat(problem.reason()).isEqualTo("empty message");
+    }
+
+    @Test
+    void messageWithoutMshIsRejected() {
+        Hl7Problem problem = rejected(reader.read("PID|1||X\r".getBytes(StandardCharsets.US_ASCII)));
+        assertThat(problem.ackCode()).isEqualTo(AckCode.AR);
+        assertThat(problem.errorCode()).isEqualTo(Hl7Problem.SEGMENT_SEQUENCE_ERROR);
+    }
+
+    @Test
+    void unsupportedVersionIsRejectedWithCode203() {
+        String v3 = ORU.formatted("").replace("|2.5.1|", "|3.0|");
+        EnvelopeResult result = reader.read(v3.getBytes(StandardCharsets.UTF_8));
+        Hl7Problem problem = rejected(result);
+        assertThat(problem.ackCode()).isEqualTo(AckCode.AR);
+        assertThat(problem.errorCode()).isEqualTo(Hl7Problem.UNSUPPORTED_VERSION);
+        assertThat(((EnvelopeResult.Rejected) result).envelope().controlId()).isEqualTo("KWC0001");
+    }
+
+    @Test
+    void badEncodingCharactersAreRejected() {
+        Hl7Problem problem = rejected(reader.read("MSH|^^\\&|A|B|C|D|2026||ADT^A01|1|P|2.5\r".getBytes(StandardCharsets.US_ASCII)));
+        assertThat(problem.reason()).contains("MSH-2");
+    }
+
+    @Test
+    void missingControlIdIsAnError() {
+        Hl7Problem problem = rejected(reader.read("MSH|^~\\&|A|B|C|D|2026||ADT^A01||P|2.5\r".getBytes(StandardCharsets.US_ASCII)));
+        assertThat(problem.ackCode()).isEqualTo(AckCode.AE);
+        assertThat(problem.errorCode()).isEqualTo(Hl7Problem.REQUIRED_FIELD_MISSING);
+        assertThat(problem.reason()).contains("MSH-10");
+    }
+
+    @Test
+    void unknownCharacterSetIsRejected() {
+        Hl7Problem problem = rejected(reader.read(ORU.formatted("EBCDIC").getBytes(StandardCharsets.UTF_8)));
+        assertThat(problem.reason()).contains("MSH-18");
+    }
+
+    @Test
+    void senderFallsBackToSendingApplication() {
+        Hl7Envelope env = accepted(reader.read("MSH|^~\\&|LAB|||HUB|2026||ORU^R01|9|P|2.3\r".getBytes(StandardCharsets.US_ASCII)));
+        assertThat(env.deduplicationKey()).isEqualTo("LAB|9");
+    }
+}

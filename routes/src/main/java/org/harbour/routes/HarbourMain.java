@@ -1,0 +1,1 @@
+package org.harbour.routes; public class HarbourMain { public static void main(String[] a){} }
