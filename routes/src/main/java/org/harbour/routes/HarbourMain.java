@@ -1,1 +1,39 @@
-package org.harbour.routes; public class HarbourMain { public static void main(String[] a){} }
+package org.harbour.routes;
+
+import java.util.Arrays;
+import org.harbour.routes.cli.SendCommand;
+import org.springframework.boot.SpringApplication;
+
+/**
+ * The command line: {@code run} (the default) starts the hub; other subcommands do their job
+ * without starting the server.
+ */
+public final class HarbourMain {
+
+    static final String USAGE = """
+            usage: java -jar harbour.jar [run] [--property=value ...]   start the hub
+                   java -jar harbour.jar send --host H --port P [--tls] FILE...
+                                                                  send HL7 v2 files over MLLP""";
+
+    private HarbourMain() {
+    }
+
+    public static void main(String[] args) {
+        String command = args.length == 0 || args[0].startsWith("--") ? "run" : args[0];
+        String[] rest = args.length > 0 && !args[0].startsWith("--") ? Arrays.copyOfRange(args, 1, args.length) : args;
+        switch (command) {
+            case "run" -> run(rest);
+            case "send" -> System.exit(new SendCommand(System.out, System.err).run(rest));
+            case "help", "-h" -> System.out.println(USAGE);
+            default -> {
+                System.err.println("unknown command '" + command + "'\n" + USAGE);
+                System.exit(2);
+            }
+        }
+    }
+
+    /** Starts the hub. */
+    public static void run(String[] args) {
+        SpringApplication.run(HarbourApplication.class, args);
+    }
+}

@@ -23,6 +23,11 @@ public final class Hl7EnvelopeReader {
 
     private static final Pattern SUPPORTED_VERSION = Pattern.compile("2\\.[1-8](\\.\\d+)*");
     private static final int UTF8_BOM_LENGTH = 3;
+    /** HL7 v2.7 and later: MSH-10 is ST of at most 199. */
+    public static final int MAX_CONTROL_ID = 199;
+    public static final int MAX_MESSAGE_TYPE = 64;
+    /** An HD (namespace^universal id^type) as long as any real one. */
+    public static final int MAX_HD = 500;
 
     /** Reads the envelope of {@code raw}; never throws on bad input. */
     public EnvelopeResult read(byte[] raw) {
@@ -74,6 +79,10 @@ public final class Hl7EnvelopeReader {
             return rejected(envelope, Hl7Problem.error(Hl7Problem.REQUIRED_FIELD_MISSING,
                     "MSH-10 message control id is missing"));
         }
+        Optional<String> tooLong = tooLong(envelope);
+        if (tooLong.isPresent()) {
+            return rejected(envelope, Hl7Problem.error(Hl7Problem.DATA_TYPE_ERROR, tooLong.get()));
+        }
         Optional<String> undecodable = undecodable(raw, start, charset.get());
         if (undecodable.isPresent()) {
             return rejected(envelope, Hl7Problem.error(Hl7Problem.DATA_TYPE_ERROR, undecodable.get()));
@@ -117,6 +126,20 @@ public final class Hl7EnvelopeReader {
         } catch (CharacterCodingException e) {
             return Optional.of("message cannot be decoded as " + charset.name());
         }
+    }
+
+    /** Envelope fields longer than HL7 allows (and than the message store keeps). */
+    private static Optional<String> tooLong(Hl7Envelope envelope) {
+        if (envelope.controlId().length() > MAX_CONTROL_ID) {
+            return Optional.of("MSH-10 message control id is longer than " + MAX_CONTROL_ID + " characters");
+        }
+        if (envelope.messageType().length() > MAX_MESSAGE_TYPE) {
+            return Optional.of("MSH-9 message type is longer than " + MAX_MESSAGE_TYPE + " characters");
+        }
+        if (envelope.sendingApplication().length() > MAX_HD || envelope.sendingFacility().length() > MAX_HD) {
+            return Optional.of("MSH-3 or MSH-4 is longer than " + MAX_HD + " characters");
+        }
+        return Optional.empty();
     }
 
     private static boolean isDelimiter(char c) {

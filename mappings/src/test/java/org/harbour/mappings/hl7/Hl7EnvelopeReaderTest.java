@@ -113,4 +113,12 @@ class Hl7EnvelopeReaderTest {
         Hl7Envelope env = accepted(reader.read("MSH|^~\\&|LAB|||HUB|2026||ORU^R01|9|P|2.3\r".getBytes(StandardCharsets.US_ASCII)));
         assertThat(env.deduplicationKey()).isEqualTo("LAB|9");
     }
+
+    @Test
+    void overlongControlIdIsAnError() {
+        String msh = "MSH|^~\\&|A|B|||2026||ADT^A01|" + "9".repeat(200) + "|P|2.5\r";
+        Hl7Problem problem = rejected(reader.read(msh.getBytes(StandardCharsets.US_ASCII)));
+        assertThat(problem.ackCode()).isEqualTo(AckCode.AE);
+        assertThat(problem.reason()).contains("MSH-10");
+    }
 }

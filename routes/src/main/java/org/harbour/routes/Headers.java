@@ -1,0 +1,27 @@
+package org.harbour.routes;
+
+/**
+ * Message metadata carried as headers (Camel) and properties (JMS) from ingest onwards. The
+ * listener's own headers are in {@link org.harbour.connectors.mllp.MllpHeaders}.
+ */
+public final class Headers {
+
+    /** Harbour's id for the message (a UUID), stable across redeliveries. */
+    public static final String MESSAGE_ID = "HarbourMessageId";
+    /** MSH-10, also the correlation id in logs. */
+    public static final String CONTROL_ID = "HarbourControlId";
+    /** MSH-4 (or MSH-3 when MSH-4 is empty). */
+    public static final String SENDER = "HarbourSender";
+    public static final String SENDING_APPLICATION = "HarbourSendingApplication";
+    /** MSH-9 as CODE^EVENT. */
+    public static final String MESSAGE_TYPE = "HarbourMessageType";
+    public static final String HL7_VERSION = "HarbourHl7Version";
+    /** The Java charset the message is decoded with. */
+    public static final String CHARSET = "HarbourCharset";
+    /** Why a message failed, on the dead-letter queue. */
+    public static final String FAILURE_REASON = "HarbourFailureReason";
+    public static final String FAILED_ROUTE = "HarbourFailedRoute";
+
+    private Headers() {
+    }
+}

@@ -1,0 +1,75 @@
+package org.harbour.routes.config;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Period;
+import java.time.ZoneId;
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.DefaultValue;
+import org.springframework.util.unit.DataSize;
+import org.springframework.validation.annotation.Validated;
+
+/**
+ * Everything under {@code harbour.*}. Each value can also be set by environment variable
+ * (HARBOUR_MLLP_PORT, HARBOUR_API_TOKEN, ...). No secret has a default.
+ */
+@Validated
+@ConfigurationProperties("harbour")
+public record HarbourProperties(
+        @DefaultValue("./data") Path dataDir,
+        @DefaultValue("Asia/Hong_Kong") ZoneId timezone,
+        @DefaultValue Mllp mllp,
+        @DefaultValue Ingest ingest,
+        @DefaultValue Stages stages,
+        @DefaultValue Api api,
+        @DefaultValue Console console) {
+
+    /** The MLLP listener. */
+    public record Mllp(
+            @DefaultValue("true") boolean enabled,
+            @DefaultValue("2575") int port,
+            @DefaultValue("0.0.0.0") String host,
+            @DefaultValue("256") int maxConnections,
+            @DefaultValue("16MB") DataSize maxMessageSize,
+            @DefaultValue("10m") Duration idleTimeout,
+            @DefaultValue("60s") Duration stalledTimeout,
+            @DefaultValue Tls tls) {
+    }
+
+    /**
+     * TLS on the MLLP listener: enabled with a keystore; client certificates checked against
+     * the truststore when {@code clientAuth} is {@code need} (mutual TLS) or {@code want}.
+     */
+    public record Tls(
+            @DefaultValue("false") boolean enabled,
+            Path keyStore,
+            String keyStorePassword,
+            Path trustStore,
+            String trustStorePassword,
+            @DefaultValue("none") String clientAuth) {
+    }
+
+    /** The ingest stage. */
+    public record Ingest(@DefaultValue("P7D") Period duplicateWindow) {
+    }
+
+    /** Stages after ingest: their consumers and the shared redelivery policy. */
+    public record Stages(@DefaultValue("2") int storeConsumers, @DefaultValue Redelivery redelivery) {
+    }
+
+    /** Redelivery before a message goes to the dead-letter queue. */
+    public record Redelivery(
+            @DefaultValue("5") int maximumAttempts,
+            @DefaultValue("500ms") Duration initialDelay,
+            @DefaultValue("2.0") double multiplier,
+            @DefaultValue("30s") Duration maximumDelay) {
+    }
+
+    /** HTTP API: the static bearer token of the embedded default (HARBOUR_API_TOKEN). */
+    public record Api(String token) {
+    }
+
+    /** The operations console (Hawtio) login. */
+    public record Console(@DefaultValue("admin") String username, String password) {
+    }
+}

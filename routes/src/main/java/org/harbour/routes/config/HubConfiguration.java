@@ -1,0 +1,130 @@
+package org.harbour.routes.config;
+
+import io.micrometer.core.instrument.MeterRegistry;
+import java.io.IOException;
+import java.security.GeneralSecurityException;
+import java.time.Clock;
+import java.time.Duration;
+import javax.net.ssl.SSLContext;
+import org.harbour.connectors.mllp.MllpServerConfig;
+import org.harbour.connectors.mllp.TlsContexts;
+import org.harbour.connectors.mllp.camel.MllpListenerComponent;
+import org.harbour.mappings.hl7.AckBuilder;
+import org.harbour.routes.RouteIds;
+import org.harbour.routes.StageErrorHandling;
+import org.harbour.routes.ingest.Acknowledgements;
+import org.harbour.routes.ingest.InboundGate;
+import org.harbour.routes.ingest.IngestRoute;
+import org.harbour.routes.ingest.ResendGuard;
+import org.harbour.routes.store.DuplicateWindow;
+import org.harbour.routes.store.MessageStore;
+import org.harbour.routes.store.StoreRoute;
+import org.harbour.routes.store.StoreStage;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.scheduling.annotation.EnableScheduling;
+import org.springframework.scheduling.annotation.Scheduled;
+import org.springframework.transaction.PlatformTransactionManager;
+import org.springframework.transaction.support.TransactionTemplate;
+
+/** Wires the stages: plain beans, assembled here, so each is testable without Spring. */
+@Configuration(proxyBeanMethods = false)
+@EnableConfigurationProperties(HarbourProperties.class)
+@EnableScheduling
+public class HubConfiguration {
+
+    @Bean
+    Clock clock(HarbourProperties properties) {
+        return Clock.system(properties.timezone());
+    }
+
+    @Bean
+    DuplicateWindow duplicateWindow(HarbourProperties properties) {
+        return new DuplicateWindow(properties.ingest().duplicateWindow());
+    }
+
+    @Bean
+    MessageStore messageStore(JdbcTemplate jdbc, PlatformTransactionManager transactions, DuplicateWindow window,
+            Clock clock) {
+        return new MessageStore(jdbc, new TransactionTemplate(transactions), window, clock);
+    }
+
+    @Bean
+    ResendGuard resendGuard(MessageStore store, DuplicateWindow window, Clock clock) {
+        return new ResendGuard(store, window, Duration.ofHours(1), clock);
+    }
+
+    @Bean
+    ResendGuardHousekeeping resendGuardHousekeeping(ResendGuard guard) {
+        return new ResendGuardHousekeeping(guard);
+    }
+
+    /** Forgets in-memory resend keys once the store answers for them. */
+    public record ResendGuardHousekeeping(ResendGuard guard) {
+        @Scheduled(fixedDelay = 60_000)
+        public void forgetOld() {
+            guard.forgetOld();
+        }
+    }
+
+    @Bean
+    InboundGate inboundGate(ResendGuard guard, MessageStore store, HarbourProperties properties) {
+        return new InboundGate(guard, store, properties.mllp().maxMessageSize().toBytes());
+    }
+
+    @Bean
+    Acknowledgements acknowledgements(Clock clock) {
+        return new Acknowledgements(new AckBuilder("HARBOUR", clock));
+    }
+
+    @Bean
+    StoreStage storeStage(MessageStore store, MeterRegistry meters) {
+        return new StoreStage(store, meters);
+    }
+
+    @Bean
+    StageErrorHandling stageErrorHandling(HarbourProperties properties) {
+        return new StageErrorHandling(properties.stages().redelivery());
+    }
+
+    @Bean
+    StoreRoute storeRoute() {
+        return new StoreRoute();
+    }
+
+    @Bean
+    @ConditionalOnProperty(name = "harbour.mllp.enabled", havingValue = "true", matchIfMissing = true)
+    IngestRoute ingestRoute() {
+        return new IngestRoute();
+    }
+
+    @Bean(MllpListenerComponent.SCHEME)
+    MllpListenerComponent mllpListenerComponent(HarbourProperties properties)
+            throws IOException, GeneralSecurityException {
+        HarbourProperties.Mllp mllp = properties.mllp();
+        MllpListenerComponent component = new MllpListenerComponent();
+        component.register(new MllpServerConfig(RouteIds.MLLP_LISTENER, mllp.host(), mllp.port(),
+                mllp.maxConnections(), (int) Math.min(Integer.MAX_VALUE - 16, mllp.maxMessageSize().toBytes()),
+                mllp.idleTimeout(), mllp.stalledTimeout(), Duration.ofMillis(250), tls(mllp.tls()),
+                mllp.tls().clientAuth()));
+        return component;
+    }
+
+    private static SSLContext tls(HarbourProperties.Tls tls) throws IOException, GeneralSecurityException {
+        if (!tls.enabled()) {
+            return null;
+        }
+        if (tls.keyStore() == null) {
+            throw new IllegalStateException("harbour.mllp.tls.enabled needs harbour.mllp.tls.key-store");
+        }
+        return TlsContexts.create(tls.keyStore(), chars(tls.keyStorePassword()), tls.trustStore(),
+                chars(tls.trustStorePassword()));
+    }
+
+    private static char[] chars(String secret) {
+        return secret == null ? new char[0] : secret.toCharArray();
+    }
+}

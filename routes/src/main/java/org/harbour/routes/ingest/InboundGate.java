@@ -1,0 +1,113 @@
+package org.harbour.routes.ingest;
+
+import java.time.Instant;
+import org.apache.camel.Exchange;
+import org.apache.camel.Message;
+import org.harbour.connectors.mllp.MllpHeaders;
+import org.harbour.mappings.hl7.EnvelopeResult;
+import org.harbour.mappings.hl7.Hl7Envelope;
+import org.harbour.mappings.hl7.Hl7EnvelopeReader;
+import org.harbour.mappings.hl7.Hl7Problem;
+import org.harbour.routes.Headers;
+import org.harbour.routes.store.InboundMessage;
+import org.harbour.routes.store.MessageStore;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The ingest decisions for one received message: read and check its envelope, recognise a
+ * resend, and set the metadata headers that travel with it. Logs ids only, never content.
+ */
+public class InboundGate {
+
+    /** Exchange properties set here and read by {@link Acknowledgements}. */
+    public static final String DISPOSITION = "HarbourDisposition";
+    public static final String ENVELOPE = "HarbourEnvelope";
+    public static final String PROBLEM = "HarbourProblem";
+
+    private static final Logger LOG = LoggerFactory.getLogger(InboundGate.class);
+
+    private final Hl7EnvelopeReader reader = new Hl7EnvelopeReader();
+    private final ResendGuard resends;
+    private final MessageStore store;
+    private final long maxMessageBytes;
+
+    public InboundGate(ResendGuard resends, MessageStore store, long maxMessageBytes) {
+        this.resends = resends;
+        this.store = store;
+        this.maxMessageBytes = maxMessageBytes;
+    }
+
+    /** Decides the message's disposition and sets its metadata headers. */
+    public void admit(Exchange exchange) {
+        Message in = exchange.getIn();
+        byte[] raw = in.getBody(byte[].class);
+        EnvelopeResult result = reader.read(raw);
+        Hl7Envelope envelope = result.envelope();
+        in.setHeader(Headers.MESSAGE_ID, MessageStore.newId());
+        if (envelope != null) {
+            in.setHeader(Headers.CONTROL_ID, envelope.controlId());
+            in.setHeader(Headers.SENDER, envelope.sender());
+            in.setHeader(Headers.SENDING_APPLICATION, envelope.sendingApplication());
+            in.setHeader(Headers.MESSAGE_TYPE, envelope.messageType());
+            in.setHeader(Headers.HL7_VERSION, envelope.version());
+            in.setHeader(Headers.CHARSET, envelope.charset().name());
+            exchange.setProperty(ENVELOPE, envelope);
+        }
+        Long sentLength = in.getHeader(MllpHeaders.SENT_LENGTH, Long.class);
+        if (sentLength != null) {
+            reject(exchange, Hl7Problem.reject(Hl7Problem.APPLICATION_INTERNAL_ERROR, "message of " + sentLength
+                    + " bytes exceeds the maximum of " + maxMessageBytes + " bytes; its first bytes are kept"));
+        } else if (result instanceof EnvelopeResult.Rejected rejected) {
+            reject(exchange, rejected.problem());
+        } else if (resends.isResend(envelope.deduplicationKey(), receivedAt(in))) {
+            LOG.info("Resend recognised: controlId={} sender={}; acknowledged again, not enqueued",
+                    envelope.controlId(), envelope.sender());
+            exchange.setProperty(DISPOSITION, Disposition.DUPLICATE);
+        } else {
+            exchange.setProperty(DISPOSITION, Disposition.ACCEPT);
+        }
+    }
+
+    /** Called once the message is safely on the inbound queue. */
+    public void enqueued(Exchange exchange) {
+        Hl7Envelope envelope = exchange.getProperty(ENVELOPE, Hl7Envelope.class);
+        resends.enqueued(envelope.deduplicationKey(), receivedAt(exchange.getIn()));
+    }
+
+    /** Keeps a rejected message, with its reason, where operators find it. */
+    public void keepRejected(Exchange exchange) {
+        Message in = exchange.getIn();
+        Hl7Problem problem = exchange.getProperty(PROBLEM, Hl7Problem.class);
+        store.keepRejected(inboundMessage(in), problem.reason());
+        LOG.warn("Rejected message kept: id={} controlId={} sender={} from {} ({} {}): {}",
+                in.getHeader(Headers.MESSAGE_ID), in.getHeader(Headers.CONTROL_ID), in.getHeader(Headers.SENDER),
+                in.getHeader(MllpHeaders.REMOTE_ADDRESS), problem.ackCode(), problem.errorCode(), problem.reason());
+    }
+
+    private void reject(Exchange exchange, Hl7Problem problem) {
+        exchange.setProperty(DISPOSITION, Disposition.REJECT);
+        exchange.setProperty(PROBLEM, problem);
+    }
+
+    /** The stored form of a message from its exchange headers. */
+    public static InboundMessage inboundMessage(Message in) {
+        return new InboundMessage(
+                in.getHeader(Headers.MESSAGE_ID, String.class),
+                in.getHeader(Headers.CONTROL_ID, String.class),
+                in.getHeader(Headers.SENDER, String.class),
+                in.getHeader(Headers.SENDING_APPLICATION, String.class),
+                in.getHeader(Headers.MESSAGE_TYPE, String.class),
+                in.getHeader(Headers.HL7_VERSION, String.class),
+                receivedAt(in),
+                in.getHeader(MllpHeaders.REMOTE_ADDRESS, String.class),
+                in.getHeader(MllpHeaders.LISTENER, String.class),
+                in.getHeader(Headers.CHARSET, String.class),
+                in.getBody(byte[].class));
+    }
+
+    private static Instant receivedAt(Message in) {
+        String at = in.getHeader(MllpHeaders.RECEIVED_AT, String.class);
+        return at == null ? Instant.now() : Instant.parse(at);
+    }
+}

@@ -1,0 +1,9 @@
+package org.harbour.routes.store;
+
+/** What the store stage did with a message. */
+public enum StoreOutcome {
+    /** Recorded for the first time. */
+    STORED,
+    /** The same sender and control id were already stored within the duplicate window. */
+    DUPLICATE
+}

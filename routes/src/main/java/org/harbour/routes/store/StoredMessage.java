@@ -1,0 +1,23 @@
+package org.harbour.routes.store;
+
+import java.time.Instant;
+
+/** A message store entry as operators see it (without the raw bytes). */
+public record StoredMessage(
+        String id,
+        String controlId,
+        String sender,
+        String sendingApplication,
+        String messageType,
+        String hl7Version,
+        MessageStatus status,
+        Instant receivedAt,
+        Instant storedAt,
+        String remoteAddress,
+        String listener,
+        String charset,
+        long sizeBytes,
+        String sha256,
+        String reason,
+        int duplicates) {
+}

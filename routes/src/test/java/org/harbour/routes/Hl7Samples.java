@@ -1,0 +1,55 @@
+package org.harbour.routes;
+
+import java.nio.charset.Charset;
+import java.nio.charset.StandardCharsets;
+
+/** Hong Kong flavoured HL7 v2 test messages, written for Harbour's tests. */
+public final class Hl7Samples {
+
+    public static final Charset BIG5 = Charset.forName("Big5");
+
+    private Hl7Samples() {
+    }
+
+    /**
+     * A lab result (HbA1c) for 陳大文 with a valid HKID, from a MediLink-style clinic EMR.
+     *
+     * @param msh18 MSH-18 as sent ("" for none)
+     */
+    public static String oru(String sender, String controlId, String msh18) {
+        return "MSH|^~\\&|MEDILINK|" + sender + "|HARBOUR|HUB|20261122093000+0800||ORU^R01^ORU_R01|" + controlId
+                + "|P|2.5.1|||AL|NE|HKG|" + msh18 + "\r"
+                + "PID|1||KWC-000123^^^" + sender + "^MR~A1234563^^^HKID^NNHKG||陳^大文^^^^^L~CHAN^TAI MAN^^^^^A||19600101|M|||"
+                + "香港九龍彌敦道123號^^九龍^^^HKG||^PRN^PH^^852^91234567\r"
+                + "PV1|1|O|KWC^^^KWC||||D1234^黃^美玲^^^^Dr\r"
+                + "ORC|RE|ORD" + controlId + "|LAB" + controlId + "\r"
+                + "OBR|1|ORD" + controlId + "|LAB" + controlId + "|4548-4^Hemoglobin A1c^LN|||20261122083000+0800\r"
+                + "OBX|1|NM|4548-4^Hemoglobin A1c/Hemoglobin.total in Blood^LN||8.1|%^%^UCUM|4.0-6.0|H|||F|||20261122083000+0800\r"
+                + "NTE|1||Fasting sample. 空腹抽血。\r";
+    }
+
+    /** An admission (ADT^A01) for 黃美玲 in a hospital. */
+    public static String adt(String sender, String controlId) {
+        return "MSH|^~\\&|PAS|" + sender + "|HARBOUR|HUB|20261122101500+0800||ADT^A01^ADT_A01|" + controlId
+                + "|P|2.5|||AL|NE|HKG|UNICODE UTF-8\r"
+                + "EVN|A01|20261122101500+0800\r"
+                + "PID|1||QEH-778899^^^" + sender + "^MR~G123456A^^^HKID^NNHKG||黃^美玲^^^^^L||19751231|F\r"
+                + "PV1|1|I|MED^12^3^" + sender + "||||D5678^李^志明\r";
+    }
+
+    /** A message padded with result segments to about {@code size} bytes. */
+    public static String oruOfSize(String sender, String controlId, int size) {
+        StringBuilder message = new StringBuilder(oru(sender, controlId, "UNICODE UTF-8"));
+        int n = 2;
+        while (message.length() < size) {
+            message.append("OBX|").append(n++).append("|ST|X-").append(n)
+                    .append("^Narrative^L||Report line with 中文 text and padding ")
+                    .append("x".repeat(64)).append("||||||F\r");
+        }
+        return message.toString();
+    }
+
+    public static byte[] utf8(String message) {
+        return message.getBytes(StandardCharsets.UTF_8);
+    }
+}

@@ -1,0 +1,141 @@
+package org.harbour.routes;
+
+import static org.awaitility.Awaitility.await;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.UUID;
+import org.apache.camel.CamelContext;
+import org.harbour.connectors.mllp.MllpClient;
+import org.harbour.connectors.mllp.camel.MllpListeners;
+import org.harbour.routes.store.MessageQuery;
+import org.harbour.routes.store.MessageStatus;
+import org.harbour.routes.store.MessageStore;
+import org.harbour.routes.store.StoredMessage;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.jms.core.JmsTemplate;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+
+/**
+ * The hub as one Spring context on the embedded broker and an H2 file database in a temporary
+ * data directory, with the MLLP listener and HTTP on free ports. Shared by the route tests (the
+ * context is cached between test classes).
+ */
+@SpringBootTest(classes = HarbourApplication.class, webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
+        properties = {
+            "harbour.mllp.port=0",
+            "harbour.mllp.host=127.0.0.1",
+            "harbour.api.token=" + HubTestSupport.API_TOKEN,
+            "harbour.console.password=" + HubTestSupport.CONSOLE_PASSWORD,
+            "harbour.stages.redelivery.initial-delay=10ms",
+            "harbour.stages.redelivery.maximum-attempts=2"
+        })
+public abstract class HubTestSupport {
+
+    public static final String API_TOKEN = "test-api-token-0123456789";
+    public static final String CONSOLE_PASSWORD = "test-console-password";
+
+    private static final Path DATA_DIR = temporaryDataDir();
+
+    @Autowired
+    protected CamelContext camel;
+
+    @Autowired
+    protected MessageStore store;
+
+    @Autowired
+    protected JmsTemplate jms;
+
+    @LocalServerPort
+    protected int httpPort;
+
+    protected final HttpClient http = HttpClient.newHttpClient();
+
+    @DynamicPropertySource
+    static void dataDir(DynamicPropertyRegistry registry) {
+        registry.add("harbour.data-dir", DATA_DIR::toString);
+    }
+
+    private static Path temporaryDataDir() {
+        try {
+            return Files.createTempDirectory("harbour-test-");
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** A sender (MSH-4) unique to one test, so tests sharing the hub do not see each other. */
+    protected static String uniqueSender(String prefix) {
+        return prefix + "-" + UUID.randomUUID().toString().substring(0, 8);
+    }
+
+    protected int mllpPort() {
+        return MllpListeners.get(camel, RouteIds.MLLP_LISTENER).port();
+    }
+
+    protected MllpClient connect() throws IOException {
+        return MllpClient.connect("127.0.0.1", mllpPort());
+    }
+
+    /** The stored messages of one sender (up to 500). */
+    protected List<StoredMessage> storedFrom(String sender) {
+        return store.find(new MessageQuery(null, sender, null, null, null, 0, MessageQuery.MAX_SIZE));
+    }
+
+    protected List<StoredMessage> storedFrom(String sender, MessageStatus status) {
+        return store.find(new MessageQuery(null, sender, null, status, null, 0, MessageQuery.MAX_SIZE));
+    }
+
+    protected long countFrom(String sender) {
+        return store.count(new MessageQuery(null, sender, null, null, null, 0, 1));
+    }
+
+    /** Waits until the store has {@code expected} messages from the sender. */
+    protected void awaitStored(String sender, long expected) {
+        await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(50))
+                .until(() -> countFrom(sender) >= expected);
+    }
+
+    /** Waits until nothing is waiting on, or being taken from, the inbound queue. */
+    protected void awaitInboundDrained() {
+        await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(50)).until(() ->
+                camel.getInflightRepository().size(RouteIds.STORE) == 0
+                        && Boolean.TRUE.equals(jms.browse(RouteIds.INBOUND_QUEUE, (session, browser) ->
+                                !browser.getEnumeration().hasMoreElements())));
+    }
+
+    protected HttpResponse<byte[]> get(String path, String authorization) {
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + httpPort + path)).GET();
+        if (authorization != null) {
+            request.header("Authorization", authorization);
+        }
+        try {
+            return http.send(request.build(), HttpResponse.BodyHandlers.ofByteArray());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    protected HttpResponse<byte[]> getWithToken(String path) {
+        return get(path, "Bearer " + API_TOKEN);
+    }
+
+    protected static String text(HttpResponse<byte[]> response) {
+        return new String(response.body(), StandardCharsets.UTF_8);
+    }
+}
