@@ -2,7 +2,9 @@ package org.harbour.routes.config;
 
 import org.apache.activemq.artemis.core.settings.impl.AddressSettings;
 import org.apache.activemq.artemis.api.core.SimpleString;
+import java.time.Duration;
 import org.harbour.routes.RouteIds;
+import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.autoconfigure.jms.artemis.ArtemisConfigurationCustomizer;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -16,8 +18,12 @@ import org.springframework.context.annotation.Configuration;
 public class BrokerConfiguration {
 
     @Bean
-    ArtemisConfigurationCustomizer harbourBroker() {
+    ArtemisConfigurationCustomizer harbourBroker(
+            @Value("${harbour.broker.journal-buffer-timeout:500us}") Duration journalBufferTimeout) {
         return configuration -> {
+            // how long the journal gathers writes before one sync: the latency floor of a durable send
+            configuration.setJournalBufferTimeout_NIO((int) journalBufferTimeout.toNanos());
+            configuration.setJournalBufferTimeout_AIO((int) journalBufferTimeout.toNanos());
             configuration.setJMXManagementEnabled(true);
             configuration.setJournalSyncNonTransactional(true);
             configuration.setJournalSyncTransactional(true);

@@ -1,6 +1,8 @@
 package org.harbour.routes.config;
 
 import io.micrometer.core.instrument.MeterRegistry;
+import jakarta.jms.ConnectionFactory;
+import org.messaginghub.pooled.jms.JmsPoolConnectionFactory;
 import java.io.IOException;
 import java.security.GeneralSecurityException;
 import java.time.Clock;
@@ -14,6 +16,7 @@ import org.harbour.routes.RouteIds;
 import org.harbour.routes.StageErrorHandling;
 import org.harbour.routes.ingest.Acknowledgements;
 import org.harbour.routes.ingest.InboundGate;
+import org.harbour.routes.ingest.InboundQueueWriter;
 import org.harbour.routes.ingest.IngestRoute;
 import org.harbour.routes.ingest.ResendGuard;
 import org.harbour.routes.store.DuplicateWindow;
@@ -73,6 +76,14 @@ public class HubConfiguration {
     @Bean
     InboundGate inboundGate(ResendGuard guard, MessageStore store, HarbourProperties properties) {
         return new InboundGate(guard, store, properties.mllp().maxMessageSize().toBytes());
+    }
+
+    @Bean
+    InboundQueueWriter inboundQueueWriter(ConnectionFactory connectionFactory) {
+        // a connection of its own: ingest sends must not queue behind the stages' consumers and commits
+        ConnectionFactory own = connectionFactory instanceof JmsPoolConnectionFactory pooled
+                && pooled.getConnectionFactory() instanceof ConnectionFactory underlying ? underlying : connectionFactory;
+        return new InboundQueueWriter(own, RouteIds.INBOUND_QUEUE);
     }
 
     @Bean

@@ -1,6 +1,5 @@
 package org.harbour.routes.ingest;
 
-import org.apache.camel.ExchangePattern;
 import org.apache.camel.builder.RouteBuilder;
 import org.harbour.connectors.mllp.camel.MllpListenerComponent;
 import org.harbour.routes.RouteIds;
@@ -21,7 +20,7 @@ public class IngestRoute extends RouteBuilder {
                 .bean("inboundGate", "admit")
                 .choice()
                     .when(exchangeProperty(InboundGate.DISPOSITION).isEqualTo(Disposition.ACCEPT))
-                        .to(ExchangePattern.InOnly, "jms:queue:" + RouteIds.INBOUND_QUEUE)
+                        .bean("inboundQueueWriter", "write")
                         .bean("inboundGate", "enqueued")
                     .when(exchangeProperty(InboundGate.DISPOSITION).isEqualTo(Disposition.REJECT))
                         .bean("inboundGate", "keepRejected")

@@ -15,7 +15,7 @@ public class StoreRoute extends RouteBuilder {
     public void configure() {
         from("jms:queue:" + RouteIds.INBOUND_QUEUE
                 + "?transacted=true&concurrentConsumers={{harbour.stages.store-consumers:2}}"
-                + "&cacheLevelName=CACHE_CONSUMER")
+                + "&cacheLevelName=CACHE_CONSUMER&lazyCreateTransactionManager=false")
                 .routeId(RouteIds.STORE)
                 .routeConfigurationId(StageErrorHandling.ID)
                 .startupOrder(10)

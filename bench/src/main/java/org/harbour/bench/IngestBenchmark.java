@@ -1,0 +1,355 @@
+package org.harbour.bench;
+
+import jakarta.jms.BytesMessage;
+import jakarta.jms.Connection;
+import jakarta.jms.ConnectionFactory;
+import jakarta.jms.DeliveryMode;
+import jakarta.jms.MessageProducer;
+import jakarta.jms.Session;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.time.Duration;
+import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import org.HdrHistogram.Histogram;
+import org.apache.activemq.artemis.jms.client.ActiveMQConnectionFactory;
+import org.apache.camel.CamelContext;
+import org.harbour.connectors.mllp.MllpClient;
+import org.harbour.connectors.mllp.camel.MllpListeners;
+import org.harbour.routes.HarbourApplication;
+import org.harbour.routes.RouteIds;
+import org.springframework.boot.SpringApplication;
+import org.springframework.context.ConfigurableApplicationContext;
+
+/**
+ * Durable ingest benchmark (issue: runnable hub). Starts the hub in this JVM on a fresh data
+ * directory (embedded Artemis, journal sync on, H2), then measures:
+ * <ol>
+ * <li>the ceiling: raw persistent JMS sends to the same embedded broker, 1/16/64 producers;</li>
+ * <li>MLLP ingest: messages ACKed AA per second, 1/16/64 connections, 2–4 KB ORU messages;</li>
+ * <li>ACK latency (p50/p99) at a fixed 500 msgs/s over 16 connections.</li>
+ * </ol>
+ * Appends the figures, date and machine to docs/BENCHMARKS.md (argument: repository root).
+ */
+public final class IngestBenchmark {
+
+    private static final Duration WARMUP = Duration.ofSeconds(Long.getLong("bench.warmup", 5));
+    private static final Duration MEASURE = Duration.ofSeconds(Long.getLong("bench.seconds", 15));
+
+    private static final int DIAG_CONNECTIONS = Integer.getInteger("bench.diagConnections", 16);
+
+    private IngestBenchmark() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        Path root = Path.of(args.length > 0 ? args[0] : "..").toAbsolutePath().normalize();
+        Path dataDir = Files.createTempDirectory("harbour-bench-");
+        List<String> hubArgs = new ArrayList<>(List.of(
+                "--harbour.data-dir=" + dataDir, "--harbour.mllp.port=0", "--harbour.mllp.host=127.0.0.1",
+                "--server.port=0", "--harbour.api.token=bench", "--harbour.console.password=bench",
+                "--logging.level.root=WARN", "--spring.artemis.embedded.queues=harbour.inbound,harbour.dlq,bench.raw"));
+        hubArgs.addAll(List.of(args).subList(Math.min(1, args.length), args.length));
+        ConfigurableApplicationContext hub = SpringApplication.run(HarbourApplication.class, hubArgs.toArray(String[]::new));
+        StringBuilder report = new StringBuilder();
+        try {
+            CamelContext camel = hub.getBean(CamelContext.class);
+            int port = MllpListeners.get(camel, RouteIds.MLLP_LISTENER).port();
+            ConnectionFactory factory = hub.getBean(ConnectionFactory.class);
+            byte[] sample = oru("BENCH", "WARM-0").getBytes(StandardCharsets.UTF_8);
+            report.append(header(sample.length));
+            report.append("| connections | raw persistent sends/s (ceiling) | MLLP ingest ACK AA/s | ingest / ceiling |\n");
+            report.append("|---:|---:|---:|---:|\n");
+            if (Boolean.getBoolean("bench.diagnose")) {
+                diagnose(hub, port);
+                return;
+            }
+            for (int connections : Arrays.stream(System.getProperty("bench.connections", "1,16,64").split(","))
+                    .mapToInt(Integer::parseInt).toArray()) {
+                double raw = rawBrokerRate(factory, connections, sample);
+                purge(hub, "bench.raw");
+                double ingest = ingestRate(port, connections);
+                awaitDrained(hub, RouteIds.INBOUND_QUEUE);
+                String row = String.format(Locale.ROOT, "| %d | %.0f | %.0f | %.0f %% |%n", connections, raw, ingest,
+                        100 * ingest / raw);
+                System.out.print(row);
+                report.append(row);
+            }
+            if (!Boolean.getBoolean("bench.skipLatency")) {
+                report.append(latencyAtFixedRate(port, 500, 16));
+            }
+        } finally {
+            hub.close();
+        }
+        System.out.println(report);
+        Path file = root.resolve("docs/BENCHMARKS.md");
+        Files.createDirectories(file.getParent());
+        if (!Files.exists(file)) {
+            Files.writeString(file, "# Harbour benchmarks\n\nFigures written by the benchmarks in `bench/`; newest last.\n");
+        }
+        Files.writeString(file, report, StandardOpenOption.APPEND);
+    }
+
+    private static String header(int sampleBytes) throws IOException {
+        String cpu = Files.readAllLines(Path.of("/proc/cpuinfo")).stream().filter(l -> l.startsWith("model name"))
+                .findFirst().map(l -> l.substring(l.indexOf(':') + 1).trim()).orElse("unknown CPU");
+        return String.format(Locale.ROOT, "%n## Durable ingest (MLLP → harbour.inbound), %s%n%n"
+                        + "Machine: %s, %d cores, %d MiB max heap, Java %s; host %s. Embedded Artemis (NIO journal,"
+                        + " sync on durable send), H2; store stage running concurrently. ORU^R01 of about %d bytes;"
+                        + " %d s warm-up, %d s measured per row.%n%n",
+                LocalDate.now(), cpu, Runtime.getRuntime().availableProcessors(),
+                Runtime.getRuntime().maxMemory() >> 20, System.getProperty("java.version"),
+                InetAddress.getLocalHost().getHostName(), sampleBytes, WARMUP.toSeconds(), MEASURE.toSeconds());
+    }
+
+    /** Persistent sends by {@code producers} threads, each with its own session, for the measured time. */
+    static double rawBrokerRate(ConnectionFactory factory, int producers, byte[] body) throws Exception {
+        ExecutorService pool = Executors.newFixedThreadPool(producers);
+        AtomicLong counted = new AtomicLong();
+        long[] window = new long[2];
+        try (Connection connection = factory.createConnection()) {
+            List<Future<?>> tasks = new ArrayList<>();
+            long start = System.nanoTime();
+            window[0] = start + WARMUP.toNanos();
+            window[1] = window[0] + MEASURE.toNanos();
+            for (int p = 0; p < producers; p++) {
+                tasks.add(pool.submit(() -> {
+                    try (Session session = connection.createSession(false, Session.AUTO_ACKNOWLEDGE)) {
+                        MessageProducer producer = session.createProducer(session.createQueue("bench.raw"));
+                        producer.setDeliveryMode(DeliveryMode.PERSISTENT);
+                        while (true) {
+                            long now = System.nanoTime();
+                            if (now > window[1]) {
+                                return null;
+                            }
+                            BytesMessage message = session.createBytesMessage();
+                            message.writeBytes(body);
+                            producer.send(message);
+                            if (now >= window[0]) {
+                                counted.incrementAndGet();
+                            }
+                        }
+                    }
+                }));
+            }
+            for (Future<?> task : tasks) {
+                task.get();
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+        return counted.get() / (double) MEASURE.toSeconds();
+    }
+
+    /** Empties a queue, so that one phase's backlog does not slow the next. */
+    static void purge(ConfigurableApplicationContext hub, String queue) throws Exception {
+        hub.getBean(org.apache.activemq.artemis.core.server.embedded.EmbeddedActiveMQ.class).getActiveMQServer()
+                .locateQueue(queue).deleteAllReferences();
+    }
+
+    /** Waits until the store stage has taken everything from the queue. */
+    static void awaitDrained(ConfigurableApplicationContext hub, String queue) throws Exception {
+        org.apache.activemq.artemis.core.server.Queue q = hub.getBean(
+                org.apache.activemq.artemis.core.server.embedded.EmbeddedActiveMQ.class).getActiveMQServer().locateQueue(queue);
+        long start = System.nanoTime();
+        long backlog = q.getMessageCount();
+        while (q.getMessageCount() > 0) {
+            TimeUnit.MILLISECONDS.sleep(100);
+        }
+        double seconds = (System.nanoTime() - start) / 1e9;
+        System.out.printf("store stage drained a backlog of %d in %.1f s%n", backlog, seconds);
+    }
+
+    /** Splits the ingest cost: the writer alone, and MLLP with a trivial route. */
+    static void diagnose(ConfigurableApplicationContext hub, int port) throws Exception {
+        org.harbour.routes.ingest.InboundQueueWriter writer = hub.getBean(org.harbour.routes.ingest.InboundQueueWriter.class);
+        CamelContext camel = hub.getBean(CamelContext.class);
+        ExecutorService pool = Executors.newFixedThreadPool(16);
+        AtomicLong n = new AtomicLong();
+        long until = System.nanoTime() + (Boolean.getBoolean("bench.diagWriter") ? MEASURE.toNanos() : 0);
+        List<Future<?>> tasks = new ArrayList<>();
+        for (int t = 0; t < 16; t++) {
+            tasks.add(pool.submit(() -> {
+                byte[] body = oru("DIAG", "1").getBytes(StandardCharsets.UTF_8);
+                while (System.nanoTime() < until) {
+                    org.apache.camel.Exchange ex = new org.apache.camel.support.DefaultExchange(camel);
+                    ex.getIn().setBody(body);
+                    writer.write(ex);
+                    n.incrementAndGet();
+                }
+                return null;
+            }));
+        }
+        for (Future<?> f : tasks) {
+            f.get();
+        }
+        pool.shutdown();
+        if (Boolean.getBoolean("bench.diagWriter")) {
+        System.out.printf("writer alone, 16 threads: %.0f/s%n", n.get() / (double) MEASURE.toSeconds());
+        }
+        org.harbour.mappings.hl7.AckBuilder acks = new org.harbour.mappings.hl7.AckBuilder("X", java.time.Clock.systemUTC());
+        org.harbour.mappings.hl7.Hl7EnvelopeReader reader = new org.harbour.mappings.hl7.Hl7EnvelopeReader();
+        try (org.harbour.connectors.mllp.MllpServer server = new org.harbour.connectors.mllp.MllpServer(
+                org.harbour.connectors.mllp.MllpServerConfig.plain("diag", "127.0.0.1", 0),
+                r -> acks.accept(reader.read(r.frame().payload()).envelope()))) {
+            server.start();
+            System.out.printf("MLLP server, trivial handler, 16 connections: %.0f/s%n", ingestRate(server.port(), DIAG_CONNECTIONS));
+        }
+        org.harbour.routes.ingest.InboundGate gate = hub.getBean(org.harbour.routes.ingest.InboundGate.class);
+        try (org.harbour.connectors.mllp.MllpServer server = new org.harbour.connectors.mllp.MllpServer(
+                org.harbour.connectors.mllp.MllpServerConfig.plain("diag2", "127.0.0.1", 0),
+                r -> {
+                    org.apache.camel.Exchange ex = new org.apache.camel.support.DefaultExchange(camel);
+                    ex.getIn().setBody(r.frame().payload());
+                    gate.admit(ex);
+                    return acks.accept(reader.read(r.frame().payload()).envelope());
+                })) {
+            server.start();
+            System.out.printf("MLLP server, gate only, 16 connections: %.0f/s%n", ingestRate(server.port(), DIAG_CONNECTIONS));
+        }
+        try (org.harbour.connectors.mllp.MllpServer server = new org.harbour.connectors.mllp.MllpServer(
+                org.harbour.connectors.mllp.MllpServerConfig.plain("diag3", "127.0.0.1", 0),
+                r -> {
+                    org.apache.camel.Exchange ex = new org.apache.camel.support.DefaultExchange(camel);
+                    ex.getIn().setBody(r.frame().payload());
+                    ex.getIn().setHeader("HarbourReceivedAt", java.time.Instant.now().toString());
+                    if (Boolean.getBoolean("bench.diagGate")) {
+                        gate.admit(ex);
+                    } else {
+                        String[] f = new String(r.frame().payload(), 0, 200, StandardCharsets.ISO_8859_1).split("\\|");
+                        ex.getIn().setHeader("HarbourMessageId", java.util.UUID.randomUUID().toString());
+                        ex.getIn().setHeader("HarbourSender", f[3]);
+                        ex.getIn().setHeader("HarbourControlId", f[9]);
+                    }
+                    try {
+                        writer.write(ex);
+                    } catch (Exception e) {
+                        throw new IllegalStateException(e);
+                    }
+                    return acks.accept(reader.read(r.frame().payload()).envelope());
+                })) {
+            server.start();
+            System.out.printf("MLLP server, gate + writer without Camel: %.0f/s%n", ingestRate(server.port(), DIAG_CONNECTIONS));
+        }
+        System.out.printf("hub ingest, 16 connections: %.0f/s%n", ingestRate(port, DIAG_CONNECTIONS));
+    }
+
+    /** MLLP senders, each waiting for its ACK before the next message (as EMRs do). */
+    static double ingestRate(int port, int connections) throws Exception {
+        ExecutorService pool = Executors.newFixedThreadPool(connections);
+        AtomicLong counted = new AtomicLong();
+        long start = System.nanoTime();
+        long from = start + WARMUP.toNanos();
+        long until = from + MEASURE.toNanos();
+        try {
+            List<Future<?>> tasks = new ArrayList<>();
+            for (int c = 0; c < connections; c++) {
+                int connection = c;
+                tasks.add(pool.submit(() -> {
+                    try (MllpClient client = MllpClient.connect("127.0.0.1", port)) {
+                        for (long i = 0; ; i++) {
+                            long now = System.nanoTime();
+                            if (now > until) {
+                                return null;
+                            }
+                            byte[] ack = client.send(oru("BENCH-" + connections, connection + "-" + i)
+                                    .getBytes(StandardCharsets.UTF_8));
+                            if (!new String(ack, StandardCharsets.UTF_8).contains("MSA|AA|")) {
+                                throw new IllegalStateException("not AA");
+                            }
+                            if (now >= from) {
+                                counted.incrementAndGet();
+                            }
+                        }
+                    }
+                }));
+            }
+            for (Future<?> task : tasks) {
+                task.get();
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+        return counted.get() / (double) MEASURE.toSeconds();
+    }
+
+    /** Sends at a fixed total rate and records each message's time to AA. */
+    static String latencyAtFixedRate(int port, int rate, int connections) throws Exception {
+        Histogram histogram = new Histogram(TimeUnit.SECONDS.toMicros(10), 3);
+        ExecutorService pool = Executors.newFixedThreadPool(connections);
+        long intervalNanos = TimeUnit.SECONDS.toNanos(1) * connections / rate;
+        long start = System.nanoTime();
+        long from = start + WARMUP.toNanos();
+        long until = from + MEASURE.toNanos();
+        CountDownLatch done = new CountDownLatch(connections);
+        AtomicLong sent = new AtomicLong();
+        for (int c = 0; c < connections; c++) {
+            int connection = c;
+            pool.submit(() -> {
+                try (MllpClient client = MllpClient.connect("127.0.0.1", port)) {
+                    long next = start + intervalNanos * connection / connections;
+                    for (long i = 0; next < until; i++, next += intervalNanos) {
+                        while (System.nanoTime() < next) {
+                            TimeUnit.NANOSECONDS.sleep(Math.max(0, Math.min(next - System.nanoTime(), 1_000_000)));
+                        }
+                        long t0 = System.nanoTime();
+                        client.send(oru("LAT", connection + "-" + i).getBytes(StandardCharsets.UTF_8));
+                        long t1 = System.nanoTime();
+                        if (t0 >= from) {
+                            // measured from the scheduled send time: includes any queueing behind a slow ACK
+                            histogram.recordValue(Math.max(1, (t1 - Math.min(t0, next)) / 1000));
+                            sent.incrementAndGet();
+                        }
+                    }
+                } catch (Exception e) {
+                    e.printStackTrace();
+                } finally {
+                    done.countDown();
+                }
+            });
+        }
+        done.await();
+        pool.shutdown();
+        return String.format(Locale.ROOT, "%nACK latency at a fixed %d msgs/s over %d connections (%d messages): "
+                        + "p50 %.2f ms, p99 %.2f ms, max %.2f ms.%n", rate, connections, sent.get(),
+                histogram.getValueAtPercentile(50) / 1000.0, histogram.getValueAtPercentile(99) / 1000.0,
+                histogram.getMaxValue() / 1000.0);
+    }
+
+    /** An ORU^R01 of about 3 KB with Chinese names. */
+    static String oru(String sender, String controlId) {
+        StringBuilder m = new StringBuilder(3200);
+        m.append("MSH|^~\\&|MEDILINK|").append(sender).append("|HARBOUR|HUB|20261122093000+0800||ORU^R01^ORU_R01|")
+                .append(controlId).append("|P|2.5.1|||AL|NE|HKG|UNICODE UTF-8\r")
+                .append("PID|1||KWC-").append(controlId).append("^^^KWC^MR~A1234563^^^HKID^NNHKG||陳^大文^^^^^L||19600101|M\r")
+                .append("PV1|1|O|KWC^^^KWC||||D1234^黃^美玲\r")
+                .append("OBR|1|ORD").append(controlId).append("||24331-1^Lipid panel^LN|||20261122083000+0800\r");
+        String[][] tests = {{"2093-3", "Cholesterol", "5.8", "mmol/L", "<5.2", "H"},
+            {"2571-8", "Triglyceride", "1.9", "mmol/L", "<1.7", "H"}, {"2085-9", "HDL", "1.1", "mmol/L", ">1.0", "N"},
+            {"13457-7", "LDL calc", "3.9", "mmol/L", "<3.4", "H"}, {"4548-4", "HbA1c", "8.1", "%", "4.0-6.0", "H"},
+            {"2345-7", "Glucose", "7.9", "mmol/L", "3.9-6.1", "H"}, {"2160-0", "Creatinine", "88", "umol/L", "62-106", "N"},
+            {"2823-3", "Potassium", "4.1", "mmol/L", "3.5-5.1", "N"}, {"2951-2", "Sodium", "139", "mmol/L", "136-145", "N"}};
+        int n = 1;
+        while (m.length() < 2900) {
+            for (String[] t : tests) {
+                m.append("OBX|").append(n++).append("|NM|").append(t[0]).append('^').append(t[1]).append("^LN||")
+                        .append(t[2]).append('|').append(t[3]).append('|').append(t[4]).append('|').append(t[5])
+                        .append("|||F|||20261122083000+0800\r");
+            }
+        }
+        m.append("NTE|1||空腹抽血 fasting sample\r");
+        return m.toString();
+    }
+}
