@@ -1,5 +1,6 @@
 package org.harbour.routes.security;
 
+import java.util.Arrays;
 import org.harbour.routes.config.HarbourProperties;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -19,6 +20,9 @@ import org.springframework.security.web.authentication.HttpStatusEntryPoint;
 import org.springframework.security.web.authentication.www.BasicAuthenticationFilter;
 import org.springframework.security.web.csrf.CookieCsrfTokenRepository;
 import org.springframework.security.web.csrf.CsrfTokenRequestAttributeHandler;
+import org.springframework.security.web.servlet.util.matcher.PathPatternRequestMatcher;
+import org.springframework.security.web.util.matcher.OrRequestMatcher;
+import org.springframework.security.web.util.matcher.RequestMatcher;
 
 /**
  * HTTP security: health is open; the operations console (Hawtio and its Jolokia endpoint) needs
@@ -31,7 +35,7 @@ public class SecurityConfiguration {
     @Bean
     @Order(1)
     SecurityFilterChain health(HttpSecurity http) throws Exception {
-        return http.securityMatcher("/actuator/health", "/actuator/health/**")
+        return http.securityMatcher(paths("/actuator/health", "/actuator/health/**"))
                 .authorizeHttpRequests(a -> a.anyRequest().permitAll())
                 .csrf(c -> c.disable())
                 .requestCache(c -> c.disable())
@@ -42,9 +46,9 @@ public class SecurityConfiguration {
     @Bean
     @Order(2)
     SecurityFilterChain console(HttpSecurity http) throws Exception {
-        return http.securityMatcher("/hawtio", "/hawtio/**", "/jolokia", "/jolokia/**", "/login", "/logout",
-                        "/actuator/**")
-                .authorizeHttpRequests(a -> a.requestMatchers("/login").permitAll().anyRequest().hasRole("ADMIN"))
+        return http.securityMatcher(paths("/hawtio", "/hawtio/**", "/jolokia", "/jolokia/**", "/login", "/logout",
+                        "/actuator/**"))
+                .authorizeHttpRequests(a -> a.requestMatchers(paths("/login")).permitAll().anyRequest().hasRole("ADMIN"))
                 .formLogin(Customizer.withDefaults())
                 .httpBasic(Customizer.withDefaults())
                 .csrf(c -> c.csrfTokenRepository(CookieCsrfTokenRepository.withHttpOnlyFalse())
@@ -64,6 +68,15 @@ public class SecurityConfiguration {
                 .sessionManagement(s -> s.sessionCreationPolicy(SessionCreationPolicy.STATELESS))
                 .exceptionHandling(e -> e.authenticationEntryPoint(new HttpStatusEntryPoint(HttpStatus.UNAUTHORIZED)))
                 .build();
+    }
+
+    /**
+     * Path matchers that also hold for servlets outside Spring MVC (Jolokia is one): plain
+     * string patterns would be MVC matchers and miss them.
+     */
+    private static RequestMatcher paths(String... patterns) {
+        PathPatternRequestMatcher.Builder builder = PathPatternRequestMatcher.withDefaults();
+        return new OrRequestMatcher(Arrays.stream(patterns).map(p -> (RequestMatcher) builder.matcher(p)).toList());
     }
 
     @Bean

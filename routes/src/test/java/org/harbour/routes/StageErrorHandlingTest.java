@@ -1,0 +1,55 @@
+package org.harbour.routes;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import jakarta.jms.BytesMessage;
+import jakarta.jms.Message;
+import java.nio.charset.StandardCharsets;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.apache.camel.ProducerTemplate;
+import org.apache.camel.builder.RouteBuilder;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+
+/**
+ * The shared stage error handling: redelivery (2 attempts in tests), then the dead-letter queue
+ * with the original message, the reason and the failing route.
+ */
+class StageErrorHandlingTest extends HubTestSupport {
+
+    @Autowired
+    private ProducerTemplate producer;
+
+    @Test
+    void failingStageRetriesThenDeadLettersTheOriginalWithTheReason() throws Exception {
+        AtomicInteger attempts = new AtomicInteger();
+        camel.addRoutes(new RouteBuilder() {
+            @Override
+            public void configure() {
+                from("jms:queue:test.failing-stage?transacted=true")
+                        .routeId("test-failing-stage")
+                        .routeConfigurationId(StageErrorHandling.ID)
+                        .process(exchange -> exchange.getIn().setBody("changed by the stage"))
+                        .process(exchange -> {
+                            attempts.incrementAndGet();
+                            throw new IllegalStateException("record store unavailable");
+                        });
+            }
+        });
+        byte[] original = "MSH|^~\\&|KWC|...|陳大文".getBytes(StandardCharsets.UTF_8);
+        producer.sendBodyAndHeader("jms:queue:test.failing-stage", original, Headers.CONTROL_ID, "DLQ-1");
+
+        jms.setReceiveTimeout(30_000);
+        Message dead = jms.receiveSelected(RouteIds.DEAD_LETTER_QUEUE, Headers.CONTROL_ID + " = 'DLQ-1'");
+        assertThat(dead).isNotNull();
+        byte[] body = new byte[(int) ((BytesMessage) dead).getBodyLength()];
+        ((BytesMessage) dead).readBytes(body);
+        assertThat(body).isEqualTo(original);
+        assertThat(dead.getStringProperty(Headers.FAILURE_REASON))
+                .isEqualTo("java.lang.IllegalStateException: record store unavailable");
+        assertThat(dead.getStringProperty(Headers.FAILED_ROUTE)).isEqualTo("test-failing-stage");
+        assertThat(attempts.get()).isEqualTo(3);
+        camel.getRouteController().stopRoute("test-failing-stage");
+        camel.removeRoute("test-failing-stage");
+    }
+}

@@ -1,0 +1,70 @@
+package org.harbour.routes.api;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.net.URI;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.util.Base64;
+import org.harbour.routes.HubTestSupport;
+import org.junit.jupiter.api.Test;
+
+/** Health is open; the API needs the bearer token; the console needs an admin login. */
+class HttpSecurityTest extends HubTestSupport {
+
+    private static String basic(String user, String password) {
+        return "Basic " + Base64.getEncoder().encodeToString((user + ":" + password).getBytes(StandardCharsets.UTF_8));
+    }
+
+    @Test
+    void healthIsOpenAndNamesEachPart() {
+        HttpResponse<byte[]> health = get("/actuator/health", null);
+        assertThat(health.statusCode()).isEqualTo(200);
+        assertThat(text(health)).startsWith("{\"status\":\"UP\"")
+                .contains("\"mllp\":{\"status\":\"UP\"", "\"db\":{\"status\":\"UP\"", "\"jms\":{\"status\":\"UP\"");
+    }
+
+    @Test
+    void apiWithoutTheTokenIsRefused() {
+        assertThat(get("/api/messages", null).statusCode()).isEqualTo(401);
+        assertThat(get("/api/messages", "Bearer wrong-token").statusCode()).isEqualTo(401);
+        assertThat(get("/api/messages", basic("admin", CONSOLE_PASSWORD)).statusCode()).isEqualTo(401);
+        assertThat(getWithToken("/api/messages").statusCode()).isEqualTo(200);
+        assertThat(text(getWithToken("/api/messages?size=1"))).contains("\"items\":[");
+    }
+
+    @Test
+    void badSearchParametersAreAClearError() {
+        HttpResponse<byte[]> response = getWithToken("/api/messages?since=yesterday");
+        assertThat(response.statusCode()).isEqualTo(400);
+        assertThat(text(response)).contains("since must be an ISO-8601");
+        assertThat(getWithToken("/api/messages?status=LOST").statusCode()).isEqualTo(400);
+        assertThat(getWithToken("/api/messages?size=100000").statusCode()).isEqualTo(400);
+        assertThat(getWithToken("/api/messages/no-such-id/raw").statusCode()).isEqualTo(404);
+    }
+
+    @Test
+    void consoleNeedsAnAdminLogin() throws Exception {
+        assertThat(get("/hawtio/", null).statusCode()).isEqualTo(401);
+        assertThat(get("/hawtio/", basic("admin", "wrong")).statusCode()).isEqualTo(401);
+        assertThat(get("/hawtio/", "Bearer " + API_TOKEN).statusCode()).isEqualTo(401);
+        HttpResponse<String> browser = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + httpPort
+                + "/hawtio/")).header("Accept", "text/html").build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(browser.statusCode()).isEqualTo(302);
+        assertThat(browser.headers().firstValue("Location")).hasValueSatisfying(l -> assertThat(l).endsWith("/login"));
+        assertThat(get("/hawtio/", basic("admin", CONSOLE_PASSWORD)).statusCode()).isEqualTo(200);
+    }
+
+    @Test
+    void consoleSeesTheCamelRoutesAndTheBrokerQueues() {
+        HttpResponse<byte[]> routes = get("/jolokia/search/org.apache.camel:type=routes,*", basic("admin", CONSOLE_PASSWORD));
+        assertThat(routes.statusCode()).isEqualTo(200);
+        assertThat(text(routes)).contains("name=\\\"ingest-mllp\\\"", "name=\\\"store\\\"");
+        HttpResponse<byte[]> queues = get("/jolokia/search/org.apache.activemq.artemis:*,subcomponent=queues",
+                basic("admin", CONSOLE_PASSWORD));
+        assertThat(queues.statusCode()).isEqualTo(200);
+        assertThat(text(queues)).contains("queue=\\\"harbour.inbound\\\"", "queue=\\\"harbour.dlq\\\"");
+        assertThat(get("/jolokia/search/org.apache.camel:*", null).statusCode()).isEqualTo(401);
+    }
+}

@@ -1,0 +1,179 @@
+package org.harbour.routes.store;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.Period;
+import java.time.ZoneId;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import javax.sql.DataSource;
+import org.flywaydb.core.Flyway;
+import org.flywaydb.core.api.MigrationInfo;
+import org.flywaydb.core.api.MigrationState;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.jdbc.datasource.DataSourceTransactionManager;
+import org.springframework.transaction.support.TransactionTemplate;
+
+/**
+ * The message store's behaviour, run against each supported database: the same Flyway
+ * migrations, the same queries.
+ */
+abstract class MessageStoreContract {
+
+    private static final Instant T0 = Instant.parse("2026-11-22T01:30:00Z");
+
+    protected MessageStore store;
+    protected JdbcTemplate jdbc;
+
+    /** A fresh, empty database (or schema) for one test. */
+    protected abstract DataSource freshDatabase();
+
+    /** Flyway configured for that database. */
+    protected abstract Flyway flyway(DataSource dataSource);
+
+    @BeforeEach
+    void migrate() {
+        DataSource dataSource = freshDatabase();
+        Flyway flyway = flyway(dataSource);
+        flyway.migrate();
+        for (MigrationInfo migration : flyway.info().all()) {
+            assertThat(migration.getState()).as(migration.getScript()).isEqualTo(MigrationState.SUCCESS);
+        }
+        jdbc = new JdbcTemplate(dataSource);
+        store = new MessageStore(jdbc, new TransactionTemplate(new DataSourceTransactionManager(dataSource)),
+                new DuplicateWindow(Period.ofDays(7)), Clock.fixed(T0, ZoneId.of("Asia/Hong_Kong")));
+    }
+
+    private static InboundMessage message(String sender, String controlId, Instant receivedAt, String body) {
+        return new InboundMessage(MessageStore.newId(), controlId, sender, "MEDILINK", "ORU^R01", "2.5.1", receivedAt,
+                "/10.0.0.8:40000", "mllp", "UTF-8", body.getBytes(StandardCharsets.UTF_8));
+    }
+
+    private long count(MessageQuery query) {
+        return store.count(query);
+    }
+
+    private static MessageQuery bySender(String sender) {
+        return new MessageQuery(null, sender, null, null, null, 0, 50);
+    }
+
+    @Test
+    void acceptedMessageIsStoredWithItsMetadataAndBytes() {
+        byte[] raw = "MSH|^~\\&|陳大文".getBytes(StandardCharsets.UTF_8);
+        InboundMessage m = new InboundMessage(MessageStore.newId(), "C1", "KWC", "MEDILINK", "ORU^R01", "2.5.1", T0,
+                "/10.0.0.8:40000", "mllp", "UTF-8", raw);
+        assertThat(store.storeAccepted(m)).isEqualTo(StoreOutcome.STORED);
+        StoredMessage stored = store.get(m.id()).orElseThrow();
+        assertThat(stored.controlId()).isEqualTo("C1");
+        assertThat(stored.status()).isEqualTo(MessageStatus.RECEIVED);
+        assertThat(stored.receivedAt()).isEqualTo(T0);
+        assertThat(stored.sizeBytes()).isEqualTo(raw.length);
+        assertThat(store.raw(m.id())).contains(raw);
+    }
+
+    @Test
+    void sameSenderAndControlIdWithinTheWindowIsStoredOnceAndCounted() {
+        InboundMessage first = message("KWC", "C1", T0, "a");
+        assertThat(store.storeAccepted(first)).isEqualTo(StoreOutcome.STORED);
+        assertThat(store.storeAccepted(message("KWC", "C1", T0.plus(Duration.ofDays(6)), "a"))).isEqualTo(StoreOutcome.DUPLICATE);
+        assertThat(store.storeAccepted(first)).as("redelivery of the same message").isEqualTo(StoreOutcome.DUPLICATE);
+        assertThat(count(bySender("KWC"))).isEqualTo(1);
+        assertThat(store.get(first.id()).orElseThrow().duplicates()).isEqualTo(1);
+    }
+
+    @Test
+    void sameControlIdFromAnotherSenderIsADifferentMessage() {
+        assertThat(store.storeAccepted(message("KWC", "C1", T0, "a"))).isEqualTo(StoreOutcome.STORED);
+        assertThat(store.storeAccepted(message("QEH", "C1", T0, "b"))).isEqualTo(StoreOutcome.STORED);
+    }
+
+    @Test
+    void controlIdReusedAfterTheWindowIsStoredAgain() {
+        assertThat(store.storeAccepted(message("KWC", "C1", T0, "a"))).isEqualTo(StoreOutcome.STORED);
+        assertThat(store.acceptedWithinWindow("KWC|C1", T0.plus(Duration.ofDays(6)))).isPresent();
+        assertThat(store.acceptedWithinWindow("KWC|C1", T0.plus(Duration.ofDays(8)))).isEmpty();
+        assertThat(store.storeAccepted(message("KWC", "C1", T0.plus(Duration.ofDays(8)), "b"))).isEqualTo(StoreOutcome.STORED);
+        assertThat(count(bySender("KWC"))).isEqualTo(2);
+    }
+
+    @Test
+    void concurrentDeliveriesOfOneMessageStoreItOnce() throws Exception {
+        int copies = 8;
+        ExecutorService pool = Executors.newFixedThreadPool(copies);
+        CountDownLatch go = new CountDownLatch(1);
+        List<Future<StoreOutcome>> outcomes = new ArrayList<>();
+        for (int i = 0; i < copies; i++) {
+            InboundMessage copy = message("RACE", "R1", T0, "same");
+            Callable<StoreOutcome> task = () -> {
+                go.await();
+                return store.storeAccepted(copy);
+            };
+            outcomes.add(pool.submit(task));
+        }
+        go.countDown();
+        List<StoreOutcome> results = new ArrayList<>();
+        for (Future<StoreOutcome> f : outcomes) {
+            results.add(f.get());
+        }
+        pool.shutdown();
+        assertThat(results).containsOnlyOnce(StoreOutcome.STORED);
+        assertThat(count(bySender("RACE"))).isEqualTo(1);
+    }
+
+    @Test
+    void rejectedMessageIsKeptWithReasonAndBytes() {
+        InboundMessage bad = new InboundMessage(MessageStore.newId(), null, null, null, null, null, T0,
+                "/10.0.0.9:1234", "mllp", null, "PID|1".getBytes(StandardCharsets.UTF_8));
+        store.keepRejected(bad, "message does not start with an MSH segment");
+        StoredMessage kept = store.get(bad.id()).orElseThrow();
+        assertThat(kept.status()).isEqualTo(MessageStatus.REJECTED);
+        assertThat(kept.reason()).isEqualTo("message does not start with an MSH segment");
+        assertThat(store.raw(bad.id())).contains("PID|1".getBytes(StandardCharsets.UTF_8));
+    }
+
+    @Test
+    void searchFiltersByEachCriterionAndPagesNewestFirst() {
+        store.storeAccepted(message("KWC", "A1", T0, "1"));
+        store.storeAccepted(new InboundMessage(MessageStore.newId(), "A2", "KWC", "PAS", "ADT^A01", "2.5",
+                T0.plusSeconds(60), "/x", "mllp", "UTF-8", new byte[] {1}));
+        store.storeAccepted(message("QEH", "B1", T0.plusSeconds(120), "3"));
+        store.keepRejected(message("KWC", "A3", T0.plusSeconds(180), "4"), "bad");
+
+        assertThat(store.find(new MessageQuery("A2", null, null, null, null, 0, 50)))
+                .extracting(StoredMessage::controlId).containsExactly("A2");
+        assertThat(store.find(new MessageQuery(null, "KWC", null, null, null, 0, 50)))
+                .extracting(StoredMessage::controlId).containsExactly("A3", "A2", "A1");
+        assertThat(store.find(new MessageQuery(null, null, "ADT", null, null, 0, 50)))
+                .extracting(StoredMessage::controlId).containsExactly("A2");
+        assertThat(store.find(new MessageQuery(null, null, "ORU^R01", MessageStatus.RECEIVED, null, 0, 50)))
+                .extracting(StoredMessage::controlId).containsExactly("B1", "A1");
+        assertThat(store.find(new MessageQuery(null, null, null, null, T0.plusSeconds(90), 0, 50)))
+                .extracting(StoredMessage::controlId).containsExactly("A3", "B1");
+        assertThat(store.find(new MessageQuery(null, null, null, null, null, 1, 2)))
+                .extracting(StoredMessage::controlId).containsExactly("A2", "A1");
+        assertThat(store.count(new MessageQuery(null, null, null, null, null, 0, 2))).isEqualTo(4);
+    }
+
+    @Test
+    void tenMegabytePayloadRoundTrips() {
+        byte[] big = new byte[10 * 1024 * 1024];
+        for (int i = 0; i < big.length; i++) {
+            big[i] = (byte) ('A' + i % 26);
+        }
+        InboundMessage m = new InboundMessage(MessageStore.newId(), "BIG", "KWC", "X", "ORU^R01", "2.5", T0, "/x",
+                "mllp", "UTF-8", big);
+        store.storeAccepted(m);
+        assertThat(store.raw(m.id())).hasValueSatisfying(raw -> assertThat(raw).isEqualTo(big));
+    }
+}
