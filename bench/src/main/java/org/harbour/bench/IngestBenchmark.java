@@ -25,7 +25,8 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import org.HdrHistogram.Histogram;
-import org.apache.activemq.artemis.jms.client.ActiveMQConnectionFactory;
+import org.apache.activemq.artemis.core.server.Queue;
+import org.apache.activemq.artemis.core.server.embedded.EmbeddedActiveMQ;
 import org.apache.camel.CamelContext;
 import org.harbour.connectors.mllp.MllpClient;
 import org.harbour.connectors.mllp.camel.MllpListeners;
@@ -49,7 +50,9 @@ public final class IngestBenchmark {
     private static final Duration WARMUP = Duration.ofSeconds(Long.getLong("bench.warmup", 5));
     private static final Duration MEASURE = Duration.ofSeconds(Long.getLong("bench.seconds", 15));
 
-    private static final int DIAG_CONNECTIONS = Integer.getInteger("bench.diagConnections", 16);
+
+    private static final org.HdrHistogram.ConcurrentHistogram GATE = new org.HdrHistogram.ConcurrentHistogram(3);
+    private static final org.HdrHistogram.ConcurrentHistogram WRITE = new org.HdrHistogram.ConcurrentHistogram(3);
 
     private IngestBenchmark() {
     }
@@ -70,20 +73,17 @@ public final class IngestBenchmark {
             ConnectionFactory factory = hub.getBean(ConnectionFactory.class);
             byte[] sample = oru("BENCH", "WARM-0").getBytes(StandardCharsets.UTF_8);
             report.append(header(sample.length));
-            report.append("| connections | raw persistent sends/s (ceiling) | MLLP ingest ACK AA/s | ingest / ceiling |\n");
-            report.append("|---:|---:|---:|---:|\n");
-            if (Boolean.getBoolean("bench.diagnose")) {
-                diagnose(hub, port);
-                return;
-            }
+            report.append("| connections | raw persistent sends/s (ceiling) | MLLP ingest ACK AA/s | ingest / ceiling"
+                    + " | store stage drain of the backlog, msgs/s |\n");
+            report.append("|---:|---:|---:|---:|---:|\n");
             for (int connections : Arrays.stream(System.getProperty("bench.connections", "1,16,64").split(","))
                     .mapToInt(Integer::parseInt).toArray()) {
                 double raw = rawBrokerRate(factory, connections, sample);
                 purge(hub, "bench.raw");
                 double ingest = ingestRate(port, connections);
-                awaitDrained(hub, RouteIds.INBOUND_QUEUE);
-                String row = String.format(Locale.ROOT, "| %d | %.0f | %.0f | %.0f %% |%n", connections, raw, ingest,
-                        100 * ingest / raw);
+                double drain = awaitDrained(hub, RouteIds.INBOUND_QUEUE);
+                String row = String.format(Locale.ROOT, "| %d | %.0f | %.0f | %.0f %% | %.0f |%n", connections, raw, ingest,
+                        100 * ingest / raw, drain);
                 System.out.print(row);
                 report.append(row);
             }
@@ -155,14 +155,12 @@ public final class IngestBenchmark {
 
     /** Empties a queue, so that one phase's backlog does not slow the next. */
     static void purge(ConfigurableApplicationContext hub, String queue) throws Exception {
-        hub.getBean(org.apache.activemq.artemis.core.server.embedded.EmbeddedActiveMQ.class).getActiveMQServer()
-                .locateQueue(queue).deleteAllReferences();
+        hub.getBean(EmbeddedActiveMQ.class).getActiveMQServer().locateQueue(queue).deleteAllReferences();
     }
 
     /** Waits until the store stage has taken everything from the queue. */
-    static void awaitDrained(ConfigurableApplicationContext hub, String queue) throws Exception {
-        org.apache.activemq.artemis.core.server.Queue q = hub.getBean(
-                org.apache.activemq.artemis.core.server.embedded.EmbeddedActiveMQ.class).getActiveMQServer().locateQueue(queue);
+    static double awaitDrained(ConfigurableApplicationContext hub, String queue) throws Exception {
+        Queue q = hub.getBean(EmbeddedActiveMQ.class).getActiveMQServer().locateQueue(queue);
         long start = System.nanoTime();
         long backlog = q.getMessageCount();
         while (q.getMessageCount() > 0) {
@@ -170,80 +168,7 @@ public final class IngestBenchmark {
         }
         double seconds = (System.nanoTime() - start) / 1e9;
         System.out.printf("store stage drained a backlog of %d in %.1f s%n", backlog, seconds);
-    }
-
-    /** Splits the ingest cost: the writer alone, and MLLP with a trivial route. */
-    static void diagnose(ConfigurableApplicationContext hub, int port) throws Exception {
-        org.harbour.routes.ingest.InboundQueueWriter writer = hub.getBean(org.harbour.routes.ingest.InboundQueueWriter.class);
-        CamelContext camel = hub.getBean(CamelContext.class);
-        ExecutorService pool = Executors.newFixedThreadPool(16);
-        AtomicLong n = new AtomicLong();
-        long until = System.nanoTime() + (Boolean.getBoolean("bench.diagWriter") ? MEASURE.toNanos() : 0);
-        List<Future<?>> tasks = new ArrayList<>();
-        for (int t = 0; t < 16; t++) {
-            tasks.add(pool.submit(() -> {
-                byte[] body = oru("DIAG", "1").getBytes(StandardCharsets.UTF_8);
-                while (System.nanoTime() < until) {
-                    org.apache.camel.Exchange ex = new org.apache.camel.support.DefaultExchange(camel);
-                    ex.getIn().setBody(body);
-                    writer.write(ex);
-                    n.incrementAndGet();
-                }
-                return null;
-            }));
-        }
-        for (Future<?> f : tasks) {
-            f.get();
-        }
-        pool.shutdown();
-        if (Boolean.getBoolean("bench.diagWriter")) {
-        System.out.printf("writer alone, 16 threads: %.0f/s%n", n.get() / (double) MEASURE.toSeconds());
-        }
-        org.harbour.mappings.hl7.AckBuilder acks = new org.harbour.mappings.hl7.AckBuilder("X", java.time.Clock.systemUTC());
-        org.harbour.mappings.hl7.Hl7EnvelopeReader reader = new org.harbour.mappings.hl7.Hl7EnvelopeReader();
-        try (org.harbour.connectors.mllp.MllpServer server = new org.harbour.connectors.mllp.MllpServer(
-                org.harbour.connectors.mllp.MllpServerConfig.plain("diag", "127.0.0.1", 0),
-                r -> acks.accept(reader.read(r.frame().payload()).envelope()))) {
-            server.start();
-            System.out.printf("MLLP server, trivial handler, 16 connections: %.0f/s%n", ingestRate(server.port(), DIAG_CONNECTIONS));
-        }
-        org.harbour.routes.ingest.InboundGate gate = hub.getBean(org.harbour.routes.ingest.InboundGate.class);
-        try (org.harbour.connectors.mllp.MllpServer server = new org.harbour.connectors.mllp.MllpServer(
-                org.harbour.connectors.mllp.MllpServerConfig.plain("diag2", "127.0.0.1", 0),
-                r -> {
-                    org.apache.camel.Exchange ex = new org.apache.camel.support.DefaultExchange(camel);
-                    ex.getIn().setBody(r.frame().payload());
-                    gate.admit(ex);
-                    return acks.accept(reader.read(r.frame().payload()).envelope());
-                })) {
-            server.start();
-            System.out.printf("MLLP server, gate only, 16 connections: %.0f/s%n", ingestRate(server.port(), DIAG_CONNECTIONS));
-        }
-        try (org.harbour.connectors.mllp.MllpServer server = new org.harbour.connectors.mllp.MllpServer(
-                org.harbour.connectors.mllp.MllpServerConfig.plain("diag3", "127.0.0.1", 0),
-                r -> {
-                    org.apache.camel.Exchange ex = new org.apache.camel.support.DefaultExchange(camel);
-                    ex.getIn().setBody(r.frame().payload());
-                    ex.getIn().setHeader("HarbourReceivedAt", java.time.Instant.now().toString());
-                    if (Boolean.getBoolean("bench.diagGate")) {
-                        gate.admit(ex);
-                    } else {
-                        String[] f = new String(r.frame().payload(), 0, 200, StandardCharsets.ISO_8859_1).split("\\|");
-                        ex.getIn().setHeader("HarbourMessageId", java.util.UUID.randomUUID().toString());
-                        ex.getIn().setHeader("HarbourSender", f[3]);
-                        ex.getIn().setHeader("HarbourControlId", f[9]);
-                    }
-                    try {
-                        writer.write(ex);
-                    } catch (Exception e) {
-                        throw new IllegalStateException(e);
-                    }
-                    return acks.accept(reader.read(r.frame().payload()).envelope());
-                })) {
-            server.start();
-            System.out.printf("MLLP server, gate + writer without Camel: %.0f/s%n", ingestRate(server.port(), DIAG_CONNECTIONS));
-        }
-        System.out.printf("hub ingest, 16 connections: %.0f/s%n", ingestRate(port, DIAG_CONNECTIONS));
+        return seconds > 0 ? backlog / seconds : 0;
     }
 
     /** MLLP senders, each waiting for its ACK before the next message (as EMRs do). */

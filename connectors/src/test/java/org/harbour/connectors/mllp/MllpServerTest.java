@@ -72,6 +72,23 @@ class MllpServerTest {
     }
 
     @Test
+    void senderStalledInsideAMessageIsDisconnectedWithoutAnAck() throws IOException {
+        MllpServerConfig config = new MllpServerConfig("test", "127.0.0.1", 0, 8, 1024, Duration.ofSeconds(30),
+                Duration.ofMillis(300), Duration.ofMillis(50), null, "none");
+        start(config, r -> {
+            received.add(new String(r.frame().payload(), StandardCharsets.UTF_8));
+            return "ok".getBytes(StandardCharsets.UTF_8);
+        });
+        try (Socket socket = new Socket("127.0.0.1", server.port())) {
+            socket.setSoTimeout(10_000);
+            socket.getOutputStream().write(new byte[] {Mllp.START_BLOCK, 'M', 'S', 'H'});
+            socket.getOutputStream().flush();
+            assertThat(socket.getInputStream().read()).isEqualTo(-1);
+        }
+        assertThat(received).isEmpty();
+    }
+
+    @Test
     void connectionsBeyondTheMaximumAreRefusedWithoutHarmingOthers() throws Exception {
         MllpServerConfig config = new MllpServerConfig("test", "127.0.0.1", 0, 1, 1024, Duration.ofSeconds(30),
                 Duration.ofSeconds(5), Duration.ofMillis(50), null, "none");

@@ -1,0 +1,128 @@
+package org.harbour.connectors.mllp;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import javax.net.ssl.SSLContext;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * TLS and mutual TLS on the MLLP listener, with certificates made by the JDK's keytool for this
+ * test: the hub's own, and one for a clinic that the hub trusts and one it does not.
+ */
+class MllpTlsTest {
+
+    private static final char[] PASSWORD = "changeit-test".toCharArray();
+
+    @TempDir
+    static Path dir;
+
+    private final List<String> peers = new CopyOnWriteArrayList<>();
+    private MllpServer server;
+
+    @BeforeAll
+    static void makeCertificates() throws Exception {
+        keytool("-genkeypair", "-alias", "hub", "-keyalg", "EC", "-groupname", "secp256r1", "-dname", "CN=harbour-hub",
+                "-ext", "SAN=ip:127.0.0.1", "-validity", "2", "-keystore", dir.resolve("hub.p12").toString());
+        keytool("-genkeypair", "-alias", "clinic", "-keyalg", "EC", "-groupname", "secp256r1",
+                "-dname", "CN=kwc-clinic", "-validity", "2", "-keystore", dir.resolve("clinic.p12").toString());
+        keytool("-genkeypair", "-alias", "stranger", "-keyalg", "EC", "-groupname", "secp256r1",
+                "-dname", "CN=stranger", "-validity", "2", "-keystore", dir.resolve("stranger.p12").toString());
+        keytool("-exportcert", "-alias", "hub", "-keystore", dir.resolve("hub.p12").toString(),
+                "-file", dir.resolve("hub.crt").toString());
+        keytool("-exportcert", "-alias", "clinic", "-keystore", dir.resolve("clinic.p12").toString(),
+                "-file", dir.resolve("clinic.crt").toString());
+        keytool("-importcert", "-noprompt", "-alias", "hub", "-file", dir.resolve("hub.crt").toString(),
+                "-keystore", dir.resolve("trusts-hub.p12").toString());
+        keytool("-importcert", "-noprompt", "-alias", "clinic", "-file", dir.resolve("clinic.crt").toString(),
+                "-keystore", dir.resolve("trusts-clinic.p12").toString());
+    }
+
+    private static void keytool(String... args) throws Exception {
+        List<String> command = new java.util.ArrayList<>(List.of(
+                Path.of(System.getProperty("java.home"), "bin", "keytool").toString()));
+        command.addAll(List.of(args));
+        command.addAll(List.of("-storetype", "PKCS12", "-storepass", new String(PASSWORD)));
+        if (List.of(args).contains("-genkeypair")) {
+            command.addAll(List.of("-keypass", new String(PASSWORD)));
+        }
+        Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
+        String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(process.waitFor()).as(output).isZero();
+    }
+
+    private void startServer(String clientAuth) throws Exception {
+        SSLContext tls = TlsContexts.create(dir.resolve("hub.p12"), PASSWORD,
+                "none".equals(clientAuth) ? null : dir.resolve("trusts-clinic.p12"), PASSWORD);
+        server = new MllpServer(new MllpServerConfig("tls", "127.0.0.1", 0, 8, 1024, Duration.ofSeconds(30),
+                Duration.ofSeconds(5), Duration.ofMillis(50), tls, clientAuth), r -> {
+                    peers.add(r.tlsPeer());
+                    return "ACK".getBytes(StandardCharsets.US_ASCII);
+                });
+        server.start();
+    }
+
+    private MllpClient client(String keyStore) throws Exception {
+        SSLContext tls = TlsContexts.create(keyStore == null ? null : dir.resolve(keyStore), PASSWORD,
+                dir.resolve("trusts-hub.p12"), PASSWORD);
+        return MllpClient.connect("127.0.0.1", server.port(), tls.getSocketFactory(), Duration.ofSeconds(10));
+    }
+
+    @AfterEach
+    void stop() {
+        if (server != null) {
+            server.stop(Duration.ofSeconds(5));
+        }
+    }
+
+    @Test
+    void tlsListenerServesAClientThatTrustsIt() throws Exception {
+        startServer("none");
+        try (MllpClient client = client(null)) {
+            assertThat(client.send("MSH|1".getBytes(StandardCharsets.US_ASCII))).isEqualTo("ACK".getBytes(StandardCharsets.US_ASCII));
+        }
+        assertThat(peers).containsExactly("");
+    }
+
+    @Test
+    void plainTcpClientGetsNothingFromATlsListener() throws Exception {
+        startServer("none");
+        try (MllpClient plain = MllpClient.connect("127.0.0.1", server.port(), javax.net.SocketFactory.getDefault(),
+                Duration.ofSeconds(5))) {
+            assertThatThrownBy(() -> plain.send("MSH|1".getBytes(StandardCharsets.US_ASCII))).isInstanceOf(IOException.class);
+        }
+        assertThat(peers).isEmpty();
+    }
+
+    @Test
+    void mutualTlsAcceptsATrustedClinicAndRecordsItsCertificate() throws Exception {
+        startServer("need");
+        try (MllpClient client = client("clinic.p12")) {
+            assertThat(client.send("MSH|1".getBytes(StandardCharsets.US_ASCII))).isEqualTo("ACK".getBytes(StandardCharsets.US_ASCII));
+        }
+        assertThat(peers).containsExactly("CN=kwc-clinic");
+    }
+
+    @Test
+    void mutualTlsRefusesClientsWithoutATrustedCertificate() throws Exception {
+        startServer("need");
+        for (String keyStore : new String[] {null, "stranger.p12"}) {
+            try (MllpClient client = client(keyStore)) {
+                assertThatThrownBy(() -> client.send("MSH|1".getBytes(StandardCharsets.US_ASCII)))
+                        .isInstanceOf(IOException.class);
+            } catch (IOException refusedAtConnect) {
+                // the handshake may already fail while connecting
+            }
+        }
+        assertThat(peers).isEmpty();
+    }
+}
