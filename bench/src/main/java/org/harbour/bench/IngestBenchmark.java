@@ -114,34 +114,41 @@ public final class IngestBenchmark {
                 InetAddress.getLocalHost().getHostName(), sampleBytes, WARMUP.toSeconds(), MEASURE.toSeconds());
     }
 
-    /** Persistent sends by {@code producers} threads, each with its own session, for the measured time. */
-    static double rawBrokerRate(ConnectionFactory factory, int producers, byte[] body) throws Exception {
-        ExecutorService pool = Executors.newFixedThreadPool(producers);
+    /** One worker's loop: does one unit of work per call, until the measured window ends. */
+    @FunctionalInterface
+    interface Worker {
+        void run(int worker, Step step) throws Exception;
+    }
+
+    /** Called once per unit of work; returns false when the worker should stop. */
+    @FunctionalInterface
+    interface Step {
+        boolean next() throws Exception;
+    }
+
+    /**
+     * Runs {@code workers} threads through warm-up and measurement and returns the units of
+     * work per second completed inside the measured window.
+     */
+    static double measure(int workers, Worker worker) throws Exception {
+        ExecutorService pool = Executors.newFixedThreadPool(workers);
         AtomicLong counted = new AtomicLong();
-        long[] window = new long[2];
-        try (Connection connection = factory.createConnection()) {
+        long from = System.nanoTime() + WARMUP.toNanos();
+        long until = from + MEASURE.toNanos();
+        try {
             List<Future<?>> tasks = new ArrayList<>();
-            long start = System.nanoTime();
-            window[0] = start + WARMUP.toNanos();
-            window[1] = window[0] + MEASURE.toNanos();
-            for (int p = 0; p < producers; p++) {
+            for (int w = 0; w < workers; w++) {
+                int id = w;
                 tasks.add(pool.submit(() -> {
-                    try (Session session = connection.createSession(false, Session.AUTO_ACKNOWLEDGE)) {
-                        MessageProducer producer = session.createProducer(session.createQueue("bench.raw"));
-                        producer.setDeliveryMode(DeliveryMode.PERSISTENT);
-                        while (true) {
-                            long now = System.nanoTime();
-                            if (now > window[1]) {
-                                return null;
-                            }
-                            BytesMessage message = session.createBytesMessage();
-                            message.writeBytes(body);
-                            producer.send(message);
-                            if (now >= window[0]) {
-                                counted.incrementAndGet();
-                            }
+                    long[] started = {System.nanoTime()};
+                    worker.run(id, () -> {
+                        if (started[0] >= from && started[0] <= until) {
+                            counted.incrementAndGet();
                         }
-                    }
+                        started[0] = System.nanoTime();
+                        return started[0] <= until;
+                    });
+                    return null;
                 }));
             }
             for (Future<?> task : tasks) {
@@ -151,6 +158,25 @@ public final class IngestBenchmark {
             pool.shutdownNow();
         }
         return counted.get() / (double) MEASURE.toSeconds();
+    }
+
+    /** Persistent sends by {@code producers} threads, each with its own session (the ceiling). */
+    static double rawBrokerRate(ConnectionFactory factory, int producers, byte[] body) throws Exception {
+        try (Connection connection = factory.createConnection()) {
+            return measure(producers, (worker, step) -> {
+                try (Session session = connection.createSession(false, Session.AUTO_ACKNOWLEDGE)) {
+                    MessageProducer producer = session.createProducer(session.createQueue("bench.raw"));
+                    producer.setDeliveryMode(DeliveryMode.PERSISTENT);
+                    boolean more = true;
+                    while (more) {
+                        BytesMessage message = session.createBytesMessage();
+                        message.writeBytes(body);
+                        producer.send(message);
+                        more = step.next();
+                    }
+                }
+            });
+        }
     }
 
     /** Empties a queue, so that one phase's backlog does not slow the next. */
@@ -173,41 +199,18 @@ public final class IngestBenchmark {
 
     /** MLLP senders, each waiting for its ACK before the next message (as EMRs do). */
     static double ingestRate(int port, int connections) throws Exception {
-        ExecutorService pool = Executors.newFixedThreadPool(connections);
-        AtomicLong counted = new AtomicLong();
-        long start = System.nanoTime();
-        long from = start + WARMUP.toNanos();
-        long until = from + MEASURE.toNanos();
-        try {
-            List<Future<?>> tasks = new ArrayList<>();
-            for (int c = 0; c < connections; c++) {
-                int connection = c;
-                tasks.add(pool.submit(() -> {
-                    try (MllpClient client = MllpClient.connect("127.0.0.1", port)) {
-                        for (long i = 0; ; i++) {
-                            long now = System.nanoTime();
-                            if (now > until) {
-                                return null;
-                            }
-                            byte[] ack = client.send(oru("BENCH-" + connections, connection + "-" + i)
-                                    .getBytes(StandardCharsets.UTF_8));
-                            if (!new String(ack, StandardCharsets.UTF_8).contains("MSA|AA|")) {
-                                throw new IllegalStateException("not AA");
-                            }
-                            if (now >= from) {
-                                counted.incrementAndGet();
-                            }
-                        }
+        return measure(connections, (worker, step) -> {
+            try (MllpClient client = MllpClient.connect("127.0.0.1", port)) {
+                boolean more = true;
+                for (long i = 0; more; i++) {
+                    byte[] ack = client.send(oru("BENCH-" + connections, worker + "-" + i).getBytes(StandardCharsets.UTF_8));
+                    if (!new String(ack, StandardCharsets.UTF_8).contains("MSA|AA|")) {
+                        throw new IllegalStateException("not AA");
                     }
-                }));
+                    more = step.next();
+                }
             }
-            for (Future<?> task : tasks) {
-                task.get();
-            }
-        } finally {
-            pool.shutdownNow();
-        }
-        return counted.get() / (double) MEASURE.toSeconds();
+        });
     }
 
     /** Sends at a fixed total rate and records each message's time to AA. */

@@ -13,6 +13,7 @@ import javax.net.SocketFactory;
 import org.harbour.connectors.mllp.MllpClient;
 import org.harbour.connectors.mllp.TlsContexts;
 import org.harbour.mappings.hl7.Hl7Batch;
+import org.harbour.mappings.hl7.Hl7Envelope;
 import org.harbour.mappings.hl7.Hl7EnvelopeReader;
 
 /**
@@ -83,8 +84,8 @@ public final class SendCommand {
                 }
                 for (byte[] message : messages) {
                     AckSummary ack = AckSummary.of(client.send(message));
-                    String controlId = envelopes.read(message).envelope() == null ? "?"
-                            : envelopes.read(message).envelope().controlId();
+                    Hl7Envelope envelope = envelopes.read(message).envelope();
+                    String controlId = envelope == null ? "?" : envelope.controlId();
                     out.println(controlId + " " + ack.code() + (ack.text().isEmpty() ? "" : " " + ack.text()));
                     allAccepted &= "AA".equals(ack.code()) || "CA".equals(ack.code());
                 }

@@ -37,11 +37,6 @@ final class MllpListenerConsumer extends DefaultConsumer {
         this.config = config;
     }
 
-    /** The running server, for health checks and tests. */
-    MllpServer server() {
-        return server;
-    }
-
     @Override
     protected void doStart() throws Exception {
         super.doStart();
