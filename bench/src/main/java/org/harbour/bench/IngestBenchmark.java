@@ -81,6 +81,7 @@ public final class IngestBenchmark {
                 double raw = rawBrokerRate(factory, connections, sample);
                 purge(hub, "bench.raw");
                 double ingest = ingestRate(port, connections);
+                System.out.printf(Locale.ROOT, "%d connections: raw %.0f/s, ingest %.0f/s%n", connections, raw, ingest);
                 double drain = awaitDrained(hub, RouteIds.INBOUND_QUEUE);
                 String row = String.format(Locale.ROOT, "| %d | %.0f | %.0f | %.0f %% | %.0f |%n", connections, raw, ingest,
                         100 * ingest / raw, drain);
@@ -100,6 +101,8 @@ public final class IngestBenchmark {
             Files.writeString(file, "# Harbour benchmarks\n\nFigures written by the benchmarks in `bench/`; newest last.\n");
         }
         Files.writeString(file, report, StandardOpenOption.APPEND);
+        // the broker's in-VM client threads linger for a minute after it stops
+        System.exit(0);
     }
 
     private static String header(int sampleBytes) throws IOException {

@@ -49,12 +49,19 @@ public record HarbourProperties(
             @DefaultValue("none") String clientAuth) {
     }
 
-    /** The ingest stage. */
-    public record Ingest(@DefaultValue("P7D") Period duplicateWindow) {
+    /**
+     * The ingest stage: the resend window, and the group-commit writers that put received
+     * messages on the inbound queue (how many batches in flight, how long a sender may wait).
+     */
+    public record Ingest(
+            @DefaultValue("P7D") Period duplicateWindow,
+            @DefaultValue("2") int writers,
+            @DefaultValue("1000000") long resendFilterKeys,
+            @DefaultValue("30s") Duration commitTimeout) {
     }
 
     /** Stages after ingest: their consumers and the shared redelivery policy. */
-    public record Stages(@DefaultValue("2") int storeConsumers, @DefaultValue Redelivery redelivery) {
+    public record Stages(@DefaultValue("8") int storeConsumers, @DefaultValue Redelivery redelivery) {
     }
 
     /** Redelivery before a message goes to the dead-letter queue. */

@@ -1,5 +1,7 @@
 package org.harbour.routes.config;
 
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import io.micrometer.core.instrument.MeterRegistry;
 import jakarta.jms.ConnectionFactory;
 import org.messaginghub.pooled.jms.JmsPoolConnectionFactory;
@@ -39,6 +41,8 @@ import org.springframework.transaction.support.TransactionTemplate;
 @EnableScheduling
 public class HubConfiguration {
 
+    private static final Logger LOG = LoggerFactory.getLogger(HubConfiguration.class);
+
     @Bean
     Clock clock(HarbourProperties properties) {
         return Clock.system(properties.timezone());
@@ -56,8 +60,9 @@ public class HubConfiguration {
     }
 
     @Bean
-    ResendGuard resendGuard(MessageStore store, DuplicateWindow window, Clock clock) {
-        return new ResendGuard(store, window, Duration.ofHours(1), clock);
+    ResendGuard resendGuard(MessageStore store, DuplicateWindow window, Clock clock, HarbourProperties properties) {
+        return new ResendGuard(store, window, Duration.ofHours(1), clock,
+                properties.ingest().resendFilterKeys());
     }
 
     @Bean
@@ -70,6 +75,9 @@ public class HubConfiguration {
         @Scheduled(fixedDelay = 60_000)
         public void forgetOld() {
             guard.forgetOld();
+            if (guard.refreshFilter()) {
+                LOG.info("Resend filter loaded from the message key table");
+            }
         }
     }
 
@@ -79,11 +87,12 @@ public class HubConfiguration {
     }
 
     @Bean
-    InboundQueueWriter inboundQueueWriter(ConnectionFactory connectionFactory) {
+    InboundQueueWriter inboundQueueWriter(ConnectionFactory connectionFactory, HarbourProperties properties) {
         // a connection of its own: ingest sends must not queue behind the stages' consumers and commits
         ConnectionFactory own = connectionFactory instanceof JmsPoolConnectionFactory pooled
                 && pooled.getConnectionFactory() instanceof ConnectionFactory underlying ? underlying : connectionFactory;
-        return new InboundQueueWriter(own, RouteIds.INBOUND_QUEUE);
+        return new InboundQueueWriter(own, RouteIds.INBOUND_QUEUE, properties.ingest().writers(),
+                properties.ingest().commitTimeout());
     }
 
     @Bean
@@ -93,7 +102,7 @@ public class HubConfiguration {
 
     @Bean
     StoreStage storeStage(MessageStore store, MeterRegistry meters) {
-        return new StoreStage(store, meters);
+        return new StoreStage(store, meters, Duration.ofSeconds(60));
     }
 
     @Bean

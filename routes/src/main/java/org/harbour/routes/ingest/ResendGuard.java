@@ -16,6 +16,11 @@ import org.harbour.routes.store.MessageStore;
  * and a short in-memory list of keys enqueued but perhaps not yet recorded by the store stage.
  * A resend that slips between the two (a crash right after enqueueing) is enqueued twice and
  * stored once: the store stage is idempotent on the same key.
+ *
+ * <p>Most messages are new, so a Bloom filter over every key of the window ({@link KeyFilter},
+ * loaded from the key table at start and rebuilt when full) answers "never seen" without a
+ * query; only a "perhaps seen" goes to the database. Until the filter is loaded, every message
+ * is checked in the database.
  */
 public class ResendGuard {
 
@@ -25,13 +30,18 @@ public class ResendGuard {
     private final DuplicateWindow window;
     private final Duration recentRetention;
     private final Clock clock;
+    private final long filterCapacity;
     private final Map<String, Instant> recent = new ConcurrentHashMap<>();
+    private volatile KeyFilter filter;
+    private volatile KeyFilter loading;
 
-    public ResendGuard(MessageStore store, DuplicateWindow window, Duration recentRetention, Clock clock) {
+    public ResendGuard(MessageStore store, DuplicateWindow window, Duration recentRetention, Clock clock,
+            long filterCapacity) {
         this.store = store;
         this.window = window;
         this.recentRetention = recentRetention;
         this.clock = clock;
+        this.filterCapacity = filterCapacity;
     }
 
     /** True when a message with this key was already accepted within the window. */
@@ -40,12 +50,17 @@ public class ResendGuard {
         if (enqueued != null && window.contains(enqueued, receivedAt)) {
             return true;
         }
+        KeyFilter known = filter;
+        if (known != null && !known.mightContain(key)) {
+            return false;
+        }
         return store.acceptedWithinWindow(key, receivedAt).isPresent();
     }
 
     /** Remembers a key just enqueued, until the store stage has surely recorded it. */
     public void enqueued(String key, Instant receivedAt) {
         recent.put(key, receivedAt);
+        addToFilters(key);
         if (recent.size() > MAX_RECENT) {
             forgetOlderThan(clock.instant().minus(Duration.ofMinutes(1)));
         }
@@ -54,6 +69,39 @@ public class ResendGuard {
     /** Drops remembered keys old enough for the store to answer for them. */
     public void forgetOld() {
         forgetOlderThan(clock.instant().minus(recentRetention));
+    }
+
+    /**
+     * Loads the filter from the key table when there is none yet or the current one is full
+     * (the window's keys, so expired ones leave it). Returns true when it (re)built the filter.
+     */
+    public synchronized boolean refreshFilter() {
+        KeyFilter current = filter;
+        if (current != null && !current.full()) {
+            return false;
+        }
+        long capacity = Math.max(filterCapacity, current == null ? 0 : current.capacity() * 2);
+        KeyFilter next = new KeyFilter(capacity);
+        loading = next;
+        try {
+            store.forEachKeySince(window.start(clock.instant()), next::add);
+            recent.keySet().forEach(next::add);
+            filter = next;
+        } finally {
+            loading = null;
+        }
+        return true;
+    }
+
+    private void addToFilters(String key) {
+        KeyFilter next = loading;
+        if (next != null) {
+            next.add(key);
+        }
+        KeyFilter current = filter;
+        if (current != null) {
+            current.add(key);
+        }
     }
 
     private void forgetOlderThan(Instant cutoff) {

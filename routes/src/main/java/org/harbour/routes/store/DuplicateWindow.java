@@ -13,4 +13,9 @@ public record DuplicateWindow(Period length) {
         Instant later = a.isBefore(b) ? b : a;
         return later.isBefore(earlier.atOffset(ZoneOffset.UTC).plus(length).toInstant());
     }
+
+    /** The earliest receipt that can still be in the window at {@code now}. */
+    public Instant start(Instant now) {
+        return now.atOffset(ZoneOffset.UTC).minus(length).toInstant();
+    }
 }

@@ -2,6 +2,7 @@ package org.harbour.routes.store;
 
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Clock;
@@ -13,8 +14,10 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.function.Consumer;
 import org.springframework.dao.DuplicateKeyException;
 import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.jdbc.core.RowCallbackHandler;
 import org.springframework.jdbc.core.RowMapper;
 import org.springframework.transaction.support.TransactionTemplate;
 
@@ -44,11 +47,19 @@ public class MessageStore {
 
     /** Records an accepted message once; a repeat within the window is counted, not stored. */
     public StoreOutcome storeAccepted(InboundMessage message) {
+        return storeAccepted(List.of(message)).get(0);
+    }
+
+    /**
+     * Records accepted messages in one transaction, each once; returns each one's outcome in
+     * order. A repeat within the window (also within the same list) is counted, not stored.
+     */
+    public List<StoreOutcome> storeAccepted(List<InboundMessage> messages) {
         try {
-            return tx.execute(status -> storeOnce(message));
+            return tx.execute(status -> messages.stream().map(this::storeOnce).toList());
         } catch (DuplicateKeyException raced) {
-            // another consumer stored the same key between our check and our insert
-            return tx.execute(status -> storeOnce(message));
+            // another writer stored one of the keys between our check and our insert
+            return tx.execute(status -> messages.stream().map(this::storeOnce).toList());
         }
     }
 
@@ -88,6 +99,16 @@ public class MessageStore {
         return prior.stream().filter(p -> duplicateWindow.contains(p, at)).findFirst();
     }
 
+    /** Streams every accepted message key received at or after {@code since}. */
+    public void forEachKeySince(Instant since, Consumer<String> action) {
+        tx.executeWithoutResult(status -> jdbc.query(connection -> {
+            PreparedStatement statement = connection.prepareStatement(
+                    "SELECT dedup_key FROM message_key WHERE received_at >= ?");
+            statement.setFetchSize(10_000);
+            statement.setObject(1, timestamp(since));
+            return statement;
+        }, (RowCallbackHandler) rs -> action.accept(rs.getString(1))));
+    }
 
     private void insert(InboundMessage m, MessageStatus status, String reason) {
         jdbc.update("INSERT INTO message (" + COLUMNS + ") VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,0)",

@@ -14,7 +14,7 @@ public class StoreRoute extends RouteBuilder {
     @Override
     public void configure() {
         from("jms:queue:" + RouteIds.INBOUND_QUEUE
-                + "?transacted=true&concurrentConsumers={{harbour.stages.store-consumers:2}}"
+                + "?transacted=true&concurrentConsumers={{harbour.stages.store-consumers:8}}"
                 + "&cacheLevelName=CACHE_CONSUMER&lazyCreateTransactionManager=false")
                 .routeId(RouteIds.STORE)
                 .routeConfigurationId(StageErrorHandling.ID)

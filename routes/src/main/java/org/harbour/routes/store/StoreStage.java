@@ -2,30 +2,44 @@ package org.harbour.routes.store;
 
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
+import java.time.Duration;
 import org.apache.camel.Exchange;
 import org.harbour.routes.ingest.InboundGate;
+import org.harbour.routes.support.GroupCommit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** Records each message taken from harbour.inbound in the message store, once. */
-public class StoreStage {
+/**
+ * Records each message taken from harbour.inbound in the message store, once. The store stage's
+ * consumers hand their messages to one group committer, so concurrent messages share a database
+ * transaction; each consumer's JMS transaction commits only after its message's database commit.
+ */
+public class StoreStage implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(StoreStage.class);
+    private static final int MAX_BATCH_MESSAGES = 256;
+    private static final long MAX_BATCH_BYTES = 8L << 20;
 
-    private final MessageStore store;
+    private final GroupCommit<InboundMessage, StoreOutcome> commits;
     private final Counter stored;
     private final Counter duplicates;
 
-    public StoreStage(MessageStore store, MeterRegistry meters) {
-        this.store = store;
+    public StoreStage(MessageStore store, MeterRegistry meters, Duration timeout) {
+        this.commits = new GroupCommit<>("store", 1, MAX_BATCH_MESSAGES, MAX_BATCH_BYTES, m -> m.raw().length,
+                timeout, store::storeAccepted);
         this.stored = meters.counter("harbour.store.messages", "outcome", "stored");
         this.duplicates = meters.counter("harbour.store.messages", "outcome", "duplicate");
     }
 
-    public void store(Exchange exchange) {
+    public void store(Exchange exchange) throws Exception {
         InboundMessage message = InboundGate.inboundMessage(exchange.getIn());
-        StoreOutcome outcome = store.storeAccepted(message);
+        StoreOutcome outcome = commits.submit(message);
         (outcome == StoreOutcome.STORED ? stored : duplicates).increment();
         LOG.debug("Message {} controlId={} {}", message.id(), message.controlId(), outcome);
+    }
+
+    @Override
+    public void close() {
+        commits.close();
     }
 }

@@ -1,0 +1,173 @@
+package org.harbour.routes.support;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.function.ToLongFunction;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Group commit: many threads each hand over one item and wait; a few committer threads take
+ * whatever is waiting (up to a count and a weight), commit it as one batch (one transaction,
+ * one disk sync), and release every waiting thread with its own result.
+ *
+ * <p>Under load many items share one commit; a lone item is committed at once, without waiting
+ * for company, so latency stays one commit. When a batch of several fails, each of its items is
+ * tried again alone, so one bad item fails only itself. When {@link #submit} returns, the item
+ * is committed; when it throws, the item may or may not have been (a timeout), and the caller
+ * must treat it as not done — callers here are idempotent on retry.
+ *
+ * @param <T> what is committed
+ * @param <R> what each item's commit yields
+ */
+public final class GroupCommit<T, R> implements AutoCloseable {
+
+    /** Commits a batch as one unit; returns one result per item, in order. */
+    @FunctionalInterface
+    public interface Batch<T, R> {
+        List<R> commit(List<T> items) throws Exception;
+    }
+
+    private static final Logger LOG = LoggerFactory.getLogger(GroupCommit.class);
+
+    private final String name;
+    private final Batch<T, R> batch;
+    private final int maxItems;
+    private final long maxWeight;
+    private final ToLongFunction<T> weight;
+    private final Duration timeout;
+    private final LinkedBlockingQueue<Pending<T, R>> pending = new LinkedBlockingQueue<>();
+    private final List<Thread> committers = new ArrayList<>();
+    private volatile boolean closed;
+
+    /**
+     * @param committers how many batches may be committing at once
+     * @param timeout how long {@link #submit} waits for its commit
+     */
+    public GroupCommit(String name, int committers, int maxItems, long maxWeight, ToLongFunction<T> weight,
+            Duration timeout, Batch<T, R> batch) {
+        if (committers < 1 || maxItems < 1) {
+            throw new IllegalArgumentException(name + ": at least one committer and one item a batch are needed");
+        }
+        this.name = name;
+        this.batch = batch;
+        this.maxItems = maxItems;
+        this.maxWeight = maxWeight;
+        this.weight = weight;
+        this.timeout = timeout;
+        for (int i = 0; i < committers; i++) {
+            Thread committer = new Thread(this::commitLoop, name + "-commit-" + i);
+            committer.setDaemon(true);
+            this.committers.add(committer);
+            committer.start();
+        }
+    }
+
+    private record Pending<T, R>(T item, CompletableFuture<R> done) {
+    }
+
+    /** Commits the item (with others) and returns its result once committed. */
+    public R submit(T item) throws Exception {
+        if (closed) {
+            throw new IllegalStateException(name + " is closed");
+        }
+        Pending<T, R> entry = new Pending<>(item, new CompletableFuture<>());
+        pending.add(entry);
+        try {
+            return entry.done().get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (ExecutionException e) {
+            throw e.getCause() instanceof Exception cause ? cause : e;
+        } catch (TimeoutException e) {
+            throw new TimeoutException(name + ": no commit within " + timeout);
+        }
+    }
+
+    /** How many items are waiting for a committer. */
+    public int waiting() {
+        return pending.size();
+    }
+
+    private void commitLoop() {
+        List<Pending<T, R>> taken = new ArrayList<>();
+        while (!closed || !pending.isEmpty()) {
+            try {
+                Pending<T, R> first = pending.poll(200, TimeUnit.MILLISECONDS);
+                if (first != null) {
+                    collect(first, taken);
+                    commit(taken);
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                taken.forEach(p -> p.done().completeExceptionally(e));
+                return;
+            } finally {
+                taken.clear();
+            }
+        }
+    }
+
+    private void collect(Pending<T, R> first, List<Pending<T, R>> taken) {
+        taken.add(first);
+        long total = weight.applyAsLong(first.item());
+        Pending<T, R> next;
+        while (taken.size() < maxItems && total < maxWeight && (next = pending.poll()) != null) {
+            taken.add(next);
+            total += weight.applyAsLong(next.item());
+        }
+    }
+
+    private void commit(List<Pending<T, R>> taken) {
+        try {
+            complete(taken, batch.commit(taken.stream().map(Pending::item).toList()));
+        } catch (Exception e) {
+            if (taken.size() == 1) {
+                taken.get(0).done().completeExceptionally(e);
+                return;
+            }
+            LOG.warn("{}: a batch of {} failed ({}); committing its items one by one", name, taken.size(), e.toString());
+            for (Pending<T, R> one : taken) {
+                try {
+                    complete(List.of(one), batch.commit(List.of(one.item())));
+                } catch (Exception alone) {
+                    one.done().completeExceptionally(alone);
+                }
+            }
+        }
+    }
+
+    private void complete(List<Pending<T, R>> taken, List<R> results) {
+        if (results.size() != taken.size()) {
+            IllegalStateException wrong = new IllegalStateException(
+                    name + ": " + results.size() + " results for " + taken.size() + " items");
+            taken.forEach(p -> p.done().completeExceptionally(wrong));
+            return;
+        }
+        for (int i = 0; i < taken.size(); i++) {
+            taken.get(i).done().complete(results.get(i));
+        }
+    }
+
+    /** Stops taking items, commits what is waiting, and fails whatever is still left. */
+    @Override
+    public void close() {
+        closed = true;
+        for (Thread committer : committers) {
+            try {
+                committer.join(timeout.toMillis());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
+            }
+        }
+        Pending<T, R> left;
+        while ((left = pending.poll()) != null) {
+            left.done().completeExceptionally(new IllegalStateException(name + " closed before the commit"));
+        }
+    }
+}

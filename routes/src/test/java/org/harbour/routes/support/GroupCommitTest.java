@@ -1,0 +1,108 @@
+package org.harbour.routes.support;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.junit.jupiter.api.Test;
+
+class GroupCommitTest {
+
+    @Test
+    void concurrentItemsShareCommitsAndEachGetsItsOwnResult() throws Exception {
+        List<Integer> batchSizes = new CopyOnWriteArrayList<>();
+        CountDownLatch firstCommitEntered = new CountDownLatch(1);
+        CountDownLatch releaseFirst = new CountDownLatch(1);
+        try (GroupCommit<Integer, Integer> commits = new GroupCommit<>("test", 1, 100, Long.MAX_VALUE, i -> 1,
+                Duration.ofSeconds(10), items -> {
+                    batchSizes.add(items.size());
+                    if (batchSizes.size() == 1) {
+                        firstCommitEntered.countDown();
+                        releaseFirst.await(10, TimeUnit.SECONDS);
+                    }
+                    return items.stream().map(i -> i * 10).toList();
+                })) {
+            ExecutorService pool = Executors.newFixedThreadPool(21);
+            try {
+                Future<Integer> first = pool.submit(() -> commits.submit(0));
+                firstCommitEntered.await(10, TimeUnit.SECONDS);
+                List<Future<Integer>> waiting = new ArrayList<>();
+                for (int i = 1; i <= 20; i++) {
+                    int item = i;
+                    waiting.add(pool.submit(() -> commits.submit(item)));
+                }
+                // the 20 queue up behind the first commit, then go in together
+                org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> commits.waiting() == 20);
+                releaseFirst.countDown();
+                assertThat(first.get()).isZero();
+                for (int i = 0; i < 20; i++) {
+                    assertThat(waiting.get(i).get()).isEqualTo((i + 1) * 10);
+                }
+            } finally {
+                pool.shutdownNow();
+            }
+        }
+        assertThat(batchSizes.get(0)).isEqualTo(1);
+        assertThat(batchSizes.stream().mapToInt(Integer::intValue).sum()).isEqualTo(21);
+        assertThat(batchSizes.size()).isLessThan(21);
+    }
+
+    @Test
+    void aFailingItemFailsAloneWhenItsBatchIsRetriedItemByItem() throws Exception {
+        CountDownLatch hold = new CountDownLatch(1);
+        List<List<String>> calls = new CopyOnWriteArrayList<>();
+        try (GroupCommit<String, String> commits = new GroupCommit<>("test", 1, 100, Long.MAX_VALUE, s -> 1,
+                Duration.ofSeconds(10), items -> {
+                    calls.add(items);
+                    if (items.contains("hold")) {
+                        hold.await(10, TimeUnit.SECONDS);
+                    }
+                    if (items.contains("bad")) {
+                        throw new IllegalStateException("bad item");
+                    }
+                    return items;
+                })) {
+            ExecutorService pool = Executors.newFixedThreadPool(4);
+            try {
+                Future<String> holder = pool.submit(() -> commits.submit("hold"));
+                org.awaitility.Awaitility.await().until(() -> !calls.isEmpty());
+                Future<String> good1 = pool.submit(() -> commits.submit("good1"));
+                Future<String> bad = pool.submit(() -> commits.submit("bad"));
+                Future<String> good2 = pool.submit(() -> commits.submit("good2"));
+                org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(5)).until(() -> commits.waiting() == 3);
+                hold.countDown();
+                assertThat(holder.get()).isEqualTo("hold");
+                assertThat(good1.get()).isEqualTo("good1");
+                assertThat(good2.get()).isEqualTo("good2");
+                assertThatThrownBy(bad::get).hasRootCauseMessage("bad item");
+                assertThat(calls).contains(List.of("good1", "bad", "good2"), List.of("good1"), List.of("bad"),
+                        List.of("good2"));
+            } finally {
+                pool.shutdownNow();
+            }
+        }
+    }
+
+    @Test
+    void aCallerGivesUpAfterTheTimeout() throws Exception {
+        CountDownLatch never = new CountDownLatch(1);
+        try (GroupCommit<String, String> commits = new GroupCommit<>("test", 1, 10, Long.MAX_VALUE, s -> 1,
+                Duration.ofMillis(200), items -> {
+                    never.await(2, TimeUnit.SECONDS);
+                    return items;
+                })) {
+            assertThatThrownBy(() -> commits.submit("x")).isInstanceOf(TimeoutException.class);
+        } finally {
+            never.countDown();
+        }
+    }
+}
