@@ -1,0 +1,239 @@
+package org.harbour.mappings.fhir;
+
+import org.harbour.mappings.v2.Composite;
+import org.harbour.mappings.v2.Segment;
+import org.hl7.fhir.r4.model.AllergyIntolerance;
+import org.hl7.fhir.r4.model.CodeableConcept;
+import org.hl7.fhir.r4.model.Condition;
+import org.hl7.fhir.r4.model.DateTimeType;
+import org.hl7.fhir.r4.model.Procedure;
+import org.hl7.fhir.r4.model.Reference;
+
+/**
+ * AL1 / IAM → AllergyIntolerance; DG1 → Condition (encounter diagnosis); PRB → Condition
+ * (problem-list item); PR1 → Procedure.
+ */
+final class ClinicalMappers {
+
+    private static final String CLINICAL = "http://terminology.hl7.org/CodeSystem/allergyintolerance-clinical";
+    private static final String VERIFICATION = "http://terminology.hl7.org/CodeSystem/allergyintolerance-verification";
+    private static final String CONDITION_CLINICAL = "http://terminology.hl7.org/CodeSystem/condition-clinical";
+    private static final String CONDITION_CATEGORY = "http://terminology.hl7.org/CodeSystem/condition-category";
+
+    AllergyIntolerance allergy(Segment al1, MappingContext ctx) {
+        al1.consumed(1);
+        boolean iam = al1.name().equals("IAM");
+        AllergyIntolerance a = ctx.add(new AllergyIntolerance(), al1.name() + "|" + al1.position());
+        a.setPatient(ctx.requirePatientRef(al1));
+        a.getClinicalStatus().addCoding().setSystem(CLINICAL).setCode("active");
+        a.getVerificationStatus().addCoding().setSystem(VERIFICATION).setCode("confirmed");
+        String type = al1.field(2).text(1);
+        ctx.table("allergy-category").map(type)
+                .ifPresent(t -> a.addCategory(AllergyIntolerance.AllergyIntoleranceCategory.fromCode(t.code())));
+        if (!type.isEmpty()) {
+            a.setType(AllergyIntolerance.AllergyIntoleranceType.ALLERGY);
+        }
+        CodeableConcept code = ctx.types.concept(al1.field(3));
+        a.setCode(code);
+        String severity = al1.field(4).text(1);
+        ctx.table("allergy-criticality").map(severity)
+                .ifPresent(t -> a.setCriticality(AllergyIntolerance.AllergyIntoleranceCriticality.fromCode(t.code())));
+        for (Composite reaction : al1.all(5)) {
+            AllergyIntolerance.AllergyIntoleranceReactionComponent r = a.addReaction();
+            r.addManifestation(new CodeableConcept().setText(reaction.decoded()));
+            if (severity.equals("SV")) {
+                r.setSeverity(AllergyIntolerance.AllergyIntoleranceSeverity.SEVERE);
+            } else if (severity.equals("MO")) {
+                r.setSeverity(AllergyIntolerance.AllergyIntoleranceSeverity.MODERATE);
+            } else if (severity.equals("MI")) {
+                r.setSeverity(AllergyIntolerance.AllergyIntoleranceSeverity.MILD);
+            }
+        }
+        DateTimeType identified = iam ? ctx.types.dateTime(al1, 11) : ctx.types.dateTime(al1, 6);
+        if (identified != null) {
+            a.setOnset(identified);
+        }
+        if (iam) {
+            String action = al1.field(6).text(1);
+            if (action.equals("D")) {
+                a.getClinicalStatus().getCodingFirstRep().setCode("inactive");
+            } else if (action.equals("X")) {
+                a.getVerificationStatus().getCodingFirstRep().setCode("entered-in-error");
+                a.setClinicalStatus(null);
+            }
+            if (al1.has(7)) {
+                a.addIdentifier(ctx.types.entityIdentifier(al1.field(7), "allergy"));
+            }
+            for (int field : new int[] {8, 9, 12}) {
+                if (al1.has(field)) {
+                    a.addNote().setText(al1.field(field).decoded());
+                }
+            }
+            var reported = ctx.types.dateTime(al1, 13);
+            if (reported != null) {
+                a.setRecordedDateElement(reported);
+            }
+            if (al1.has(14)) {
+                a.addNote().setText("reported by " + al1.field(14).decoded());
+            }
+            if (al1.field(17).text(1).equals("U")) {
+                a.getVerificationStatus().getCodingFirstRep().setCode("unconfirmed");
+            }
+            al1.consumed(10, 15, 16, 17, 18, 19, 20, 21, 22, 23);
+        }
+        if (code == null) {
+            a.setCode(new CodeableConcept().setText("unspecified allergen"));
+            ctx.report.warning(MappingContext.at(al1, 3), "allergy without allergen code");
+        }
+        return a;
+    }
+
+    Condition diagnosis(Segment dg1, MappingContext ctx) {
+        dg1.consumed(1);
+        Condition c = ctx.add(new Condition(), "DG1|" + dg1.position());
+        c.setSubject(ctx.requirePatientRef(dg1));
+        c.setEncounter(ctx.encounterRef());
+        CodeableConcept code = ctx.types.concept(dg1.field(3));
+        if (code == null && dg1.has(4)) {
+            code = new CodeableConcept().setText(dg1.text(4));
+        } else if (code != null && dg1.has(4) && !code.hasText()) {
+            code.setText(dg1.text(4));
+        }
+        dg1.consumed(2, 4);
+        c.setCode(code);
+        c.addCategory().addCoding().setSystem(CONDITION_CATEGORY).setCode("encounter-diagnosis")
+                .setDisplay("Encounter Diagnosis");
+        if (dg1.has(6)) {
+            c.addExtension("urn:harbour:extension:v2-diagnosis-type", ctx.types.v2Code(dg1.text(6), "0052"));
+        }
+        c.getClinicalStatus().addCoding().setSystem(CONDITION_CLINICAL).setCode("active");
+        DateTimeType when = ctx.types.dateTime(dg1, 5);
+        if (when != null) {
+            c.setRecordedDateElement(when);
+        }
+        for (Composite clinician : dg1.all(16)) {
+            Reference r = ctx.types.practitioner(clinician);
+            if (r != null) {
+                c.setAsserter(r);
+            }
+        }
+        if (dg1.has(15)) {
+            c.addNote().setText("diagnosis priority " + dg1.text(15));
+        }
+        if (dg1.has(20)) {
+            c.addIdentifier(ctx.types.entityIdentifier(dg1.field(20), "diagnosis"));
+        }
+        if (dg1.text(21).equals("D")) {
+            c.getVerificationStatus().addCoding().setSystem(
+                    "http://terminology.hl7.org/CodeSystem/condition-ver-status").setCode("entered-in-error");
+            c.setClinicalStatus(null);
+        }
+        if (code == null) {
+            c.setCode(new CodeableConcept().setText("unspecified diagnosis"));
+            ctx.report.warning(MappingContext.at(dg1, 3), "diagnosis without a code");
+        }
+        return c;
+    }
+
+    Condition problem(Segment prb, MappingContext ctx) {
+        Condition c = ctx.add(new Condition(), "PRB|" + prb.position());
+        c.setSubject(ctx.requirePatientRef(prb));
+        c.setEncounter(ctx.encounterRef());
+        if (prb.has(4)) {
+            c.addIdentifier(ctx.types.entityIdentifier(prb.field(4), "problem"));
+        }
+        c.setCode(ctx.types.concept(prb.field(3)));
+        c.addCategory().addCoding().setSystem(CONDITION_CATEGORY).setCode("problem-list-item")
+                .setDisplay("Problem List Item");
+        String action = prb.text(1);
+        boolean resolved = prb.has(9) || prb.has(10);
+        c.getClinicalStatus().addCoding().setSystem(CONDITION_CLINICAL).setCode(resolved ? "resolved" : "active");
+        if (action.equals("DE")) {
+            c.getVerificationStatus().addCoding().setSystem(
+                    "http://terminology.hl7.org/CodeSystem/condition-ver-status").setCode("entered-in-error");
+            c.setClinicalStatus(null);
+        }
+        DateTimeType recorded = ctx.types.dateTime(prb, 2);
+        if (recorded != null) {
+            c.setRecordedDateElement(recorded);
+        }
+        DateTimeType onset = ctx.types.dateTime(prb, 16);
+        if (onset != null) {
+            c.setOnset(onset);
+        }
+        DateTimeType resolvedAt = ctx.types.dateTime(prb, 9);
+        if (resolvedAt != null) {
+            c.setAbatement(resolvedAt);
+        }
+        for (int field : new int[] {5, 6, 7}) {
+            if (prb.has(field)) {
+                c.addNote().setText(prb.field(field).decoded());
+            }
+        }
+        if (prb.has(14) && !action.equals("DE")) {
+            String confirmation = switch (prb.field(14).text(1)) {
+                case "C" -> "confirmed";
+                case "P" -> "provisional";
+                case "D" -> "differential";
+                case "R" -> "refuted";
+                default -> "unconfirmed";
+            };
+            c.getVerificationStatus().addCoding().setSystem(
+                    "http://terminology.hl7.org/CodeSystem/condition-ver-status").setCode(confirmation);
+        }
+        prb.consumed(8, 10, 11, 12, 13, 15, 17, 18, 19, 20, 21, 22, 23, 24, 25);
+        if (!c.hasCode()) {
+            c.setCode(new CodeableConcept().setText("unspecified problem"));
+            ctx.report.warning(MappingContext.at(prb, 3), "problem without a code");
+        }
+        return c;
+    }
+
+    Procedure procedure(Segment pr1, MappingContext ctx) {
+        pr1.consumed(1, 2);
+        Procedure p = ctx.add(new Procedure(), "PR1|" + pr1.position());
+        p.setSubject(ctx.requirePatientRef(pr1));
+        p.setEncounter(ctx.encounterRef());
+        p.setStatus(Procedure.ProcedureStatus.COMPLETED);
+        CodeableConcept code = ctx.types.concept(pr1.field(3));
+        if (code == null && pr1.has(4)) {
+            code = new CodeableConcept().setText(pr1.text(4));
+        } else if (code != null && pr1.has(4) && !code.hasText()) {
+            code.setText(pr1.text(4));
+        }
+        pr1.consumed(4);
+        p.setCode(code != null ? code : new CodeableConcept().setText("unspecified procedure"));
+        DateTimeType when = ctx.types.dateTime(pr1, 5);
+        if (when != null) {
+            p.setPerformed(when);
+        }
+        if (pr1.has(6)) {
+            p.setCategory(ctx.types.v2Code(pr1.text(6), "0230"));
+        }
+        if (pr1.has(7) && VTypes.isInteger(pr1.text(7))) {
+            p.addNote().setText("procedure minutes " + pr1.text(7));
+        }
+        for (int field : new int[] {8, 11, 12}) {
+            for (Composite xcn : pr1.all(field)) {
+                Reference r = ctx.types.practitioner(xcn);
+                if (r != null) {
+                    p.addPerformer().setActor(r);
+                }
+            }
+        }
+        if (pr1.has(15)) {
+            p.addReasonCode(ctx.types.concept(pr1.field(15)));
+        }
+        for (Composite modifier : pr1.all(16)) {
+            p.addNote().setText("modifier " + modifier.decoded());
+        }
+        if (pr1.has(19)) {
+            p.addIdentifier(ctx.types.entityIdentifier(pr1.field(19), "procedure"));
+        }
+        if (pr1.text(20).equals("D")) {
+            p.setStatus(Procedure.ProcedureStatus.ENTEREDINERROR);
+        }
+        pr1.consumed(9, 10, 13, 14, 17, 18);
+        return p;
+    }
+}

@@ -1,0 +1,118 @@
+package org.harbour.mappings.fhir;
+
+import java.util.HashMap;
+import java.util.Map;
+import org.harbour.mappings.codes.CodeTable;
+import org.harbour.mappings.codes.CodeTables;
+import org.harbour.mappings.v2.Segment;
+import org.harbour.mappings.v2.V2Message;
+import org.hl7.fhir.r4.model.Bundle;
+import org.hl7.fhir.r4.model.Encounter;
+import org.hl7.fhir.r4.model.Patient;
+import org.hl7.fhir.r4.model.Reference;
+import org.hl7.fhir.r4.model.Resource;
+
+/**
+ * The state of one message's translation: the Bundle being built, the report, ids, the patient
+ * and encounter the message is about, and shared resources (practitioners, organizations,
+ * locations) made once however often they are named. Not shared between messages.
+ */
+final class MappingContext {
+
+    final V2Message message;
+    final ConversionReport report = new ConversionReport();
+    final Bundle bundle = new Bundle();
+    final V2Types types;
+    final String sender;
+    final String trigger;
+    private final Ids ids;
+    private final CodeTables codes;
+    private final Map<String, Resource> shared = new HashMap<>();
+    Patient patient;
+    Encounter encounter;
+
+    MappingContext(V2Message message, TranslatorSettings settings) {
+        this.message = message;
+        this.codes = settings.codes();
+        Segment msh = message.msh();
+        String facility = msh.text(4);
+        this.sender = facility.isEmpty() ? msh.text(3) : facility;
+        this.trigger = msh.field(9).text(2);
+        this.ids = new Ids(sender, message.controlId());
+        this.types = new V2Types(this, new V2Time(settings.timezone()), new CodeSystems(sender), settings);
+        bundle.setType(Bundle.BundleType.TRANSACTION);
+        bundle.setId(ids.id("Bundle"));
+    }
+
+    CodeTable table(String name) {
+        return codes.get(name);
+    }
+
+    boolean codesDefine(String system, String code) {
+        return codes.defines(system, code);
+    }
+
+    String id(String position) {
+        return ids.id(position);
+    }
+
+    /** Adds a resource made from a position in the message, with its deterministic id. */
+    <T extends Resource> T add(T resource, String position) {
+        resource.setId(ids.id(resource.fhirType() + "|" + position));
+        Bundle.BundleEntryComponent entry = bundle.addEntry();
+        entry.setFullUrl("urn:uuid:" + resource.getIdElement().getIdPart());
+        entry.setResource(resource);
+        entry.getRequest().setMethod(Bundle.HTTPVerb.PUT)
+                .setUrl(resource.fhirType() + "/" + resource.getIdElement().getIdPart());
+        return resource;
+    }
+
+    /**
+     * A resource shared within the message under a content key (the same doctor named in PV1 and
+     * OBR is one Practitioner); {@code make} runs the first time only.
+     */
+    @SuppressWarnings("unchecked")
+    <T extends Resource> T shared(String key, java.util.function.Supplier<T> make) {
+        Resource existing = shared.get(key);
+        if (existing != null) {
+            return (T) existing;
+        }
+        T made = make.get();
+        add(made, "shared|" + key);
+        shared.put(key, made);
+        return made;
+    }
+
+    static Reference ref(Resource resource) {
+        return new Reference("urn:uuid:" + resource.getIdElement().getIdPart());
+    }
+
+    Reference patientRef() {
+        return patient == null ? null : ref(patient);
+    }
+
+    /**
+     * The patient, for resources that must name one; when the message has no PID, a Patient
+     * with no details stands in, and the report says so.
+     */
+    Reference requirePatientRef(Segment needing) {
+        if (patient == null) {
+            patient = add(new Patient(), "no-PID");
+            report.warning(at(needing), "no PID before this segment; the resources refer to an unidentified patient");
+        }
+        return ref(patient);
+    }
+
+    Reference encounterRef() {
+        return encounter == null ? null : ref(encounter);
+    }
+
+    /** Where a field is, for the report: {@code OBX[3]-5} (the third segment of the message). */
+    static String at(Segment s, int field) {
+        return s.name() + "[" + s.position() + "]-" + field;
+    }
+
+    static String at(Segment s) {
+        return s.name() + "[" + s.position() + "]";
+    }
+}

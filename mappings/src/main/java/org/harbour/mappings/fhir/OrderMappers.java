@@ -1,0 +1,383 @@
+package org.harbour.mappings.fhir;
+
+import org.harbour.mappings.v2.Composite;
+import org.harbour.mappings.v2.Segment;
+import org.hl7.fhir.r4.model.CodeableConcept;
+import org.hl7.fhir.r4.model.DateTimeType;
+import org.hl7.fhir.r4.model.DiagnosticReport;
+import org.hl7.fhir.r4.model.Identifier;
+import org.hl7.fhir.r4.model.Reference;
+import org.hl7.fhir.r4.model.ServiceRequest;
+import org.hl7.fhir.r4.model.Specimen;
+
+/**
+ * ORC + OBR → ServiceRequest (identifiers, status, intent, code, priority, requester, times,
+ * reasons); OBR in a result message → DiagnosticReport too; SPM (and OBR-15) → Specimen;
+ * TQ1 → the request's timing and priority; RF1 → a referral ServiceRequest.
+ */
+final class OrderMappers {
+
+    static final String PLACER = "PLAC";
+    static final String FILLER = "FILL";
+    static final String SECTIONS = "http://terminology.hl7.org/CodeSystem/v2-0074";
+
+    /** ORC (optional) and OBR (optional; one of them present) → ServiceRequest. */
+    ServiceRequest serviceRequest(Segment orc, Segment obr, MappingContext ctx) {
+        Segment anchor = obr != null ? obr : orc;
+        ServiceRequest sr = ctx.add(new ServiceRequest(), "ServiceRequest|" + anchor.position());
+        sr.setIntent(ServiceRequest.ServiceRequestIntent.ORDER);
+        sr.setSubject(ctx.requirePatientRef(anchor));
+        sr.setEncounter(ctx.encounterRef());
+        String status = "active";
+        if (orc != null) {
+            orc.consumed(1);
+            identifiers(sr.getIdentifier(), orc.field(2), orc.field(3), ctx);
+            if (orc.has(4)) {
+                sr.setRequisition(ctx.types.entityIdentifier(orc.field(4), "group"));
+            }
+            status = !orc.text(5).isEmpty() ? ctx.table("request-status").codeOrFallback(orc.text(5))
+                    : ctx.table("order-control-status").codeOrFallback(orc.text(1));
+            if (orc.has(7)) {
+                priority(sr, orc.field(7).text(6), ctx);
+            }
+            DateTimeType authored = ctx.types.dateTime(orc, 9);
+            if (authored != null) {
+                sr.setAuthoredOnElement(authored);
+            }
+            for (int field : new int[] {10, 11}) {
+                for (Composite xcn : orc.all(field)) {
+                    ctx.report.info(MappingContext.at(orc, field), (field == 10 ? "entered by " : "verified by ")
+                            + "not mapped to the request");
+                }
+            }
+            for (Composite xcn : orc.all(12)) {
+                Reference r = ctx.types.practitioner(xcn);
+                if (r != null && !sr.hasRequester()) {
+                    sr.setRequester(r);
+                }
+            }
+            if (orc.has(13)) {
+                sr.addLocationReference(ctx.types.location(orc.field(13)));
+            }
+            if (orc.has(16)) {
+                sr.addReasonCode(ctx.types.concept(orc.field(16)));
+            }
+            if (orc.has(21)) {
+                ctx.report.info(MappingContext.at(orc, 21), "ordering facility: " + orc.field(21).text(1));
+                orc.consumed(21);
+            }
+            orc.consumed(6, 8, 14, 15, 17, 18, 19, 20, 22, 23, 24, 25, 26, 27, 28, 29, 30, 31);
+        }
+        if (obr != null) {
+            obr.consumed(1);
+            if (orc == null || (!orc.has(2) && !orc.has(3))) {
+                identifiers(sr.getIdentifier(), obr.field(2), obr.field(3), ctx);
+            }
+            obr.consumed(2, 3);
+            sr.setCode(ctx.types.concept(obr.field(4)));
+            if (obr.has(5)) {
+                priority(sr, obr.text(5), ctx);
+            }
+            DateTimeType requested = ctx.types.dateTime(obr, 6);
+            if (requested != null && !sr.hasAuthoredOn()) {
+                sr.setAuthoredOnElement(requested);
+            }
+            if (obr.has(13)) {
+                sr.addNote().setText(obr.field(13).decoded());
+            }
+            for (Composite xcn : obr.all(16)) {
+                Reference r = ctx.types.practitioner(xcn);
+                if (r != null && !sr.hasRequester()) {
+                    sr.setRequester(r);
+                }
+            }
+            if (obr.has(27)) {
+                priority(sr, obr.field(27).text(6), ctx);
+            }
+            for (Composite reason : obr.all(31)) {
+                sr.addReasonCode(ctx.types.concept(reason));
+            }
+            DateTimeType scheduled = ctx.types.dateTime(obr, 36);
+            if (scheduled != null) {
+                sr.setOccurrence(scheduled);
+            }
+            for (Composite procedure : obr.all(44)) {
+                if (!sr.hasCode()) {
+                    sr.setCode(ctx.types.concept(procedure));
+                } else {
+                    sr.addOrderDetail(ctx.types.concept(procedure));
+                }
+            }
+            obr.consumed(17, 18, 19, 20, 21, 23);
+        }
+        if (!sr.hasCode()) {
+            sr.setCode(new CodeableConcept().setText("order"));
+        }
+        sr.setStatus(ServiceRequest.ServiceRequestStatus.fromCode(status));
+        return sr;
+    }
+
+    private static void priority(ServiceRequest sr, String code, MappingContext ctx) {
+        ctx.table("request-priority").map(code)
+                .ifPresent(t -> sr.setPriority(ServiceRequest.ServiceRequestPriority.fromCode(t.code())));
+    }
+
+    static void identifiers(java.util.List<Identifier> target, Composite placer, Composite filler, MappingContext ctx) {
+        Identifier p = ctx.types.entityIdentifier(placer, "placer");
+        if (p != null) {
+            p.getType().addCoding().setSystem("http://terminology.hl7.org/CodeSystem/v2-0203").setCode(PLACER);
+            target.add(p);
+        }
+        Identifier f = ctx.types.entityIdentifier(filler, "filler");
+        if (f != null) {
+            f.getType().addCoding().setSystem("http://terminology.hl7.org/CodeSystem/v2-0203").setCode(FILLER);
+            target.add(f);
+        }
+    }
+
+    /** OBR in a result message → DiagnosticReport, based on the request. */
+    DiagnosticReport report(Segment obr, ServiceRequest request, MappingContext ctx) {
+        DiagnosticReport dr = ctx.add(new DiagnosticReport(), "OBR|" + obr.position());
+        identifiers(dr.getIdentifier(), obr.field(2), obr.field(3), ctx);
+        if (request != null) {
+            dr.addBasedOn(MappingContext.ref(request));
+        }
+        dr.setStatus(DiagnosticReport.DiagnosticReportStatus.fromCode(
+                ctx.table("diagnostic-report-status").codeOrFallback(obr.text(25))));
+        if (obr.text(25).isEmpty()) {
+            ctx.report.info(MappingContext.at(obr, 25), "no result status; DiagnosticReport.status unknown");
+        }
+        CodeableConcept code = ctx.types.concept(obr.field(4));
+        dr.setCode(code != null ? code : new CodeableConcept().setText("report"));
+        String section = obr.text(24);
+        String sectionCode = section.isEmpty() ? "LAB" : section.toUpperCase(java.util.Locale.ROOT);
+        if (ctx.codesDefine(SECTIONS, sectionCode)) {
+            dr.addCategory().addCoding().setSystem(SECTIONS).setCode(sectionCode);
+        } else {
+            dr.addCategory(ctx.types.v2Code(section, "0074"));
+        }
+        dr.setSubject(ctx.patientRef());
+        dr.setEncounter(ctx.encounterRef());
+        DateTimeType start = ctx.types.dateTime(obr, 7);
+        DateTimeType end = ctx.types.dateTime(obr, 8);
+        if (start != null && end != null) {
+            dr.getEffectivePeriod().setStartElement(start).setEndElement(end);
+        } else if (start != null) {
+            dr.setEffective(start);
+        }
+        if (!obr.text(22).isEmpty()) {
+            var issued = ctx.types.instant(obr.text(22));
+            if (issued != null) {
+                dr.setIssuedElement(issued);
+            } else {
+                ctx.types.dateTime(obr, 22);
+            }
+        }
+        for (int field : new int[] {32, 33}) {
+            Composite interpreter = obr.field(field);
+            if (!interpreter.isEmpty()) {
+                Reference r = ctx.types.practitioner(interpreter);
+                if (r != null) {
+                    dr.addResultsInterpreter(r);
+                }
+            }
+        }
+        for (Composite technician : obr.all(34)) {
+            Reference r = ctx.types.practitioner(technician);
+            if (r != null) {
+                dr.addPerformer(r);
+            }
+        }
+        if (obr.has(35)) {
+            ctx.report.info(MappingContext.at(obr, 35), "transcriptionist not mapped");
+        }
+        return dr;
+    }
+
+    /** OBR-9/10/14/15 (older messages' specimen fields) → Specimen. */
+    Specimen obrSpecimen(Segment obr, MappingContext ctx) {
+        if (!obr.has(15) && !obr.has(14) && !obr.has(9) && !obr.has(10)) {
+            return null;
+        }
+        Specimen sp = ctx.add(new Specimen(), "OBR-specimen|" + obr.position());
+        sp.setSubject(ctx.patientRef());
+        Composite source = obr.field(15);
+        if (!source.isEmpty()) {
+            Composite type = source.component(1);
+            CodeableConcept cc = new CodeableConcept();
+            if (!type.text(1).isEmpty()) {
+                cc.addCoding().setSystem(ctx.types.v2Code(type.text(1), "0070").getCodingFirstRep().getSystem())
+                        .setCode(type.text(1)).setDisplay(type.text(2).isEmpty() ? null : type.text(2));
+            } else {
+                cc.setText(source.decoded());
+            }
+            sp.setType(cc);
+            if (!source.text(4).isEmpty()) {
+                sp.getCollection().setBodySite(new CodeableConcept().setText(source.text(4)));
+            }
+        }
+        DateTimeType collected = ctx.types.dateTime(obr, 7);
+        if (collected != null) {
+            sp.getCollection().setCollected(collected);
+        }
+        if (obr.has(9)) {
+            var volume = ctx.types.quantity(obr.field(9).text(1), obr.field(9).component(2));
+            if (volume != null) {
+                sp.getCollection().getQuantity().setValue(volume.getValue()).setUnit(volume.getUnit())
+                        .setSystem(volume.getSystem()).setCode(volume.getCode());
+            }
+        }
+        for (Composite collector : obr.all(10)) {
+            Reference r = ctx.types.practitioner(collector);
+            if (r != null) {
+                sp.getCollection().setCollector(r);
+            }
+        }
+        if (!obr.text(14).isEmpty()) {
+            var received = ctx.types.dateTime(obr, 14);
+            if (received != null) {
+                sp.setReceivedTimeElement(received);
+            }
+        }
+        obr.consumed(11, 12);
+        return sp;
+    }
+
+    /** SPM → Specimen. */
+    Specimen specimen(Segment spm, MappingContext ctx) {
+        spm.consumed(1);
+        Specimen sp = ctx.add(new Specimen(), "SPM|" + spm.position());
+        sp.setSubject(ctx.patientRef());
+        Composite ids = spm.field(2);
+        if (!ids.isEmpty()) {
+            Identifier placer = ctx.types.entityIdentifier(ids.component(1), "specimen");
+            Identifier filler = ctx.types.entityIdentifier(ids.component(2), "specimen");
+            if (placer != null) {
+                sp.addIdentifier(placer);
+            }
+            if (filler != null) {
+                sp.setAccessionIdentifier(filler);
+            }
+        }
+        for (Composite parent : spm.all(3)) {
+            ctx.report.info(MappingContext.at(spm, 3), "parent specimen id " + parent.text(1) + " not linked");
+        }
+        sp.setType(ctx.types.concept(spm.field(4)));
+        for (Composite additive : spm.all(6)) {
+            sp.addContainer().setAdditive(ctx.types.concept(additive));
+        }
+        if (spm.has(7)) {
+            sp.getCollection().setMethod(ctx.types.concept(spm.field(7)));
+        }
+        if (spm.has(8)) {
+            sp.getCollection().setBodySite(ctx.types.concept(spm.field(8)));
+        }
+        for (Composite role : spm.all(11)) {
+            ctx.report.info(MappingContext.at(spm, 11), "specimen role " + role.text(1) + " not mapped");
+        }
+        if (spm.has(12)) {
+            var q = ctx.types.quantity(spm.field(12).text(1), spm.field(12).component(2));
+            if (q != null) {
+                sp.getCollection().getQuantity().setValue(q.getValue()).setUnit(q.getUnit()).setSystem(q.getSystem())
+                        .setCode(q.getCode());
+            }
+        }
+        if (spm.has(14)) {
+            sp.addNote().setText(spm.field(14).decoded());
+        }
+        Composite collected = spm.field(17);
+        if (!collected.isEmpty()) {
+            DateTimeType start = ctx.types.dateTime(spm, 17, collected.text(1));
+            DateTimeType end = ctx.types.dateTime(spm, 17, collected.text(2));
+            if (start != null && end != null) {
+                sp.getCollection().getCollectedPeriod().setStartElement(start).setEndElement(end);
+            } else if (start != null) {
+                sp.getCollection().setCollected(start);
+            }
+        }
+        var received = ctx.types.dateTime(spm, 18);
+        if (received != null) {
+            sp.setReceivedTimeElement(received);
+        }
+        for (Composite reject : spm.all(21)) {
+            sp.addCondition(ctx.types.concept(reject));
+            sp.setStatus(Specimen.SpecimenStatus.UNSATISFACTORY);
+        }
+        for (Composite condition : spm.all(24)) {
+            sp.addCondition(ctx.types.concept(condition));
+        }
+        if (!sp.hasStatus() && spm.text(20).equals("Y")) {
+            sp.setStatus(Specimen.SpecimenStatus.AVAILABLE);
+        } else if (!sp.hasStatus() && spm.text(20).equals("N")) {
+            sp.setStatus(Specimen.SpecimenStatus.UNAVAILABLE);
+        }
+        return sp;
+    }
+
+    /** TQ1 → timing and priority of the current request. */
+    void tq1(Segment tq1, ServiceRequest sr, MappingContext ctx) {
+        tq1.consumed(1);
+        DateTimeType start = ctx.types.dateTime(tq1, 7);
+        DateTimeType end = ctx.types.dateTime(tq1, 8);
+        if (start != null && end != null) {
+            sr.setOccurrence(new org.hl7.fhir.r4.model.Period().setStartElement(start).setEndElement(end));
+        } else if (start != null) {
+            sr.setOccurrence(start);
+        }
+        for (Composite priority : tq1.all(9)) {
+            priority(sr, priority.text(1), ctx);
+        }
+        if (tq1.has(2)) {
+            sr.setQuantity(ctx.types.quantity(tq1.field(2).text(1), tq1.field(2).component(2)));
+        }
+        if (tq1.has(10) || tq1.has(11)) {
+            sr.addNote().setText((tq1.field(10).decoded() + " " + tq1.field(11).decoded()).strip());
+        }
+    }
+
+    /** RF1 (referral information) → a referral ServiceRequest. */
+    ServiceRequest referral(Segment rf1, MappingContext ctx) {
+        ServiceRequest sr = ctx.add(new ServiceRequest(), "RF1|" + rf1.position());
+        sr.setIntent(ServiceRequest.ServiceRequestIntent.ORDER);
+        sr.setSubject(ctx.requirePatientRef(rf1));
+        String status = rf1.text(1);
+        sr.setStatus(switch (status) {
+            case "A" -> ServiceRequest.ServiceRequestStatus.ACTIVE;
+            case "P" -> ServiceRequest.ServiceRequestStatus.DRAFT;
+            case "R", "E" -> ServiceRequest.ServiceRequestStatus.REVOKED;
+            default -> ServiceRequest.ServiceRequestStatus.ACTIVE;
+        });
+        if (rf1.has(1)) {
+            sr.addNote().setText("referral status " + rf1.field(1).decoded());
+        }
+        if (rf1.has(2)) {
+            priority(sr, rf1.text(2), ctx);
+        }
+        sr.addCategory().addCoding().setSystem("http://snomed.info/sct").setCode("3457005")
+                .setDisplay("Patient referral");
+        if (rf1.has(3)) {
+            sr.setCode(ctx.types.concept(rf1.field(3)));
+        } else {
+            sr.setCode(new CodeableConcept().setText("referral"));
+        }
+        if (rf1.has(5)) {
+            sr.addIdentifier(ctx.types.entityIdentifier(rf1.field(5), "referral"));
+        }
+        if (rf1.has(6)) {
+            sr.addIdentifier(ctx.types.entityIdentifier(rf1.field(6), "referral"));
+        }
+        var effective = ctx.types.dateTime(rf1, 7);
+        var expiry = ctx.types.dateTime(rf1, 8);
+        if (effective != null || expiry != null) {
+            sr.setOccurrence(new org.hl7.fhir.r4.model.Period().setStartElement(effective).setEndElement(expiry));
+        }
+        for (Composite reason : rf1.all(10)) {
+            sr.addReasonCode(ctx.types.concept(reason));
+        }
+        if (rf1.has(11)) {
+            sr.addIdentifier(ctx.types.entityIdentifier(rf1.field(11), "referral"));
+        }
+        rf1.consumed(4, 9);
+        return sr;
+    }
+}

@@ -1,0 +1,537 @@
+package org.harbour.mappings.fhir;
+
+import java.nio.charset.Charset;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.Set;
+import java.util.function.Consumer;
+import org.harbour.mappings.hl7.Hl7Charsets;
+import org.harbour.mappings.v2.Delimiters;
+import org.harbour.mappings.v2.Segment;
+import org.harbour.mappings.v2.V2Message;
+import org.hl7.fhir.r4.model.Annotation;
+import org.hl7.fhir.r4.model.Appointment;
+import org.hl7.fhir.r4.model.DiagnosticReport;
+import org.hl7.fhir.r4.model.DocumentReference;
+import org.hl7.fhir.r4.model.Immunization;
+import org.hl7.fhir.r4.model.MedicationRequest;
+import org.hl7.fhir.r4.model.MessageHeader;
+import org.hl7.fhir.r4.model.Observation;
+import org.hl7.fhir.r4.model.Resource;
+import org.hl7.fhir.r4.model.ServiceRequest;
+import org.hl7.fhir.r4.model.Specimen;
+
+/**
+ * HL7 v2 (2.1–2.8) → FHIR R4: one message in, one transaction Bundle and its conversion report
+ * out. Walks the segments in order, keeping the order/result/document context that HL7's
+ * segment groups imply, and hands each segment to the translator for it. Every field no
+ * translator read, and every segment without one (Z-segments included), is in the report.
+ * Thread-safe: no state between messages.
+ */
+public final class V2ToFhir {
+
+    /** Message types with a mapping; others still yield the generic resources, flagged unmapped. */
+    public static final Set<String> MAPPED_TYPES = Set.of("ADT", "ORU", "ORM", "OML", "OUL", "MDM", "VXU", "SIU",
+            "RDE", "RDS", "RAS", "REF", "BAR", "DFT", "PPR", "OMG", "ORL", "OMI", "OMP", "ORR", "RRI");
+
+    private static final Set<String> RESULT_TYPES = Set.of("ORU", "OUL", "ORF");
+    private static final Set<String> IGNORED = Set.of("MSA", "ERR", "SFT", "UAC", "ARV", "ROL", "CTD", "GOL", "PTH",
+            "VAR", "PDA", "DB1", "UB1", "UB2", "ACC", "IN2", "IN3", "GT1", "OBR", "RGS", "RXC", "RXG", "TQ2", "CTI",
+            "BLG", "PRT", "EVN", "PRD", "CON", "ABS", "DRG", "PCE", "QRD", "QRF", "AUT", "PID", "NK1", "IAR");
+
+    private final TranslatorSettings settings;
+    private final MshToMessageHeader headers = new MshToMessageHeader();
+    private final PidToPatient patients = new PidToPatient();
+    private final Pv1ToEncounter encounters = new Pv1ToEncounter();
+    private final ObxToObservation observations = new ObxToObservation();
+    private final OrderMappers orders = new OrderMappers();
+    private final ClinicalMappers clinical = new ClinicalMappers();
+    private final MedicationMappers medications = new MedicationMappers();
+    private final DocumentAndScheduleMappers documents = new DocumentAndScheduleMappers();
+
+    public V2ToFhir(TranslatorSettings settings) {
+        this.settings = settings;
+    }
+
+    /** Translates a message given as bytes, decoded by its MSH-18 (UTF-8 when absent). */
+    public Conversion convert(byte[] raw) {
+        return convert(decode(raw));
+    }
+
+    static String decode(byte[] raw) {
+        String latin = new String(raw, 0, Math.min(raw.length, 4096), StandardCharsets.ISO_8859_1);
+        int start = latin.indexOf("MSH");
+        Charset charset = StandardCharsets.UTF_8;
+        if (start >= 0) {
+            int end = latin.indexOf('\r', start);
+            int nl = latin.indexOf('\n', start);
+            if (end < 0 || (nl >= 0 && nl < end)) {
+                end = nl < 0 ? latin.length() : nl;
+            }
+            String msh = latin.substring(start, end);
+            Delimiters d = Delimiters.of(msh);
+            String[] fields = msh.split(java.util.regex.Pattern.quote(String.valueOf(d.field())), -1);
+            if (fields.length > 17) {
+                String msh18 = fields[17];
+                int rep = msh18.indexOf(d.repetition());
+                charset = Hl7Charsets.forMsh18(rep < 0 ? msh18 : msh18.substring(0, rep)).orElse(StandardCharsets.UTF_8);
+            }
+        }
+        return new String(raw, charset);
+    }
+
+    /** Translates one message. Throws {@link IllegalArgumentException} when it has no MSH. */
+    public Conversion convert(String text) {
+        V2Message message = V2Message.parse(text);
+        MappingContext ctx = new MappingContext(message, settings);
+        Walk walk = new Walk(ctx, message.msh().field(9).text(1));
+        MessageHeader header = headers.map(message.msh(), ctx);
+        List<Segment> segments = message.segments();
+        for (int i = 1; i < segments.size(); i++) {
+            walk.segment(segments.get(i), i + 1 < segments.size() ? segments.get(i + 1) : null);
+        }
+        walk.finish();
+        focus(header, ctx);
+        for (Segment s : segments) {
+            if (walk.mapped.contains(s)) {
+                for (int field : s.unread()) {
+                    ctx.report.info(MappingContext.at(s, field), "field not mapped");
+                }
+            }
+        }
+        headers.provenance(message.msh(), message.first("EVN"), ctx, settings.translatorVersion());
+        String type = message.msh().field(9).text(1);
+        boolean mapped = MAPPED_TYPES.contains(type);
+        if (!mapped) {
+            ctx.report.warning("MSH-9", "message type " + message.type() + " has no specific mapping; "
+                    + "its segments were translated generically and the message is kept raw");
+        }
+        return new Conversion(ctx.bundle, ctx.report, message.type(), message.controlId(), ctx.sender, mapped);
+    }
+
+    private static void focus(MessageHeader header, MappingContext ctx) {
+        for (var entry : ctx.bundle.getEntry()) {
+            Resource r = entry.getResource();
+            if (r instanceof DiagnosticReport || r instanceof MedicationRequest || r instanceof Immunization
+                    || r instanceof DocumentReference || r instanceof Appointment
+                    || r instanceof org.hl7.fhir.r4.model.MedicationDispense
+                    || r instanceof org.hl7.fhir.r4.model.MedicationAdministration
+                    || r instanceof org.hl7.fhir.r4.model.ChargeItem
+                    || (r instanceof ServiceRequest && !ctx.bundle.getEntry().stream()
+                            .anyMatch(e -> e.getResource() instanceof DiagnosticReport))) {
+                header.addFocus(MappingContext.ref(r));
+            }
+        }
+        if (!header.hasFocus() && ctx.patient != null) {
+            header.addFocus(ctx.patientRef());
+        }
+    }
+
+    /** The context a segment is read in: the current order, report, document, appointment... */
+    private final class Walk {
+        final MappingContext ctx;
+        final String type;
+        final boolean results;
+        final java.util.Set<Segment> mapped = new java.util.HashSet<>();
+        Segment pendingOrc;
+        ServiceRequest request;
+        DiagnosticReport report;
+        Specimen specimen;
+        MedicationRequest medication;
+        Resource lastRx;
+        Immunization immunization;
+        DocumentReference document;
+        StringBuilder documentText;
+        Appointment appointment;
+        Segment appointmentSegment;
+        Observation lastObservation;
+        Consumer<String> noteTarget;
+        final java.util.Map<String, Observation> byCodeAndSubId = new java.util.HashMap<>();
+
+        Walk(MappingContext ctx, String type) {
+            this.ctx = ctx;
+            this.type = type;
+            this.results = RESULT_TYPES.contains(type);
+        }
+
+        void segment(Segment s, Segment next) {
+            String name = s.name();
+            boolean handled = true;
+            switch (name) {
+                case "EVN" -> {
+                    s.consumed(1, 2, 3, 4, 5, 6, 7);
+                }
+                case "PID" -> {
+                    flushOrc();
+                    ctx.patient = patients.map(s, ctx);
+                    noteTarget = null;
+                }
+                case "PD1" -> {
+                    if (ctx.patient != null) {
+                        patients.pd1(s, ctx.patient, ctx);
+                    } else {
+                        handled = false;
+                    }
+                }
+                case "NK1" -> {
+                    if (ctx.patient != null) {
+                        patients.nk1(s, ctx.patient, ctx);
+                    } else {
+                        handled = false;
+                    }
+                }
+                case "MRG" -> patients.mrg(s, ctx.patient, ctx);
+                case "PV1" -> {
+                    ctx.encounter = encounters.map(s, ctx);
+                    noteTarget = null;
+                }
+                case "PV2" -> {
+                    if (ctx.encounter != null) {
+                        encounters.pv2(s, ctx.encounter, ctx);
+                    } else {
+                        handled = false;
+                    }
+                }
+                case "ORC" -> {
+                    flushOrc();
+                    endOrder();
+                    pendingOrc = s;
+                    mapped.add(s);
+                    if (!startsDetail(next)) {
+                        flushOrc();
+                    }
+                    return;
+                }
+                case "OBR" -> obr(s);
+                case "OBX" -> obx(s);
+                case "NTE" -> nte(s);
+                case "SPM" -> {
+                    specimen = orders.specimen(s, ctx);
+                    if (report != null) {
+                        report.addSpecimen(MappingContext.ref(specimen));
+                    }
+                    if (request != null) {
+                        request.addSpecimen(MappingContext.ref(specimen));
+                    }
+                    noteTarget = text -> specimen.addNote(new Annotation().setText(text));
+                }
+                case "TQ1" -> {
+                    if (appointment != null) {
+                        documents.timing(s, appointment, ctx);
+                    } else if (request != null) {
+                        orders.tq1(s, request, ctx);
+                    } else if (medication != null) {
+                        medicationTiming(s);
+                    } else {
+                        handled = false;
+                    }
+                }
+                case "AL1", "IAM" -> {
+                    var a = clinical.allergy(s, ctx);
+                    noteTarget = text -> a.addNote(new Annotation().setText(text));
+                }
+                case "DG1" -> {
+                    var c = clinical.diagnosis(s, ctx);
+                    noteTarget = text -> c.addNote(new Annotation().setText(text));
+                }
+                case "PRB" -> {
+                    var c = clinical.problem(s, ctx);
+                    noteTarget = text -> c.addNote(new Annotation().setText(text));
+                }
+                case "PR1" -> {
+                    var p = clinical.procedure(s, ctx);
+                    noteTarget = text -> p.addNote(new Annotation().setText(text));
+                }
+                case "RXO", "RXE" -> {
+                    Segment orc = pendingOrc;
+                    pendingOrc = null;
+                    medication = medications.request(orc, s, ctx);
+                    lastRx = medication;
+                    MedicationRequest m = medication;
+                    noteTarget = text -> m.addNote(new Annotation().setText(text));
+                }
+                case "RXR" -> {
+                    if (lastRx instanceof MedicationRequest m) {
+                        medications.route(s, m.getDosageInstructionFirstRep(), ctx);
+                    } else if (lastRx instanceof org.hl7.fhir.r4.model.MedicationDispense d) {
+                        medications.route(s, d.getDosageInstructionFirstRep(), ctx);
+                    } else if (lastRx instanceof Immunization im) {
+                        im.setRoute(ctx.types.concept(s.field(1)));
+                        im.setSite(ctx.types.concept(s.field(2)));
+                    } else if (lastRx instanceof org.hl7.fhir.r4.model.MedicationAdministration ma) {
+                        ma.getDosage().setRoute(ctx.types.concept(s.field(1)));
+                        ma.getDosage().setSite(ctx.types.concept(s.field(2)));
+                    } else {
+                        handled = false;
+                    }
+                }
+                case "RXD" -> {
+                    pendingOrc = null;
+                    var d = medications.dispense(s, medication, ctx);
+                    lastRx = d;
+                    noteTarget = text -> d.addNote(new Annotation().setText(text));
+                }
+                case "RXA" -> rxa(s);
+                case "TXA" -> {
+                    finishDocument();
+                    document = documents.document(s, ctx);
+                    documentText = new StringBuilder();
+                    noteTarget = text -> document.setDescription((document.hasDescription()
+                            ? document.getDescription() + "\n" : "") + text);
+                }
+                case "SCH" -> {
+                    finishAppointment();
+                    appointment = documents.appointment(s, ctx);
+                    appointmentSegment = s;
+                    noteTarget = text -> appointment.setComment((appointment.hasComment()
+                            ? appointment.getComment() + "\n" : "") + text);
+                }
+                case "AIS", "AIG", "AIL", "AIP" -> {
+                    if (appointment != null) {
+                        documents.resource(s, appointment, ctx);
+                    } else {
+                        handled = false;
+                    }
+                }
+                case "IN1" -> documents.coverage(s, ctx);
+                case "FT1" -> documents.charge(s, ctx);
+                case "RF1" -> {
+                    var referral = orders.referral(s, ctx);
+                    request = referral;
+                    noteTarget = text -> referral.addNote(new Annotation().setText(text));
+                }
+                default -> handled = false;
+            }
+            if (handled) {
+                mapped.add(s);
+            } else {
+                unmapped(s);
+            }
+        }
+
+        private boolean startsDetail(Segment next) {
+            return next != null && Set.of("OBR", "RXO", "RXE", "RXA", "RXD", "TQ1", "NTE", "ODS", "ODT", "RXG",
+                    "TXA", "PRT", "OBX").contains(next.name());
+        }
+
+        private void unmapped(Segment s) {
+            if (s.name().startsWith("Z")) {
+                ctx.report.info(MappingContext.at(s), "Z-segment kept in this report, not in FHIR: " + s.text());
+            } else if (IGNORED.contains(s.name())) {
+                ctx.report.info(MappingContext.at(s), "segment not mapped: " + s.text());
+            } else {
+                ctx.report.warning(MappingContext.at(s), "segment not mapped: " + s.text());
+            }
+        }
+
+        private void flushOrc() {
+            if (pendingOrc != null) {
+                Segment orc = pendingOrc;
+                pendingOrc = null;
+                if (!type.equals("VXU") && !type.equals("RDS")) {
+                    request = orders.serviceRequest(orc, null, ctx);
+                    ServiceRequest r = request;
+                    noteTarget = text -> r.addNote(new Annotation().setText(text));
+                }
+            }
+        }
+
+        private void endOrder() {
+            report = null;
+            request = null;
+            specimen = null;
+            medication = null;
+            lastRx = null;
+            immunization = null;
+        }
+
+        private void obr(Segment s) {
+            Segment orc = pendingOrc;
+            pendingOrc = null;
+            if (orc == null) {
+                endOrder();
+            }
+            finishDocument();
+            request = orders.serviceRequest(orc, s, ctx);
+            ServiceRequest r = request;
+            noteTarget = text -> r.addNote(new Annotation().setText(text));
+            if (results) {
+                report = orders.report(s, request, ctx);
+                r.setStatus(ServiceRequest.ServiceRequestStatus.COMPLETED);
+                Specimen fromObr = orders.obrSpecimen(s, ctx);
+                if (fromObr != null) {
+                    report.addSpecimen(MappingContext.ref(fromObr));
+                    r.addSpecimen(MappingContext.ref(fromObr));
+                    specimen = fromObr;
+                }
+                parent(s);
+            } else {
+                Specimen fromObr = orders.obrSpecimen(s, ctx);
+                if (fromObr != null) {
+                    r.addSpecimen(MappingContext.ref(fromObr));
+                }
+                s.consumed(7, 8, 22, 24, 25, 26, 29, 32, 33, 34, 35);
+            }
+        }
+
+        /** A child OBR (OBR-26 names the parent result; OBR-29 the parent order): microbiology sensitivities. */
+        private void parent(Segment obr) {
+            var parentResult = obr.field(26);
+            if (parentResult.isEmpty()) {
+                return;
+            }
+            String key = parentResult.component(1).text(1) + "|" + parentResult.text(2);
+            Observation parent = byCodeAndSubId.get(key);
+            if (parent == null) {
+                ctx.report.warning(MappingContext.at(obr, 26), "parent result " + key + " not found in the message");
+                return;
+            }
+            report.addExtension("urn:harbour:extension:parent-result", MappingContext.ref(parent));
+            currentParent = parent;
+        }
+
+        Observation currentParent;
+
+        private void obx(Segment s) {
+            if (document != null) {
+                documents.content(s, document, documentText, ctx);
+                mapped.add(s);
+                return;
+            }
+            String category = results ? category() : switch (type) {
+                case "VXU" -> "survey";
+                case "ADT", "PPR", "BAR" -> "exam";
+                case "ORM", "OML", "OMG", "REF", "ORL" -> "laboratory";
+                default -> null;
+            };
+            Observation o = observations.map(s, ctx, category);
+            lastObservation = o;
+            noteTarget = text -> o.addNote(new Annotation().setText(text));
+            String valueType = s.text(2);
+            if (valueType.equals("ED") && report != null) {
+                for (var ed : s.all(5)) {
+                    report.addPresentedForm(ObxToObservation.attachment(ed, s, ctx));
+                }
+            } else if (valueType.equals("ED")) {
+                o.setValue(new org.hl7.fhir.r4.model.StringType("attachment of " + ObxToObservation.attachment(
+                        s.field(5), s, ctx).getContentType() + ", " + s.field(5).text(5).length() + " characters; see the message"));
+                ctx.report.warning(MappingContext.at(s, 5), "encapsulated data outside a report or document: kept in the raw message only");
+            }
+            if (report != null) {
+                report.addResult(MappingContext.ref(o));
+                if (specimen != null) {
+                    o.setSpecimen(MappingContext.ref(specimen));
+                }
+                o.addBasedOn(MappingContext.ref(request));
+                if (report.hasEffective() && !o.hasEffective()) {
+                    o.setEffective(report.getEffective().copy());
+                }
+            } else if (request != null) {
+                request.addSupportingInfo(MappingContext.ref(o));
+            }
+            if (immunization != null) {
+                o.addPartOf(MappingContext.ref(immunization));
+            }
+            if (currentParent != null) {
+                currentParent.addHasMember(MappingContext.ref(o));
+            }
+            String key = s.field(3).text(1) + "|" + s.text(4);
+            byCodeAndSubId.putIfAbsent(key, o);
+        }
+
+        private String category() {
+            if (report == null) {
+                return "laboratory";
+            }
+            String section = report.getCategoryFirstRep().getCodingFirstRep().getCode();
+            return switch (section == null ? "" : section) {
+                case "RAD", "CT", "NMR", "NMS", "RUS", "VUS", "OUS", "CUS", "XRC" -> "imaging";
+                case "PHY", "PT", "EC", "CP", "EN" -> "procedure";
+                default -> "laboratory";
+            };
+        }
+
+        private void nte(Segment s) {
+            s.consumed(1, 2, 4);
+            StringBuilder text = new StringBuilder();
+            for (var line : s.all(3)) {
+                text.append(text.length() == 0 ? "" : "\n").append(line.decoded());
+            }
+            if (text.length() == 0) {
+                mapped.add(s);
+                return;
+            }
+            if (noteTarget == null) {
+                ctx.report.info(MappingContext.at(s), "note with nothing to attach it to: " + text);
+            } else {
+                noteTarget.accept(text.toString());
+            }
+            if (s.has(4)) {
+                ctx.report.info(MappingContext.at(s, 4), "note comment type " + s.field(4).decoded());
+            }
+            mapped.add(s);
+        }
+
+        private void rxa(Segment s) {
+            Segment orc = pendingOrc;
+            pendingOrc = null;
+            boolean vaccine = type.equals("VXU") || ctx.types.concept(s.field(5)) != null
+                    && s.field(5).text(3).equalsIgnoreCase("CVX");
+            if (vaccine) {
+                immunization = medications.immunization(s, orc, ctx);
+                lastRx = immunization;
+                Immunization im = immunization;
+                noteTarget = text -> im.addNote(new Annotation().setText(text));
+            } else {
+                var ma = medications.administration(s, medication, ctx);
+                lastRx = ma;
+                noteTarget = text -> ma.addNote(new Annotation().setText(text));
+                if (orc != null) {
+                    orc.consumed(1, 2, 3, 5, 9, 12);
+                }
+            }
+        }
+
+        private void medicationTiming(Segment tq1) {
+            tq1.consumed(1);
+            var dosage = medication.getDosageInstructionFirstRep();
+            var start = ctx.types.dateTime(tq1, 7);
+            var end = ctx.types.dateTime(tq1, 8);
+            if (start != null || end != null) {
+                dosage.getTiming().getRepeat().setBounds(new org.hl7.fhir.r4.model.Period()
+                        .setStartElement(start).setEndElement(end));
+            }
+            if (tq1.has(3)) {
+                dosage.getTiming().getCode().setText(tq1.field(3).decoded());
+            }
+            for (var priority : tq1.all(9)) {
+                ctx.table("request-priority").map(priority.text(1)).ifPresent(t ->
+                        medication.setPriority(MedicationRequest.MedicationRequestPriority.fromCode(t.code())));
+            }
+            if (tq1.has(2)) {
+                tq1.consumed(2);
+            }
+        }
+
+        private void finishDocument() {
+            if (document != null) {
+                documents.finish(document, documentText);
+                document = null;
+                documentText = null;
+            }
+        }
+
+        private void finishAppointment() {
+            if (appointment != null) {
+                documents.finish(appointment, ctx, appointmentSegment);
+                appointment = null;
+            }
+        }
+
+        void finish() {
+            flushOrc();
+            finishDocument();
+            finishAppointment();
+        }
+    }
+}

@@ -1,0 +1,141 @@
+package org.harbour.mappings.fhir;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import ca.uhn.fhir.validation.SingleValidationMessage;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.Stream;
+import org.harbour.mappings.hl7.Hl7Batch;
+import org.harbour.mappings.v2.Segment;
+import org.harbour.mappings.v2.V2Message;
+import org.hl7.fhir.r4.model.Bundle;
+import org.hl7.fhir.r4.model.Resource;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Conformance over the public corpus beside the checkout (../shared/corpus, 139 messages): every
+ * message converts, every Bundle validates against R4 with zero errors, and nothing is lost.
+ * Fails, never skips, when the corpus is missing: CI has it.
+ */
+class CorpusConformanceTest {
+
+    static final Path CORPUS = Path.of("..", "..", "shared", "corpus", "ms-fhir-converter-hl7v2");
+    static final List<Path> FILES = new ArrayList<>();
+
+    @BeforeAll
+    static void corpus() throws IOException {
+        assertThat(CORPUS).as("the public HL7 v2 corpus (../shared/corpus/ms-fhir-converter-hl7v2, see DEVELOPERS.md)"
+                + " — it sits beside the checkout on development and CI machines").isDirectory();
+        try (Stream<Path> files = Files.list(CORPUS)) {
+            files.filter(p -> p.toString().endsWith(".hl7")).sorted().forEach(FILES::add);
+        }
+        assertThat(FILES).hasSizeGreaterThanOrEqualTo(130);
+    }
+
+    static List<String> messages(Path file) throws IOException {
+        List<String> out = new ArrayList<>();
+        for (byte[] message : Hl7Batch.split(Files.readAllBytes(file))) {
+            out.add(V2ToFhir.decode(message));
+        }
+        return out;
+    }
+
+    @Test
+    void everyMessageConvertsAndValidatesWithZeroErrors() throws IOException {
+        V2ToFhir translator = new V2ToFhir(TranslatorSettings.defaults());
+        List<String> failures = new ArrayList<>();
+        int messages = 0;
+        for (Path file : FILES) {
+            int n = 0;
+            for (String text : messages(file)) {
+                n++;
+                messages++;
+                String where = file.getFileName() + "#" + n;
+                try {
+                    Conversion conversion = translator.convert(text);
+                    for (SingleValidationMessage error : R4Validation.errors(conversion.bundle())) {
+                        failures.add(where + " " + error.getLocationString() + ": " + error.getMessage());
+                    }
+                } catch (RuntimeException e) {
+                    failures.add(where + " threw " + e);
+                }
+            }
+        }
+        Files.write(Path.of("target", "corpus-validation-errors.txt"), failures);
+        assertThat(messages).isGreaterThanOrEqualTo(139);
+        assertThat(failures).as("validation errors over %d messages", messages).isEmpty();
+    }
+
+    @Test
+    void theValidatorItselfRejectsAnInvalidResource() {
+        org.hl7.fhir.r4.model.Observation noStatus = new org.hl7.fhir.r4.model.Observation();
+        noStatus.getCode().setText("potassium");
+        assertThat(R4Validation.errors(noStatus)).isNotEmpty();
+        org.hl7.fhir.r4.model.Patient badGender = new org.hl7.fhir.r4.model.Patient();
+        badGender.addIdentifier().setSystem("urn:oid:2.4").setValue("x");
+        assertThat(R4Validation.errors(badGender)).isNotEmpty();
+    }
+
+    @Test
+    void nothingIsLostEachClinicalSegmentBecomesItsResourceOrIsReported() throws IOException {
+        V2ToFhir translator = new V2ToFhir(TranslatorSettings.defaults());
+        List<String> lost = new ArrayList<>();
+        for (Path file : FILES) {
+            for (String text : messages(file)) {
+                V2Message parsed = V2Message.parse(text);
+                Conversion conversion = translator.convert(text);
+                Bundle bundle = conversion.bundle();
+                String where = file.getFileName() + " " + parsed.controlId();
+                expect(lost, where, parsed, bundle, conversion.report(), "PID", "Patient");
+                expect(lost, where, parsed, bundle, conversion.report(), "AL1", "AllergyIntolerance");
+                expect(lost, where, parsed, bundle, conversion.report(), "DG1", "Condition");
+                expect(lost, where, parsed, bundle, conversion.report(), "PR1", "Procedure");
+                expect(lost, where, parsed, bundle, conversion.report(), "TXA", "DocumentReference");
+                expect(lost, where, parsed, bundle, conversion.report(), "SCH", "Appointment");
+                expect(lost, where, parsed, bundle, conversion.report(), "IN1", "Coverage");
+                expect(lost, where, parsed, bundle, conversion.report(), "PRB", "Condition");
+                expect(lost, where, parsed, bundle, conversion.report(), "FT1", "ChargeItem");
+                expect(lost, where, parsed, bundle, conversion.report(), "SPM", "Specimen");
+                expect(lost, where, parsed, bundle, conversion.report(), "RXE", "MedicationRequest");
+                expect(lost, where, parsed, bundle, conversion.report(), "RXO", "MedicationRequest");
+                expect(lost, where, parsed, bundle, conversion.report(), "RXD", "MedicationDispense");
+                long rxa = parsed.all("RXA").size();
+                long given = count(bundle, "Immunization") + count(bundle, "MedicationAdministration");
+                if (given < rxa) {
+                    lost.add(where + ": " + rxa + " RXA but " + given + " Immunization/MedicationAdministration");
+                }
+                long obx = parsed.all("OBX").size();
+                long documentLines = parsed.all("TXA").isEmpty() ? 0 : obx;
+                long observations = count(bundle, "Observation");
+                if (observations + documentLines < obx) {
+                    lost.add(where + ": " + obx + " OBX but " + observations + " Observations");
+                }
+            }
+        }
+        assertThat(lost).isEmpty();
+    }
+
+    private static void expect(List<String> lost, String where, V2Message parsed, Bundle bundle, ConversionReport report,
+            String segment, String resource) {
+        List<Segment> segments = parsed.all(segment);
+        if (segments.isEmpty()) {
+            return;
+        }
+        long reported = segments.stream().filter(s -> report.entries().stream()
+                .anyMatch(e -> e.location().startsWith(segment + "[" + s.position() + "]")
+                        && e.message().startsWith("segment not mapped"))).count();
+        if (count(bundle, resource) + reported < segments.size()) {
+            lost.add(where + ": " + segments.size() + " " + segment + " but " + count(bundle, resource) + " " + resource);
+        }
+    }
+
+    static long count(Bundle bundle, String type) {
+        return bundle.getEntry().stream().map(Bundle.BundleEntryComponent::getResource).map(Resource::fhirType)
+                .filter(type::equals).count();
+    }
+}
