@@ -108,6 +108,12 @@ final class OrderMappers {
                     sr.addOrderDetail(ctx.types.concept(procedure));
                 }
             }
+            if (obr.has(29)) {
+                Identifier parent = ctx.types.entityIdentifier(obr.field(29).component(1), "placer");
+                if (parent != null) {
+                    sr.addBasedOn(new Reference().setType("ServiceRequest").setIdentifier(parent));
+                }
+            }
             obr.consumed(17, 18, 19, 20, 21, 23);
         }
         if (!sr.hasCode()) {

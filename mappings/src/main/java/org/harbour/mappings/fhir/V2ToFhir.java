@@ -145,6 +145,7 @@ public final class V2ToFhir {
         Appointment appointment;
         Segment appointmentSegment;
         Observation lastObservation;
+        final java.util.List<Observation> reportObservations = new java.util.ArrayList<>();
         Consumer<String> noteTarget;
         final java.util.Map<String, Observation> byCodeAndSubId = new java.util.HashMap<>();
 
@@ -209,6 +210,12 @@ public final class V2ToFhir {
                     specimen = orders.specimen(s, ctx);
                     if (report != null) {
                         report.addSpecimen(MappingContext.ref(specimen));
+                        // in ORU_R01 2.5+ the specimen follows the results it belongs to
+                        for (Observation o : reportObservations) {
+                            if (!o.hasSpecimen()) {
+                                o.setSpecimen(MappingContext.ref(specimen));
+                            }
+                        }
                     }
                     if (request != null) {
                         request.addSpecimen(MappingContext.ref(specimen));
@@ -353,6 +360,7 @@ public final class V2ToFhir {
             }
             finishDocument();
             request = orders.serviceRequest(orc, s, ctx);
+            reportObservations.clear();
             ServiceRequest r = request;
             noteTarget = text -> r.addNote(new Annotation().setText(text));
             if (results) {
@@ -418,6 +426,7 @@ public final class V2ToFhir {
                 ctx.report.warning(MappingContext.at(s, 5), "encapsulated data outside a report or document: kept in the raw message only");
             }
             if (report != null) {
+                reportObservations.add(o);
                 report.addResult(MappingContext.ref(o));
                 if (specimen != null) {
                     o.setSpecimen(MappingContext.ref(specimen));

@@ -1,0 +1,153 @@
+package org.harbour.mappings.fhir;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.hl7.fhir.r4.model.Bundle;
+import org.hl7.fhir.r4.model.DiagnosticReport;
+import org.hl7.fhir.r4.model.DocumentReference;
+import org.hl7.fhir.r4.model.HumanName;
+import org.hl7.fhir.r4.model.Identifier;
+import org.hl7.fhir.r4.model.Immunization;
+import org.hl7.fhir.r4.model.Observation;
+import org.hl7.fhir.r4.model.Patient;
+import org.hl7.fhir.r4.model.Quantity;
+import org.hl7.fhir.r4.model.Resource;
+import org.junit.jupiter.api.Test;
+
+/** The Hong Kong behaviours of the translator, one by one, on the golden messages. */
+class HongKongMessagesTest {
+
+    private final V2ToFhir translator = new V2ToFhir(TranslatorSettings.defaults());
+
+    private Conversion convert(String golden) throws IOException {
+        return translator.convert(Files.readAllBytes(Path.of("src/test/resources/golden", golden)));
+    }
+
+    static <T extends Resource> List<T> all(Bundle bundle, Class<T> type) {
+        return bundle.getEntry().stream().map(Bundle.BundleEntryComponent::getResource).filter(type::isInstance)
+                .map(type::cast).toList();
+    }
+
+    @Test
+    void aValidHkidIsNormalisedUnderTheHkidSystemAndTheChineseNameIsMarkedIdeographic() throws IOException {
+        Patient patient = all(convert("adt-a01-kwong-wah.hl7").bundle(), Patient.class).get(0);
+        assertThat(patient.getIdentifier()).anySatisfy(id -> {
+            assertThat(id.getSystem()).isEqualTo("urn:harbour:id:hkid");
+            assertThat(id.getValue()).isEqualTo("A1234563");
+        });
+        HumanName chinese = patient.getName().stream().filter(n -> "陳".equals(n.getFamily())).findFirst().orElseThrow();
+        assertThat(chinese.getText()).isEqualTo("陳大文");
+        assertThat(chinese.getExtensionByUrl(V2Types.REPRESENTATION).getValue().primitiveValue()).isEqualTo("IDE");
+        assertThat(patient.getTelecom()).anySatisfy(t -> assertThat(t.getValue()).isEqualTo("+852 91234567"));
+        assertThat(patient.getCommunicationFirstRep().getLanguage().getCodingFirstRep().getCode()).isEqualTo("zh-HK");
+    }
+
+    @Test
+    void anInvalidHkidIsKeptAsGivenReportedAndNeverUnderTheHkidSystem() throws IOException {
+        Conversion c = convert("adt-a01-invalid-hkid.hl7");
+        Patient patient = all(c.bundle(), Patient.class).get(0);
+        assertThat(patient.getIdentifier()).extracting(Identifier::getSystem).doesNotContain("urn:harbour:id:hkid");
+        assertThat(patient.getIdentifier()).anySatisfy(id -> assertThat(id.getValue()).isEqualTo("A123456(4)"));
+        assertThat(c.report().entries(ConversionReport.Severity.WARNING))
+                .anySatisfy(e -> assertThat(e.message()).contains("HKID fails its check digit"));
+        assertThat(c.report().entries()).anySatisfy(e -> assertThat(e.message()).startsWith("Z-segment kept")
+                .contains("Prefers Cantonese"));
+    }
+
+    @Test
+    void big5ChineseIsDecodedByMsh18() throws IOException {
+        Conversion c = convert("oru-r01-lipid-big5.hl7");
+        Patient patient = all(c.bundle(), Patient.class).get(0);
+        assertThat(patient.getName()).anySatisfy(n -> assertThat(n.getText()).isEqualTo("李小龍"));
+        assertThat(all(c.bundle(), Observation.class)).anySatisfy(o ->
+                assertThat(o.getNoteFirstRep().getText()).isEqualTo("空腹抽血"));
+        Observation hba1c = all(c.bundle(), Observation.class).stream()
+                .filter(o -> o.getCode().getCodingFirstRep().getCode().equals("4548-4")).findFirst().orElseThrow();
+        assertThat(hba1c.getValueQuantity().getValue()).isEqualByComparingTo("8.1");
+        assertThat(hba1c.getValueQuantity().getCode()).isEqualTo("%");
+        assertThat(hba1c.getReferenceRangeFirstRep().getLow().getValue()).isEqualByComparingTo("4.0");
+        assertThat(hba1c.getInterpretationFirstRep().getCodingFirstRep().getCode()).isEqualTo("H");
+        assertThat(hba1c.getCategoryFirstRep().getCodingFirstRep().getCode()).isEqualTo("laboratory");
+    }
+
+    @Test
+    void correctionsEscapesLocalTimesAndStructuredNumbers() throws IOException {
+        Conversion c = convert("oru-r01-correction-escapes.hl7");
+        DiagnosticReport report = all(c.bundle(), DiagnosticReport.class).get(0);
+        assertThat(report.getStatus()).isEqualTo(DiagnosticReport.DiagnosticReportStatus.CORRECTED);
+        Observation potassium = all(c.bundle(), Observation.class).get(0);
+        assertThat(potassium.getStatus()).isEqualTo(Observation.ObservationStatus.CORRECTED);
+        assertThat(potassium.getEffectiveDateTimeType().getValueAsString()).isEqualTo("2026-11-23T07:00:00+08:00");
+        assertThat(potassium.getInterpretationFirstRep().getCodingFirstRep().getCode()).isEqualTo("HH");
+        assertThat(potassium.getNoteFirstRep().getText())
+                .isEqualTo("Corrected result\nHaemolysed sample|recollect^repeat & confirm\\ A ok~");
+        Observation egfr = all(c.bundle(), Observation.class).get(1);
+        Quantity q = egfr.getValueQuantity();
+        assertThat(q.getComparator()).isEqualTo(Quantity.QuantityComparator.GREATER_THAN);
+        assertThat(q.getValue()).isEqualByComparingTo("60");
+        assertThat(q.getCode()).isEqualTo("mL/min/{1.73_m2}");
+        assertThat(all(c.bundle(), Observation.class).get(2).getValueStringType().getValue())
+                .isEqualTo("See note | call ward");
+        assertThat(all(c.bundle(), Patient.class).get(0).getBirthDateElement().getValueAsString()).isEqualTo("1985");
+    }
+
+    @Test
+    void aReplayedMessageYieldsIdenticalResources() throws IOException {
+        var parser = R4Validation.FHIR.newJsonParser();
+        String first = parser.encodeResourceToString(convert("oru-r01-micro.hl7").bundle());
+        String second = parser.encodeResourceToString(convert("oru-r01-micro.hl7").bundle());
+        assertThat(second).isEqualTo(first);
+    }
+
+    @Test
+    void microbiologySusceptibilitiesHangUnderTheirOrganism() throws IOException {
+        Conversion c = convert("oru-r01-micro.hl7");
+        List<Observation> observations = all(c.bundle(), Observation.class);
+        Observation organism = observations.get(0);
+        assertThat(organism.getValueCodeableConcept().getCodingFirstRep().getCode()).isEqualTo("112283007");
+        assertThat(organism.getHasMember()).hasSize(2);
+        Observation ampicillin = observations.get(2);
+        assertThat(ampicillin.getValueQuantity().getComparator()).isEqualTo(Quantity.QuantityComparator.GREATER_OR_EQUAL);
+        assertThat(ampicillin.getInterpretationFirstRep().getCodingFirstRep().getCode()).isEqualTo("R");
+        assertThat(organism.getHasMember().get(0).getReference()).isEqualTo("urn:uuid:" + ampicillin.getIdPart());
+        assertThat(organism.getSpecimen().getReference()).isNotNull();
+    }
+
+    @Test
+    void aMergeLinksThePriorPatientToTheSurvivor() throws IOException {
+        List<Patient> patients = all(convert("adt-a40-merge.hl7").bundle(), Patient.class);
+        Patient survivor = patients.get(0);
+        Patient prior = patients.get(1);
+        assertThat(prior.getIdentifierFirstRep().getValue()).isEqualTo("PWH-OLD-9");
+        assertThat(prior.getActive()).isFalse();
+        assertThat(prior.getLinkFirstRep().getType()).isEqualTo(Patient.LinkType.REPLACEDBY);
+        assertThat(prior.getLinkFirstRep().getOther().getReference()).isEqualTo("urn:uuid:" + survivor.getIdPart());
+        assertThat(survivor.getLinkFirstRep().getType()).isEqualTo(Patient.LinkType.REPLACES);
+    }
+
+    @Test
+    void documentTextAndVaccinations() throws IOException {
+        DocumentReference doc = all(convert("mdm-t02-discharge.hl7").bundle(), DocumentReference.class).get(0);
+        String text = new String(doc.getContentFirstRep().getAttachment().getData(), StandardCharsets.UTF_8);
+        assertThat(text).contains("出院診斷：二型糖尿病。").contains("Follow up at GOPD");
+        Immunization flu = all(convert("vxu-v04-flu.hl7").bundle(), Immunization.class).get(0);
+        assertThat(flu.getStatus()).isEqualTo(Immunization.ImmunizationStatus.COMPLETED);
+        assertThat(flu.getLotNumber()).isEqualTo("FLU2026A");
+        assertThat(flu.getVaccineCode().getCodingFirstRep().getSystem()).isEqualTo("http://hl7.org/fhir/sid/cvx");
+        assertThat(flu.getRoute().getCodingFirstRep().getCode()).isEqualTo("C28161");
+    }
+
+    @Test
+    void aMessageTypeWithoutMappingIsFlaggedButStillValid() {
+        Conversion c = translator.convert("MSH|^~\\&|X|KWH|HUB|HUB|20261122093000+0800||QRY^A19|Q1|P|2.4\r"
+                + "QRD|20261122|R|I|Q1|||1^RD|A1234563|DEM\r");
+        assertThat(c.mapped()).isFalse();
+        assertThat(c.report().entries(ConversionReport.Severity.WARNING)).isNotEmpty();
+        assertThat(R4Validation.errors(c.bundle())).isEmpty();
+    }
+}
