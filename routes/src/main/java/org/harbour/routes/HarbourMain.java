@@ -1,6 +1,7 @@
 package org.harbour.routes;
 
 import java.util.Arrays;
+import org.harbour.routes.cli.ConvertCommand;
 import org.harbour.routes.cli.SendCommand;
 import org.springframework.boot.SpringApplication;
 
@@ -13,7 +14,9 @@ public final class HarbourMain {
     static final String USAGE = """
             usage: java -jar harbour.jar [run] [--property=value ...]   start the hub
                    java -jar harbour.jar send --host H --port P [--tls] FILE...
-                                                                  send HL7 v2 files over MLLP""";
+                                                                  send HL7 v2 files over MLLP
+                   java -jar harbour.jar convert [--out DIR] FILE...
+                                                                  translate HL7 v2 files to FHIR R4""";
 
     private HarbourMain() {
     }
@@ -21,9 +24,14 @@ public final class HarbourMain {
     public static void main(String[] args) {
         String command = args.length == 0 || args[0].startsWith("--") ? "run" : args[0];
         String[] rest = args.length > 0 && !args[0].startsWith("--") ? Arrays.copyOfRange(args, 1, args.length) : args;
+        if (!command.equals("run")) {
+            // before anything logs: the tools' stdout is their output, logs go to stderr
+            System.setProperty("logback.configurationFile", "logback-cli.xml");
+        }
         switch (command) {
             case "run" -> run(rest);
             case "send" -> System.exit(new SendCommand(System.out, System.err).run(rest));
+            case "convert" -> System.exit(new ConvertCommand(System.out, System.err).run(rest));
             case "help", "-h" -> System.out.println(USAGE);
             default -> {
                 System.err.println("unknown command '" + command + "'\n" + USAGE);

@@ -1,0 +1,129 @@
+package org.harbour.routes.cli;
+
+import ca.uhn.fhir.context.FhirContext;
+import ca.uhn.fhir.parser.IParser;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.DateTimeException;
+import java.time.ZoneId;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.harbour.mappings.codes.CodeTables;
+import org.harbour.mappings.fhir.Conversion;
+import org.harbour.mappings.fhir.ConversionReport;
+import org.harbour.mappings.fhir.TranslatorSettings;
+import org.harbour.mappings.fhir.V2ToFhir;
+import org.harbour.mappings.hl7.Hl7Batch;
+
+/**
+ * {@code convert [--out DIR] [--timezone ZONE] FILE...}: translates HL7 v2 files (one or many
+ * messages each, batch files included) to FHIR R4 Bundles without starting the hub. Bundles go
+ * to stdout as NDJSON (one per line), or one file per message into DIR; the conversion report
+ * goes to stderr. Code-table overrides are read from {@code config/codes/} when present.
+ * Exit 0 when every message converted, 1 when any failed (the error names file, message and
+ * reason), 2 for usage errors.
+ */
+public final class ConvertCommand {
+
+    private final PrintStream out;
+    private final PrintStream err;
+
+    public ConvertCommand(PrintStream out, PrintStream err) {
+        this.out = out;
+        this.err = err;
+    }
+
+    public int run(String[] args) {
+        Path outDir = null;
+        ZoneId zone = ZoneId.of(System.getenv().getOrDefault("HARBOUR_TIMEZONE", "Asia/Hong_Kong"));
+        List<Path> files = new ArrayList<>();
+        try {
+            for (int i = 0; i < args.length; i++) {
+                switch (args[i]) {
+                    case "--out" -> outDir = Path.of(args[++i]);
+                    case "--timezone" -> zone = ZoneId.of(args[++i]);
+                    default -> {
+                        if (args[i].startsWith("--")) {
+                            return usage("unknown option " + args[i]);
+                        }
+                        files.add(Path.of(args[i]));
+                    }
+                }
+            }
+        } catch (ArrayIndexOutOfBoundsException e) {
+            return usage("an option is missing its value");
+        } catch (DateTimeException e) {
+            return usage("unknown time zone: " + e.getMessage());
+        }
+        if (files.isEmpty()) {
+            return usage("at least one FILE is required");
+        }
+        if (outDir != null) {
+            try {
+                Files.createDirectories(outDir);
+            } catch (IOException e) {
+                err.println("cannot create " + outDir + ": " + e.getMessage());
+                return 2;
+            }
+        }
+        Path overrides = Path.of("config", "codes");
+        V2ToFhir translator = new V2ToFhir(new TranslatorSettings(zone,
+                new CodeTables(Files.isDirectory(overrides) ? overrides : null), TranslatorSettings.defaults().hkidSystem(),
+                Map.of(), TranslatorSettings.defaults().translatorVersion()));
+        IParser json = FhirContext.forR4Cached().newJsonParser();
+        boolean allConverted = true;
+        for (Path file : files) {
+            allConverted &= convertFile(file, outDir, translator, json);
+        }
+        return allConverted ? 0 : 1;
+    }
+
+    private boolean convertFile(Path file, Path outDir, V2ToFhir translator, IParser json) {
+        List<byte[]> messages;
+        try {
+            messages = Hl7Batch.split(Files.readAllBytes(file));
+        } catch (IOException e) {
+            err.println(file + ": cannot read: " + e.getMessage());
+            return false;
+        }
+        if (messages.isEmpty()) {
+            err.println(file + ": no HL7 v2 message found");
+            return false;
+        }
+        boolean ok = true;
+        String base = file.getFileName().toString().replaceFirst("\\.[^.]*$", "");
+        for (int n = 1; n <= messages.size(); n++) {
+            String where = file + " message " + n;
+            try {
+                Conversion conversion = translator.convert(messages.get(n - 1));
+                for (ConversionReport.Entry entry : conversion.report().entries()) {
+                    err.println(where + " (" + conversion.controlId() + "): " + entry);
+                }
+                String bundle = json.encodeResourceToString(conversion.bundle());
+                if (outDir == null) {
+                    out.println(bundle);
+                } else {
+                    String name = messages.size() == 1 ? base + ".json" : base + "-" + n + ".json";
+                    Files.writeString(outDir.resolve(name), bundle + "\n");
+                }
+            } catch (IOException e) {
+                err.println(where + ": cannot write: " + e.getMessage());
+                ok = false;
+            } catch (RuntimeException e) {
+                err.println(where + ": not converted: " + e.getMessage());
+                ok = false;
+            }
+        }
+        out.flush();
+        return ok;
+    }
+
+    private int usage(String problem) {
+        err.println(problem);
+        err.println("usage: java -jar harbour.jar convert [--out DIR] [--timezone ZONE] FILE...");
+        return 2;
+    }
+}

@@ -1,0 +1,83 @@
+package org.harbour.routes.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import ca.uhn.fhir.context.FhirContext;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.harbour.routes.Hl7Samples;
+import org.hl7.fhir.r4.model.Bundle;
+import org.hl7.fhir.r4.model.Patient;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** {@code harbour.jar convert}: HL7 v2 files to FHIR Bundles, without the hub. */
+class ConvertCommandTest {
+
+    @TempDir
+    Path dir;
+
+    private final ByteArrayOutputStream out = new ByteArrayOutputStream();
+    private final ByteArrayOutputStream err = new ByteArrayOutputStream();
+
+    private int convert(String... args) {
+        return new ConvertCommand(new PrintStream(out, true, StandardCharsets.UTF_8),
+                new PrintStream(err, true, StandardCharsets.UTF_8)).run(args);
+    }
+
+    @Test
+    void everyMessageOfABatchFileBecomesOneNdjsonLine() throws Exception {
+        Path file = dir.resolve("batch.hl7");
+        Files.writeString(file, "FHS|^~\\&|MEDILINK|KWC\rBHS|^~\\&|MEDILINK|KWC\r" + Hl7Samples.oru("KWC", "B-1", "")
+                + Hl7Samples.adt("KWC", "B-2") + "BTS|2\rFTS|1\r");
+        int exit = convert(file.toString());
+        assertThat(exit).as(err.toString(StandardCharsets.UTF_8)).isZero();
+        List<String> lines = out.toString(StandardCharsets.UTF_8).lines().toList();
+        assertThat(lines).hasSize(2);
+        Bundle first = FhirContext.forR4Cached().newJsonParser().parseResource(Bundle.class, lines.get(0));
+        assertThat(first.getType()).isEqualTo(Bundle.BundleType.TRANSACTION);
+        assertThat(first.getEntry()).anySatisfy(e -> assertThat(e.getResource()).isInstanceOf(Patient.class));
+    }
+
+    @Test
+    void withOutOneFilePerMessageIsWritten() throws Exception {
+        Path file = dir.resolve("two.hl7");
+        Files.writeString(file, Hl7Samples.oru("KWC", "O-1", "") + Hl7Samples.adt("KWC", "O-2"));
+        Path target = dir.resolve("fhir");
+        assertThat(convert("--out", target.toString(), file.toString())).isZero();
+        assertThat(out.toString(StandardCharsets.UTF_8)).isEmpty();
+        assertThat(target.resolve("two-1.json")).content().startsWith("{\"resourceType\":\"Bundle\"");
+        assertThat(target.resolve("two-2.json")).exists();
+    }
+
+    @Test
+    void aFailedInputNamesFileMessageAndReasonAndExitsOne() throws Exception {
+        Path good = dir.resolve("good.hl7");
+        Files.writeString(good, Hl7Samples.adt("KWC", "G-1"));
+        Path empty = dir.resolve("empty.hl7");
+        Files.writeString(empty, "not HL7 at all\n");
+        int exit = convert(good.toString(), empty.toString());
+        assertThat(exit).isEqualTo(1);
+        assertThat(out.toString(StandardCharsets.UTF_8).lines()).hasSize(1);
+        assertThat(err.toString(StandardCharsets.UTF_8)).contains(empty.toString()).contains("no HL7 v2 message found");
+    }
+
+    @Test
+    void theReportGoesToStderr() throws Exception {
+        Path file = dir.resolve("z.hl7");
+        Files.writeString(file, Hl7Samples.adt("KWC", "Z-1") + "ZHK|1|local data\r");
+        assertThat(convert(file.toString())).isZero();
+        assertThat(err.toString(StandardCharsets.UTF_8)).contains("Z-1").contains("Z-segment kept").contains("ZHK|1|local data");
+    }
+
+    @Test
+    void usageErrorsExitTwo() {
+        assertThat(convert()).isEqualTo(2);
+        assertThat(convert("--bogus", "x")).isEqualTo(2);
+        assertThat(convert("--out")).isEqualTo(2);
+    }
+}
