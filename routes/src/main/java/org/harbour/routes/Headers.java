@@ -18,6 +18,8 @@ public final class Headers {
     public static final String HL7_VERSION = "HarbourHl7Version";
     /** The Java charset the message is decoded with. */
     public static final String CHARSET = "HarbourCharset";
+    /** The hub Patient a record belongs to (on harbour.records). */
+    public static final String PATIENT_ID = "HarbourPatientId";
     /** Why a message failed, on the dead-letter queue. */
     public static final String FAILURE_REASON = "HarbourFailureReason";
     public static final String FAILED_ROUTE = "HarbourFailedRoute";

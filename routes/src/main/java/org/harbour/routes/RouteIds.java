@@ -8,6 +8,7 @@ public final class RouteIds {
 
     public static final String INBOUND_QUEUE = "harbour.inbound";
     public static final String DEAD_LETTER_QUEUE = "harbour.dlq";
+    public static final String RECORDS_TOPIC = "harbour.records";
 
     /** Listener name of the main MLLP listener. */
     public static final String MLLP_LISTENER = "mllp";

@@ -37,15 +37,20 @@ public final class Hl7Samples {
                 + "PV1|1|I|MED^12^3^" + sender + "||||D5678^李^志明\r";
     }
 
-    /** A message padded with result segments to about {@code size} bytes. */
+    /**
+     * A result of about {@code size} bytes, as large messages really are: a scanned report (PDF)
+     * carried base64-encoded in one ED observation, plus a narrative line in Chinese.
+     */
     public static String oruOfSize(String sender, String controlId, int size) {
         StringBuilder message = new StringBuilder(oru(sender, controlId, "UNICODE UTF-8"));
-        int n = 2;
-        while (message.length() < size) {
-            message.append("OBX|").append(n++).append("|ST|X-").append(n)
-                    .append("^Narrative^L||Report line with 中文 text and padding ")
-                    .append("x".repeat(64)).append("||||||F\r");
+        message.append("OBX|2|TX|11526-1^Pathology study^LN||報告全文見附件 report attached||||||F\r");
+        message.append("OBX|3|ED|11526-1^Pathology study^LN||^AP^PDF^Base64^");
+        StringBuilder pdf = new StringBuilder("%PDF-1.4 scanned pathology report ");
+        while (message.length() + pdf.length() * 4 / 3 < size) {
+            pdf.append("stream of page content 0123456789 ");
         }
+        message.append(java.util.Base64.getEncoder().encodeToString(pdf.toString().getBytes(StandardCharsets.US_ASCII)));
+        message.append("||||||F\r");
         return message.toString();
     }
 

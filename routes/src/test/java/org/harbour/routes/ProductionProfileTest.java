@@ -80,6 +80,9 @@ class ProductionProfileTest {
         registry.add("HARBOUR_DATABASE_URL", () -> PG_URL + "?currentSchema=" + SCHEMA);
         registry.add("HARBOUR_DATABASE_USER", () -> "postgres");
         registry.add("spring.flyway.schemas", () -> SCHEMA);
+        byte[] key = new byte[32];
+        new java.security.SecureRandom().nextBytes(key);
+        registry.add("harbour.records.encryption-key", () -> java.util.Base64.getEncoder().encodeToString(key));
     }
 
     @AfterAll
@@ -101,5 +104,11 @@ class ProductionProfileTest {
         org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(30)).until(() ->
                 store.count(new MessageQuery("PROD-1", "QEH", null, null, null, 0, 1)) == 1);
         assertThat(broker.getActiveMQServer().locateQueue(RouteIds.INBOUND_QUEUE)).isNotNull();
+        // translated into the record store on PostgreSQL, patient linked by HKID, payload encrypted
+        org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(30)).until(() -> jdbc.queryForObject(
+                "SELECT COUNT(*) FROM fhir_resource WHERE resource_type = 'Patient'", Integer.class) >= 1);
+        assertThat(jdbc.queryForObject("SELECT COUNT(*) FROM patient_link", Integer.class)).isGreaterThanOrEqualTo(2);
+        assertThat(jdbc.queryForObject("SELECT translation FROM message WHERE control_id = 'PROD-1'", String.class))
+                .isEqualTo("TRANSLATED");
     }
 }

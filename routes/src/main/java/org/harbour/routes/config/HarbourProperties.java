@@ -22,7 +22,31 @@ public record HarbourProperties(
         @DefaultValue Ingest ingest,
         @DefaultValue Stages stages,
         @DefaultValue Api api,
-        @DefaultValue Console console) {
+        @DefaultValue Console console,
+        @DefaultValue Records records,
+        @DefaultValue Identity identity,
+        @DefaultValue Translation translation) {
+
+    /**
+     * The record store's encryption key: base64 of 32 random bytes, from the environment
+     * (HARBOUR_RECORDS_ENCRYPTION_KEY) or a file. Without either, the embedded default generates
+     * one into an owner-only file under the data directory; production refuses to start.
+     */
+    public record Records(String encryptionKey, Path encryptionKeyFile, @DefaultValue("true") boolean generateKey) {
+        @Override
+        public String toString() {
+            return "Records[encryptionKey=" + (encryptionKey == null ? "unset" : "(set)") + ", encryptionKeyFile="
+                    + encryptionKeyFile + ", generateKey=" + generateKey + "]";
+        }
+    }
+
+    /** Patient identity: identifier systems that link a patient across institutions, strongest first. */
+    public record Identity(@DefaultValue({"urn:harbour:id:hkid", "urn:harbour:id:ehr"}) java.util.List<String> linkSystems) {
+    }
+
+    /** Translation: where deploy-time code-table overrides are read from. */
+    public record Translation(@DefaultValue("config/codes") Path codeOverrides) {
+    }
 
     /** The MLLP listener. */
     public record Mllp(
@@ -74,6 +98,10 @@ public record HarbourProperties(
 
     /** HTTP API: the static bearer token of the embedded default (HARBOUR_API_TOKEN). */
     public record Api(String token) {
+        @Override
+        public String toString() {
+            return "Api[token=" + (token == null ? "unset" : "(set)") + "]";
+        }
     }
 
     /** The operations console (Hawtio) login. */

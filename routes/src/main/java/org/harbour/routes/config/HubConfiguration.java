@@ -1,5 +1,18 @@
 package org.harbour.routes.config;
 
+import ca.uhn.fhir.context.FhirContext;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import org.harbour.mappings.codes.CodeTables;
+import org.harbour.mappings.fhir.TranslatorSettings;
+import org.harbour.mappings.fhir.V2ToFhir;
+import org.harbour.mappings.id.Hkid;
+import org.harbour.routes.records.PatientLinks;
+import org.harbour.routes.records.RecordCipher;
+import org.harbour.routes.records.RecordStore;
+import org.harbour.routes.security.GeneratedSecret;
+import org.harbour.routes.translate.TranslateStage;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -103,6 +116,54 @@ public class HubConfiguration {
     @Bean
     StoreStage storeStage(MessageStore store, MeterRegistry meters) {
         return new StoreStage(store, meters, Duration.ofSeconds(60));
+    }
+
+    @Bean
+    FhirContext fhirContext() {
+        return FhirContext.forR4Cached();
+    }
+
+    @Bean
+    V2ToFhir translator(HarbourProperties properties) {
+        Path overrides = properties.translation().codeOverrides();
+        return new V2ToFhir(new TranslatorSettings(properties.timezone(),
+                new CodeTables(overrides != null && Files.isDirectory(overrides) ? overrides : null), Hkid.SYSTEM, Map.of(),
+                TranslatorSettings.defaults().translatorVersion()));
+    }
+
+    @Bean
+    RecordCipher recordCipher(HarbourProperties properties) throws IOException {
+        HarbourProperties.Records records = properties.records();
+        if (records.encryptionKey() != null && !records.encryptionKey().isBlank()) {
+            return RecordCipher.fromBase64(records.encryptionKey());
+        }
+        if (records.encryptionKeyFile() != null) {
+            return RecordCipher.fromBase64(Files.readString(records.encryptionKeyFile()));
+        }
+        if (!records.generateKey()) {
+            throw new IllegalStateException("no record encryption key: set HARBOUR_RECORDS_ENCRYPTION_KEY or "
+                    + "HARBOUR_RECORDS_ENCRYPTION_KEY_FILE (base64 of 32 random bytes)");
+        }
+        return RecordCipher.fromBase64(GeneratedSecret.resolve(null, properties.dataDir().resolve("record-key"),
+                "record encryption key (HARBOUR_RECORDS_ENCRYPTION_KEY)"));
+    }
+
+    @Bean
+    PatientLinks patientLinks(JdbcTemplate jdbc, RecordCipher cipher, HarbourProperties properties, Clock clock) {
+        return new PatientLinks(jdbc, cipher, properties.identity().linkSystems(), clock);
+    }
+
+    @Bean
+    RecordStore recordStore(JdbcTemplate jdbc, PlatformTransactionManager transactions, RecordCipher cipher,
+            FhirContext fhir, PatientLinks links, Clock clock) {
+        return new RecordStore(jdbc, new TransactionTemplate(transactions), cipher, fhir, links, clock);
+    }
+
+    @Bean
+    TranslateStage translateStage(V2ToFhir translator, RecordStore records, MessageStore messages, RecordCipher cipher,
+            FhirContext fhir, MeterRegistry meters, PlatformTransactionManager transactions) {
+        return new TranslateStage(translator, records, messages, cipher, fhir, meters,
+                new TransactionTemplate(transactions), Duration.ofSeconds(120));
     }
 
     @Bean

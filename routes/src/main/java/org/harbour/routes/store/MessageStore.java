@@ -71,10 +71,11 @@ public class MessageStore {
         if (!prior.isEmpty()) {
             String priorId = (String) prior.get(0)[0];
             Instant priorAt = (Instant) prior.get(0)[1];
-            if (priorId.equals(message.id()) || duplicateWindow.contains(priorAt, message.receivedAt())) {
-                if (!priorId.equals(message.id())) {
-                    jdbc.update("UPDATE message SET duplicates = duplicates + 1 WHERE id = ?", priorId);
-                }
+            if (priorId.equals(message.id())) {
+                return StoreOutcome.REDELIVERED;
+            }
+            if (duplicateWindow.contains(priorAt, message.receivedAt())) {
+                jdbc.update("UPDATE message SET duplicates = duplicates + 1 WHERE id = ?", priorId);
                 return StoreOutcome.DUPLICATE;
             }
             jdbc.update("UPDATE message_key SET message_id = ?, received_at = ? WHERE dedup_key = ?",
@@ -116,6 +117,19 @@ public class MessageStore {
                 status.name(), timestamp(m.receivedAt()), timestamp(clock.instant()), m.remoteAddress(),
                 m.listener(), m.charset(), m.raw().length, sha256(m.raw()), reason);
         jdbc.update("INSERT INTO message_raw (message_id, raw) VALUES (?, ?)", m.id(), m.raw());
+    }
+
+    /** Records what translation made of a message: its outcome, resource count and encrypted report. */
+    public void recordTranslation(String messageId, String outcome, int resources, byte[] encryptedReport) {
+        jdbc.update("UPDATE message SET translation = ?, resources = ? WHERE id = ?", outcome, resources, messageId);
+        jdbc.update("DELETE FROM message_report WHERE message_id = ?", messageId);
+        jdbc.update("INSERT INTO message_report (message_id, report) VALUES (?, ?)", messageId, encryptedReport);
+    }
+
+    /** The encrypted conversion report of a message. */
+    public Optional<byte[]> report(String messageId) {
+        return jdbc.query("SELECT report FROM message_report WHERE message_id = ?", (rs, n) -> rs.getBytes(1), messageId)
+                .stream().findFirst();
     }
 
     /** One page of messages, newest first. */

@@ -5,9 +5,11 @@ import org.harbour.routes.RouteIds;
 import org.harbour.routes.StageErrorHandling;
 
 /**
- * Store stage: consumes harbour.inbound in a JMS transaction and records each message; the
- * message leaves the queue only after the database commit. Failures follow the shared stage
- * error handling (redelivery with backoff, then harbour.dlq with the reason).
+ * Store and translate stage: consumes harbour.inbound in a JMS transaction; records the message
+ * in the message store (once), translates it to FHIR R4 into the record store, and publishes the
+ * stored resources on topic harbour.records. The message leaves the queue only after all of that
+ * committed. A resend already stored is not translated again; a redelivery of the same message
+ * is (translation is idempotent). Failures follow the shared stage error handling.
  */
 public class StoreRoute extends RouteBuilder {
 
@@ -19,6 +21,11 @@ public class StoreRoute extends RouteBuilder {
                 .routeId(RouteIds.STORE)
                 .routeConfigurationId(StageErrorHandling.ID)
                 .startupOrder(10)
-                .bean("storeStage", "store");
+                .bean("storeStage", "store")
+                .choice()
+                    .when(header(StoreStage.OUTCOME).isNotEqualTo(StoreOutcome.DUPLICATE.name()))
+                        .bean("translateStage", "translate")
+                        .to("jms:topic:" + RouteIds.RECORDS_TOPIC + "?deliveryPersistent=true")
+                .end();
     }
 }

@@ -31,10 +31,16 @@ public class StoreStage implements AutoCloseable {
         this.duplicates = meters.counter("harbour.store.messages", "outcome", "duplicate");
     }
 
+    /** Header set here: what the store did (a {@link StoreOutcome} name). */
+    public static final String OUTCOME = "HarbourStoreOutcome";
+
     public void store(Exchange exchange) throws Exception {
         InboundMessage message = InboundGate.inboundMessage(exchange.getIn());
         StoreOutcome outcome = commits.submit(message);
-        (outcome == StoreOutcome.STORED ? stored : duplicates).increment();
+        exchange.getIn().setHeader(OUTCOME, outcome.name());
+        if (outcome != StoreOutcome.REDELIVERED) {
+            (outcome == StoreOutcome.STORED ? stored : duplicates).increment();
+        }
         LOG.debug("Message {} controlId={} {}", message.id(), message.controlId(), outcome);
     }
 

@@ -87,9 +87,9 @@ abstract class MessageStoreContract {
         InboundMessage first = message("KWC", "C1", T0, "a");
         assertThat(store.storeAccepted(first)).isEqualTo(StoreOutcome.STORED);
         assertThat(store.storeAccepted(message("KWC", "C1", T0.plus(Duration.ofDays(6)), "a"))).isEqualTo(StoreOutcome.DUPLICATE);
-        assertThat(store.storeAccepted(first)).as("redelivery of the same message").isEqualTo(StoreOutcome.DUPLICATE);
+        assertThat(store.storeAccepted(first)).as("redelivery of the same message").isEqualTo(StoreOutcome.REDELIVERED);
         assertThat(count(bySender("KWC"))).isEqualTo(1);
-        assertThat(store.get(first.id()).orElseThrow().duplicates()).isEqualTo(1);
+        assertThat(store.get(first.id()).orElseThrow().duplicates()).as("a redelivery is not a duplicate").isEqualTo(1);
     }
 
     @Test

@@ -1,0 +1,285 @@
+package org.harbour.routes.records;
+
+import ca.uhn.fhir.context.FhirContext;
+import ca.uhn.fhir.parser.IParser;
+import ca.uhn.fhir.util.FhirTerser;
+import java.nio.charset.StandardCharsets;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.Date;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import org.hl7.fhir.r4.model.Base;
+import org.hl7.fhir.r4.model.Bundle;
+import org.hl7.fhir.r4.model.CodeableConcept;
+import org.hl7.fhir.r4.model.Coding;
+import org.hl7.fhir.r4.model.Identifier;
+import org.hl7.fhir.r4.model.Patient;
+import org.hl7.fhir.r4.model.Reference;
+import org.hl7.fhir.r4.model.Resource;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.transaction.support.TransactionTemplate;
+
+/**
+ * The record store: FHIR resources indexed by hub Patient, payloads encrypted, every version
+ * kept. Storing a translated Bundle links its patients ({@link PatientLinks}), points every
+ * reference at the stored resources, and writes a new version only when a resource changed, so
+ * a replayed message leaves the store as it was.
+ */
+public class RecordStore {
+
+    private final JdbcTemplate jdbc;
+    private final TransactionTemplate tx;
+    private final RecordCipher cipher;
+    private final FhirContext fhir;
+    private final PatientLinks links;
+    private final Clock clock;
+
+    public RecordStore(JdbcTemplate jdbc, TransactionTemplate tx, RecordCipher cipher, FhirContext fhir,
+            PatientLinks links, Clock clock) {
+        this.jdbc = jdbc;
+        this.tx = tx;
+        this.cipher = cipher;
+        this.fhir = fhir;
+        this.links = links;
+        this.clock = clock;
+    }
+
+    /** What storing a Bundle did: the hub patient (if any) and every stored resource as Type/id. */
+    public record Stored(String patientId, List<String> references, int written) {
+    }
+
+    /** Stores a translated Bundle in one transaction. */
+    public Stored store(Bundle bundle, String messageId) {
+        return tx.execute(status -> storeInTransaction(bundle, messageId));
+    }
+
+    private Stored storeInTransaction(Bundle bundle, String messageId) {
+        Map<String, String> targets = new LinkedHashMap<>();
+        List<Resource> resources = new ArrayList<>();
+        for (Bundle.BundleEntryComponent entry : bundle.getEntry()) {
+            Resource r = entry.getResource().copy();
+            resources.add(r);
+            targets.put(entry.getFullUrl(), r.fhirType() + "/" + r.getIdElement().getIdPart());
+        }
+        Map<Patient, String> hubIds = links.link(resources.stream().filter(Patient.class::isInstance)
+                .map(Patient.class::cast).toList(), targets);
+        String mainPatient = null;
+        for (Map.Entry<Patient, String> e : hubIds.entrySet()) {
+            targets.put("urn:uuid:" + e.getKey().getIdElement().getIdPart(), "Patient/" + e.getValue());
+            if (mainPatient == null && e.getKey().getActive()) {
+                mainPatient = e.getValue();
+            }
+        }
+        FhirTerser terser = fhir.newTerser();
+        List<String> stored = new ArrayList<>();
+        int written = 0;
+        for (Resource r : resources) {
+            for (Reference ref : terser.getAllPopulatedChildElementsOfType(r, Reference.class)) {
+                String target = targets.get(ref.getReference());
+                if (target != null) {
+                    ref.setReference(target);
+                }
+            }
+            if (r instanceof Patient p) {
+                p.setId(hubIds.get(p) == null ? p.getIdElement().getIdPart() : hubIds.get(p));
+            }
+            String patientId = r instanceof Patient ? r.getIdElement().getIdPart() : patientOf(r, terser);
+            if (write(r, patientId, messageId)) {
+                written++;
+            }
+            stored.add(r.fhirType() + "/" + r.getIdElement().getIdPart());
+        }
+        return new Stored(mainPatient, stored, written);
+    }
+
+    private static String patientOf(Resource r, FhirTerser terser) {
+        for (Reference ref : terser.getAllPopulatedChildElementsOfType(r, Reference.class)) {
+            String reference = ref.getReference();
+            if (reference != null && reference.startsWith("Patient/")) {
+                return reference.substring("Patient/".length());
+            }
+        }
+        return null;
+    }
+
+    /** Writes a resource as a new version when it differs from the stored one; true when written. */
+    boolean write(Resource resource, String patientId, String messageId) {
+        String type = resource.fhirType();
+        String id = resource.getIdElement().getIdPart();
+        Optional<Resource> current = read(type, id);
+        if (current.isPresent() && resource instanceof Patient incoming && current.get() instanceof Patient existing) {
+            PatientLinks.mergeInto(incoming, existing);
+        }
+        int version = 1;
+        if (current.isPresent()) {
+            Resource old = current.get();
+            if (sameContent(old, resource)) {
+                return false;
+            }
+            version = Integer.parseInt(old.getMeta().getVersionId()) + 1;
+            jdbc.update("INSERT INTO fhir_resource_version (resource_type, id, version_id, last_updated, message_id, payload)"
+                    + " SELECT resource_type, id, version_id, last_updated, message_id, payload FROM fhir_resource"
+                    + " WHERE resource_type = ? AND id = ?", type, id);
+        }
+        Instant now = clock.instant();
+        resource.getMeta().setVersionId(Integer.toString(version)).setLastUpdated(Date.from(now));
+        byte[] payload = cipher.encrypt(json().encodeResourceToString(resource).getBytes(StandardCharsets.UTF_8),
+                aad(type, id, version));
+        if (current.isPresent()) {
+            jdbc.update("UPDATE fhir_resource SET version_id = ?, patient_id = ?, last_updated = ?, message_id = ?,"
+                    + " payload = ? WHERE resource_type = ? AND id = ?", version, patientId, ts(now), messageId, payload,
+                    type, id);
+        } else {
+            jdbc.update("INSERT INTO fhir_resource (resource_type, id, version_id, patient_id, last_updated, message_id,"
+                    + " payload) VALUES (?, ?, ?, ?, ?, ?, ?)", type, id, version, patientId, ts(now), messageId, payload);
+        }
+        index(resource);
+        return true;
+    }
+
+    private boolean sameContent(Resource stored, Resource incoming) {
+        Resource a = stored.copy();
+        Resource b = incoming.copy();
+        a.setMeta(null);
+        b.setMeta(null);
+        return json().encodeResourceToString(a).equals(json().encodeResourceToString(b));
+    }
+
+    private void index(Resource r) {
+        String type = r.fhirType();
+        String id = r.getIdElement().getIdPart();
+        jdbc.update("DELETE FROM fhir_token WHERE resource_type = ? AND id = ?", type, id);
+        Set<String[]> tokens = new LinkedHashSet<>();
+        if (r instanceof Patient p) {
+            for (Identifier identifier : p.getIdentifier()) {
+                if (identifier.hasValue()) {
+                    tokens.add(new String[] {"identifier", cipher.index(identifier.getSystem() + "|" + identifier.getValue())});
+                    tokens.add(new String[] {"identifier", cipher.index("|" + identifier.getValue())});
+                }
+            }
+        }
+        Base code = r.getNamedProperty("code") == null || !r.getNamedProperty("code").hasValues() ? null
+                : r.getNamedProperty("code").getValues().get(0);
+        if (code instanceof CodeableConcept cc) {
+            codes(tokens, "code", cc);
+        }
+        if (r.getNamedProperty("category") != null) {
+            for (Base category : r.getNamedProperty("category").getValues()) {
+                if (category instanceof CodeableConcept cc) {
+                    codes(tokens, "category", cc);
+                }
+            }
+        }
+        for (String[] token : tokens) {
+            String value = token[1].length() > 600 ? token[1].substring(0, 600) : token[1];
+            jdbc.update("INSERT INTO fhir_token (resource_type, id, param, token) VALUES (?, ?, ?, ?)", type, id,
+                    token[0], value);
+        }
+    }
+
+    private static void codes(Set<String[]> tokens, String param, CodeableConcept cc) {
+        for (Coding coding : cc.getCoding()) {
+            if (coding.hasCode()) {
+                tokens.add(new String[] {param, (coding.hasSystem() ? coding.getSystem() : "") + "|" + coding.getCode()});
+                tokens.add(new String[] {param, coding.getCode()});
+            }
+        }
+    }
+
+    /** The current version of a resource. */
+    public Optional<Resource> read(String type, String id) {
+        return jdbc.query("SELECT version_id, payload FROM fhir_resource WHERE resource_type = ? AND id = ?",
+                (rs, n) -> decode(type, id, rs.getInt(1), rs.getBytes(2)), type, id).stream().findFirst();
+    }
+
+    /** One version of a resource, current or past. */
+    public Optional<Resource> vread(String type, String id, int version) {
+        Optional<Resource> current = read(type, id);
+        if (current.isPresent() && current.get().getMeta().getVersionId().equals(Integer.toString(version))) {
+            return current;
+        }
+        return jdbc.query("SELECT payload FROM fhir_resource_version WHERE resource_type = ? AND id = ? AND version_id = ?",
+                (rs, n) -> decode(type, id, version, rs.getBytes(1)), type, id, version).stream().findFirst();
+    }
+
+    /** Every version of a resource, newest first. */
+    public List<Resource> history(String type, String id) {
+        List<Resource> out = new ArrayList<>();
+        read(type, id).ifPresent(out::add);
+        out.addAll(jdbc.query("SELECT version_id, payload FROM fhir_resource_version WHERE resource_type = ? AND id = ?"
+                + " ORDER BY version_id DESC", (rs, n) -> decode(type, id, rs.getInt(1), rs.getBytes(2)), type, id));
+        return out;
+    }
+
+    /** A search: equality on the hub patient and on token parameters (any of the given values). */
+    public record Query(String type, String patientId, Map<String, List<String>> tokens, String resourceId) {
+    }
+
+    /** One page of matches (newest first) and the total. */
+    public record Page(List<Resource> resources, long total) {
+    }
+
+    public Page search(Query query, int count, int offset) {
+        List<Object> args = new ArrayList<>();
+        StringBuilder where = new StringBuilder(" FROM fhir_resource r WHERE r.resource_type = ?");
+        args.add(query.type());
+        if (query.patientId() != null) {
+            where.append(" AND r.patient_id = ?");
+            args.add(query.patientId());
+        }
+        if (query.resourceId() != null) {
+            where.append(" AND r.id = ?");
+            args.add(query.resourceId());
+        }
+        for (Map.Entry<String, List<String>> token : query.tokens().entrySet()) {
+            where.append(" AND EXISTS (SELECT 1 FROM fhir_token t WHERE t.resource_type = r.resource_type AND t.id = r.id"
+                    + " AND t.param = ? AND t.token IN (").append("?,".repeat(token.getValue().size()));
+            where.setLength(where.length() - 1);
+            where.append("))");
+            args.add(token.getKey());
+            for (String value : token.getValue()) {
+                args.add(token.getKey().equals("identifier") ? cipher.index(value.contains("|") ? value : "|" + value)
+                        : value);
+            }
+        }
+        Long total = jdbc.queryForObject("SELECT COUNT(*)" + where, Long.class, args.toArray());
+        List<Object> pageArgs = new ArrayList<>(args);
+        pageArgs.add(count);
+        pageArgs.add(offset);
+        List<Resource> page = jdbc.query("SELECT r.id, r.version_id, r.payload" + where
+                + " ORDER BY r.last_updated DESC, r.id LIMIT ? OFFSET ?",
+                (rs, n) -> decode(query.type(), rs.getString(1), rs.getInt(2), rs.getBytes(3)), pageArgs.toArray());
+        return new Page(page, total == null ? 0 : total);
+    }
+
+    private Resource decode(String type, String id, int version, byte[] payload) {
+        String json = new String(cipher.decrypt(payload, aad(type, id, version)), StandardCharsets.UTF_8);
+        return (Resource) json().parseResource(json);
+    }
+
+    private IParser json() {
+        return fhir.newJsonParser();
+    }
+
+    private static String aad(String type, String id, int version) {
+        return type + "/" + id + "/_history/" + version;
+    }
+
+    static OffsetDateTime ts(Instant instant) {
+        return instant.atOffset(ZoneOffset.UTC);
+    }
+
+    static Instant instant(ResultSet rs, int column) throws SQLException {
+        return rs.getObject(column, OffsetDateTime.class).toInstant();
+    }
+}

@@ -1,0 +1,101 @@
+package org.harbour.routes.translate;
+
+import ca.uhn.fhir.context.FhirContext;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.nio.charset.StandardCharsets;
+import java.util.stream.Collectors;
+import org.apache.camel.Exchange;
+import org.apache.camel.Message;
+import org.harbour.mappings.fhir.Conversion;
+import org.harbour.mappings.fhir.ConversionReport;
+import org.harbour.mappings.fhir.V2ToFhir;
+import org.harbour.routes.Headers;
+import org.harbour.routes.records.RecordCipher;
+import org.harbour.routes.records.RecordStore;
+import org.harbour.routes.store.MessageStore;
+import org.harbour.routes.support.GroupCommit;
+import org.springframework.transaction.support.TransactionTemplate;
+import java.time.Duration;
+import org.hl7.fhir.r4.model.Bundle;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Translates a stored message to FHIR R4, writes the resources to the record store (patient
+ * linked, references resolved, versions kept), records the outcome and the (encrypted)
+ * conversion report with the message, and leaves the stored resources as a collection Bundle
+ * in the body for harbour.records. A message type without a mapping is still stored raw and
+ * its generic resources kept; its outcome says UNMAPPED.
+ */
+public class TranslateStage implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(TranslateStage.class);
+
+    private final V2ToFhir translator;
+    private final RecordStore records;
+    private final MessageStore messages;
+    private final RecordCipher cipher;
+    private final FhirContext fhir;
+    private final MeterRegistry meters;
+    private final GroupCommit<Translated, RecordStore.Stored> commits;
+
+    /**
+     * Translation runs in the consumers' threads, in parallel; the writes go through one group
+     * committer, so concurrent messages about the same patient never race for the same rows and
+     * share database transactions.
+     */
+    public TranslateStage(V2ToFhir translator, RecordStore records, MessageStore messages, RecordCipher cipher,
+            FhirContext fhir, MeterRegistry meters, TransactionTemplate tx, Duration timeout) {
+        this.translator = translator;
+        this.records = records;
+        this.messages = messages;
+        this.cipher = cipher;
+        this.fhir = fhir;
+        this.meters = meters;
+        this.commits = new GroupCommit<>("records", 1, 64, 32L << 20, t -> t.weight(), timeout,
+                batch -> tx.execute(status -> batch.stream().map(this::write).toList()));
+    }
+
+    /** A translated message waiting to be written. */
+    private record Translated(Bundle bundle, String messageId, String outcome, byte[] report, long weight) {
+    }
+
+    private RecordStore.Stored write(Translated t) {
+        RecordStore.Stored stored = records.store(t.bundle(), t.messageId());
+        messages.recordTranslation(t.messageId(), t.outcome(), stored.references().size(), t.report());
+        return stored;
+    }
+
+    public void translate(Exchange exchange) throws Exception {
+        Message in = exchange.getIn();
+        String messageId = in.getHeader(Headers.MESSAGE_ID, String.class);
+        Conversion conversion = translator.convert(in.getBody(byte[].class));
+        String report = conversion.report().entries().stream().map(ConversionReport.Entry::toString)
+                .collect(Collectors.joining("\n"));
+        String outcome = conversion.mapped() ? "TRANSLATED" : "UNMAPPED";
+        RecordStore.Stored stored = commits.submit(new Translated(conversion.bundle(), messageId, outcome,
+                cipher.encrypt(report.getBytes(StandardCharsets.UTF_8), "message-report/" + messageId),
+                in.getBody(byte[].class).length));
+        meters.counter("harbour.translate.messages", "outcome", outcome).increment();
+        meters.counter("harbour.translate.report.warnings")
+                .increment(conversion.report().entries(ConversionReport.Severity.WARNING).size());
+        Bundle published = new Bundle().setType(Bundle.BundleType.COLLECTION);
+        published.setId(messageId);
+        for (String reference : stored.references()) {
+            int slash = reference.indexOf('/');
+            records.read(reference.substring(0, slash), reference.substring(slash + 1))
+                    .ifPresent(r -> published.addEntry().setResource(r));
+        }
+        in.setBody(fhir.newJsonParser().encodeResourceToString(published));
+        if (stored.patientId() != null) {
+            in.setHeader(Headers.PATIENT_ID, stored.patientId());
+        }
+        LOG.debug("Message {} controlId={} {}: {} resources, {} written", messageId,
+                in.getHeader(Headers.CONTROL_ID), outcome, stored.references().size(), stored.written());
+    }
+
+    @Override
+    public void close() {
+        commits.close();
+    }
+}

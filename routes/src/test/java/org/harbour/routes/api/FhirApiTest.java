@@ -1,0 +1,135 @@
+package org.harbour.routes.api;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import ca.uhn.fhir.context.FhirContext;
+import java.net.URLEncoder;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.List;
+import org.harbour.connectors.mllp.MllpClient;
+import org.harbour.routes.Acks;
+import org.harbour.routes.Hl7Samples;
+import org.harbour.routes.HubTestSupport;
+import org.hl7.fhir.r4.model.Bundle;
+import org.hl7.fhir.r4.model.CapabilityStatement;
+import org.hl7.fhir.r4.model.Identifier;
+import org.hl7.fhir.r4.model.Observation;
+import org.hl7.fhir.r4.model.OperationOutcome;
+import org.hl7.fhir.r4.model.Patient;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.jdbc.core.JdbcTemplate;
+
+/** Round trip through the running hub: MLLP in, FHIR out by HKID, from two institutions. */
+class FhirApiTest extends HubTestSupport {
+
+    private static final FhirContext FHIR = FhirContext.forR4Cached();
+
+    @Autowired
+    private JdbcTemplate jdbc;
+
+    private void send(String message) throws Exception {
+        try (MllpClient client = connect()) {
+            assertThat(Acks.parse(client.send(Hl7Samples.utf8(message))).code()).isEqualTo("AA");
+        }
+    }
+
+    private Bundle search(String query) {
+        HttpResponse<byte[]> response = getWithToken("/fhir/" + query);
+        assertThat(response.statusCode()).as(text(response)).isEqualTo(200);
+        assertThat(response.headers().firstValue("Content-Type")).get().asString().startsWith("application/fhir+json");
+        return FHIR.newJsonParser().parseResource(Bundle.class, text(response));
+    }
+
+    private static String hkid(String value) {
+        return "identifier=" + URLEncoder.encode("urn:harbour:id:hkid|" + value, StandardCharsets.UTF_8);
+    }
+
+    @Test
+    void resultsFromTwoInstitutionsMeetUnderOneHubPatientFoundByHkid() throws Exception {
+        String clinic = uniqueSender("FHIRA");
+        String hospital = uniqueSender("FHIRB");
+        String hkid = "Z6832041";
+        // a clinic's HbA1c and a hospital's admission for the same person (same valid HKID)
+        send(Hl7Samples.oru(clinic, "FA-1", "UNICODE UTF-8").replace("A1234563", hkid));
+        send(Hl7Samples.adt(hospital, "FB-1").replace("G123456A", hkid));
+        await().atMost(Duration.ofSeconds(30)).until(() -> search("Patient?" + hkid(hkid)).getTotal() == 1
+                && ((Patient) search("Patient?" + hkid(hkid)).getEntryFirstRep().getResource()).getIdentifier().stream()
+                        .map(Identifier::getValue).toList().containsAll(List.of("KWC-000123", "QEH-778899")));
+        Patient patient = (Patient) search("Patient?" + hkid(hkid)).getEntryFirstRep().getResource();
+        String id = patient.getIdElement().getIdPart();
+
+        Bundle observations = search("Observation?patient=Patient/" + id + "&code="
+                + URLEncoder.encode("http://loinc.org|4548-4", StandardCharsets.UTF_8));
+        assertThat(observations.getTotal()).isEqualTo(1);
+        Observation hba1c = (Observation) observations.getEntryFirstRep().getResource();
+        assertThat(hba1c.getValueQuantity().getValue()).isEqualByComparingTo("8.1");
+        assertThat(hba1c.getSubject().getReference()).isEqualTo("Patient/" + id);
+        assertThat(search("DiagnosticReport?patient=" + id).getTotal()).isEqualTo(1);
+        assertThat(search("Encounter?patient=" + id).getTotal()).isEqualTo(2);
+
+        HttpResponse<byte[]> read = getWithToken("/fhir/Patient/" + id);
+        assertThat(read.statusCode()).isEqualTo(200);
+        HttpResponse<byte[]> history = getWithToken("/fhir/Patient/" + id + "/_history");
+        Bundle versions = FHIR.newJsonParser().parseResource(Bundle.class, text(history));
+        assertThat(versions.getTotal()).isGreaterThanOrEqualTo(2);
+        assertThat(getWithToken("/fhir/Patient/" + id + "/_history/1").statusCode()).isEqualTo(200);
+    }
+
+    @Test
+    void payloadsAndIdentifiersAreEncryptedAtRest() throws Exception {
+        String sender = uniqueSender("FHIRC");
+        send(Hl7Samples.oru(sender, "FC-1", "UNICODE UTF-8").replace("A1234563", "Y1234569"));
+        await().atMost(Duration.ofSeconds(30)).until(() -> search("Patient?" + hkid("Y1234569")).getTotal() == 1);
+        List<byte[]> payloads = jdbc.query("SELECT payload FROM fhir_resource WHERE resource_type = 'Patient'",
+                (rs, n) -> rs.getBytes(1));
+        assertThat(payloads).isNotEmpty().allSatisfy(p -> {
+            String asText = new String(p, StandardCharsets.UTF_8);
+            assertThat(asText).doesNotContain("Y1234569").doesNotContain("陳").doesNotContain("resourceType");
+        });
+        assertThat(jdbc.queryForList("SELECT token FROM fhir_token WHERE param = 'identifier'", String.class))
+                .noneMatch(t -> t.contains("Y1234569"));
+    }
+
+    @Test
+    void paging() throws Exception {
+        String sender = uniqueSender("FHIRP");
+        for (int i = 1; i <= 3; i++) {
+            send(Hl7Samples.oru(sender, "FP-" + i, "UNICODE UTF-8").replace("A1234563", "X1234566"));
+        }
+        await().atMost(Duration.ofSeconds(30)).until(() -> {
+            Bundle p = search("Patient?" + hkid("X1234566"));
+            return p.getTotal() == 1 && search("Observation?patient="
+                    + p.getEntryFirstRep().getResource().getIdElement().getIdPart()).getTotal() == 3;
+        });
+        String id = search("Patient?" + hkid("X1234566")).getEntryFirstRep().getResource().getIdElement().getIdPart();
+        Bundle first = search("Observation?patient=" + id + "&_count=2");
+        assertThat(first.getEntry()).hasSize(2);
+        assertThat(first.getLink("next")).isNotNull();
+        Bundle second = search(first.getLink("next").getUrl().substring("/fhir/".length()));
+        assertThat(second.getEntry()).hasSize(1);
+        assertThat(second.getLink("next")).isNull();
+    }
+
+    @Test
+    void errorsAreOperationOutcomesAndTheApiNeedsTheToken() {
+        HttpResponse<byte[]> missing = getWithToken("/fhir/Patient/no-such-id");
+        assertThat(missing.statusCode()).isEqualTo(404);
+        OperationOutcome outcome = FHIR.newJsonParser().parseResource(OperationOutcome.class, text(missing));
+        assertThat(outcome.getIssueFirstRep().getCode()).isEqualTo(OperationOutcome.IssueType.NOTFOUND);
+        HttpResponse<byte[]> badParam = getWithToken("/fhir/Observation?colour=blue");
+        assertThat(badParam.statusCode()).isEqualTo(400);
+        assertThat(text(badParam)).contains("OperationOutcome").contains("colour");
+        assertThat(getWithToken("/fhir/NoSuchType?patient=1").statusCode()).isEqualTo(404);
+        assertThat(get("/fhir/Patient?identifier=x", null).statusCode()).isEqualTo(401);
+        HttpResponse<byte[]> metadata = getWithToken("/fhir/metadata");
+        assertThat(metadata.statusCode()).isEqualTo(200);
+        CapabilityStatement cs = FHIR.newJsonParser().parseResource(CapabilityStatement.class, text(metadata));
+        assertThat(cs.getRestFirstRep().getResource()).extracting(r -> r.getType())
+                .contains("Patient", "Observation", "DiagnosticReport", "Encounter", "AllergyIntolerance",
+                        "MedicationRequest", "Condition", "DocumentReference", "Immunization");
+    }
+}
