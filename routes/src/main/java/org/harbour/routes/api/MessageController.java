@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import org.harbour.routes.config.HarbourProperties;
+import org.harbour.routes.records.RecordCipher;
 import org.harbour.routes.store.MessageQuery;
 import org.harbour.routes.store.MessageStatus;
 import org.harbour.routes.store.MessageStore;
@@ -34,10 +35,24 @@ public class MessageController {
 
     private final MessageStore store;
     private final ZoneId zone;
+    private final RecordCipher cipher;
 
-    public MessageController(MessageStore store, HarbourProperties properties) {
+    public MessageController(MessageStore store, HarbourProperties properties, RecordCipher cipher) {
         this.store = store;
         this.zone = properties.timezone();
+        this.cipher = cipher;
+    }
+
+    /**
+     * The conversion report of a translated message: one line per unmapped field or segment and
+     * per warning. It may quote message content, like the raw bytes.
+     */
+    @GetMapping(path = "/{id}/report", produces = MediaType.TEXT_PLAIN_VALUE)
+    public ResponseEntity<String> report(@PathVariable String id) {
+        return store.report(id).map(encrypted -> ResponseEntity.ok().contentType(
+                        new MediaType(MediaType.TEXT_PLAIN, java.nio.charset.StandardCharsets.UTF_8))
+                        .body(new String(cipher.decrypt(encrypted, "message-report/" + id), java.nio.charset.StandardCharsets.UTF_8)))
+                .orElse(ResponseEntity.notFound().build());
     }
 
     /** One page of messages. */

@@ -44,8 +44,15 @@ public record HarbourProperties(
     public record Identity(@DefaultValue({"urn:harbour:id:hkid", "urn:harbour:id:ehr"}) java.util.List<String> linkSystems) {
     }
 
-    /** Translation: where deploy-time code-table overrides are read from. */
-    public record Translation(@DefaultValue("config/codes") Path codeOverrides) {
+    /**
+     * Translation: where deploy-time code-table overrides are read from, and identifier systems
+     * for assigning authorities (CX-4), e.g. {@code identifier-systems.QMH=urn:harbour:id:mrn:qmh}.
+     */
+    public record Translation(@DefaultValue("config/codes") Path codeOverrides,
+            java.util.Map<String, String> identifierSystems) {
+        public Translation {
+            identifierSystems = identifierSystems == null ? java.util.Map.of() : java.util.Map.copyOf(identifierSystems);
+        }
     }
 
     /** The MLLP listener. */

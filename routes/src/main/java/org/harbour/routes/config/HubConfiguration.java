@@ -127,7 +127,8 @@ public class HubConfiguration {
     V2ToFhir translator(HarbourProperties properties) {
         Path overrides = properties.translation().codeOverrides();
         return new V2ToFhir(new TranslatorSettings(properties.timezone(),
-                new CodeTables(overrides != null && Files.isDirectory(overrides) ? overrides : null), Hkid.SYSTEM, Map.of(),
+                new CodeTables(overrides != null && Files.isDirectory(overrides) ? overrides : null), Hkid.SYSTEM,
+                properties.translation().identifierSystems(),
                 TranslatorSettings.defaults().translatorVersion()));
     }
 

@@ -32,6 +32,7 @@ public class MessageStore {
 
     private static final String COLUMNS = "id, control_id, sender, sending_application, message_type, hl7_version,"
             + " status, received_at, stored_at, remote_address, listener, charset, size_bytes, sha256, reason, duplicates";
+    private static final String READ_COLUMNS = COLUMNS + ", translation, resources";
 
     private final JdbcTemplate jdbc;
     private final TransactionTemplate tx;
@@ -138,7 +139,7 @@ public class MessageStore {
         String where = where(query, args);
         args.add(query.size());
         args.add((long) query.page() * query.size());
-        return jdbc.query("SELECT " + COLUMNS + " FROM message" + where
+        return jdbc.query("SELECT " + READ_COLUMNS + " FROM message" + where
                 + " ORDER BY received_at DESC, id LIMIT ? OFFSET ?", ROW, args.toArray());
     }
 
@@ -151,7 +152,7 @@ public class MessageStore {
     }
 
     public Optional<StoredMessage> get(String id) {
-        return jdbc.query("SELECT " + COLUMNS + " FROM message WHERE id = ?", ROW, id).stream().findFirst();
+        return jdbc.query("SELECT " + READ_COLUMNS + " FROM message WHERE id = ?", ROW, id).stream().findFirst();
     }
 
     /** The original bytes of a message. */
@@ -200,7 +201,8 @@ public class MessageStore {
             rs.getString("sending_application"), rs.getString("message_type"), rs.getString("hl7_version"),
             MessageStatus.valueOf(rs.getString("status")), instant(rs, "received_at"), instant(rs, "stored_at"),
             rs.getString("remote_address"), rs.getString("listener"), rs.getString("charset"),
-            rs.getLong("size_bytes"), rs.getString("sha256"), rs.getString("reason"), rs.getInt("duplicates"));
+            rs.getLong("size_bytes"), rs.getString("sha256"), rs.getString("reason"), rs.getInt("duplicates"),
+            rs.getString("translation"), (Integer) rs.getObject("resources"));
 
     private static Instant instant(ResultSet rs, int column) throws SQLException {
         return rs.getObject(column, OffsetDateTime.class).toInstant();

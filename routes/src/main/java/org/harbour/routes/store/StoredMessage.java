@@ -2,7 +2,11 @@ package org.harbour.routes.store;
 
 import java.time.Instant;
 
-/** A message store entry as operators see it (without the raw bytes). */
+/**
+ * A message store entry as operators see it (without the raw bytes). {@code translation} is
+ * TRANSLATED, UNMAPPED (no specific mapping for the type; generic resources kept) or null (not
+ * yet translated, or a rejected message); {@code resources} how many FHIR resources it yielded.
+ */
 public record StoredMessage(
         String id,
         String controlId,
@@ -19,5 +23,7 @@ public record StoredMessage(
         long sizeBytes,
         String sha256,
         String reason,
-        int duplicates) {
+        int duplicates,
+        String translation,
+        Integer resources) {
 }

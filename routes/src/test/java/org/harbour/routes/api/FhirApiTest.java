@@ -95,6 +95,47 @@ class FhirApiTest extends HubTestSupport {
     }
 
     @Test
+    void anA40MergeMovesThePriorPatientsRecordsToTheSurvivor() throws Exception {
+        String sender = uniqueSender("FHIRM");
+        // a result filed under an old MRN only (no HKID), then the hospital merges it into the HKID record
+        send(Hl7Samples.oru(sender, "FM-1", "UNICODE UTF-8").replace("~A1234563^^^HKID^NNHKG", "")
+                .replace("KWC-000123", "OLD-77"));
+        send(Hl7Samples.adt(sender, "FM-2").replace("G123456A", "W1234563").replace("QEH-778899", "NEW-88"));
+        await().atMost(Duration.ofSeconds(30)).until(() -> search("Patient?" + hkid("W1234563")).getTotal() == 1
+                && search("Patient?identifier=" + URLEncoder.encode("urn:harbour:id:" + sender.toLowerCase() + "|OLD-77",
+                        StandardCharsets.UTF_8)).getTotal() == 1);
+        String survivor = search("Patient?" + hkid("W1234563")).getEntryFirstRep().getResource().getIdElement().getIdPart();
+        assertThat(search("Observation?patient=" + survivor).getTotal()).isZero();
+        send("MSH|^~\\&|PAS|" + sender + "|HARBOUR|HUB|20261124110000+0800||ADT^A40^ADT_A39|FM-3|P|2.5\r"
+                + "EVN|A40|20261124105900+0800\r"
+                + "PID|1||NEW-88^^^" + sender + "^MR~W1234563^^^HKID^NNHKG||黃^美玲^^^^^L||19751231|F\r"
+                + "MRG|OLD-77^^^" + sender + "^MR\r");
+        await().atMost(Duration.ofSeconds(30)).until(() -> search("Observation?patient=" + survivor).getTotal() == 1);
+        Patient prior = (Patient) search("Patient?identifier=" + URLEncoder.encode("urn:harbour:id:" + sender.toLowerCase()
+                + "|OLD-77", StandardCharsets.UTF_8)).getEntryFirstRep().getResource();
+        if (!prior.getIdElement().getIdPart().equals(survivor)) {
+            assertThat(prior.getActive()).isFalse();
+            assertThat(prior.getLinkFirstRep().getOther().getReference()).isEqualTo("Patient/" + survivor);
+        }
+    }
+
+    @Test
+    void operatorsSeeTheTranslationOutcomeAndTheConversionReport() throws Exception {
+        String sender = uniqueSender("FHIRR");
+        send(Hl7Samples.adt(sender, "FR-1") + "ZHK|1|local extension data\r");
+        await().atMost(Duration.ofSeconds(30)).until(() -> !storedFrom(sender).isEmpty()
+                && "TRANSLATED".equals(storedFrom(sender).get(0).translation()));
+        var message = storedFrom(sender).get(0);
+        assertThat(message.resources()).isGreaterThan(3);
+        HttpResponse<byte[]> report = getWithToken("/api/messages/" + message.id() + "/report");
+        assertThat(report.statusCode()).isEqualTo(200);
+        assertThat(text(report)).contains("Z-segment kept").contains("ZHK|1|local extension data");
+        List<byte[]> stored = jdbc.query("SELECT report FROM message_report WHERE message_id = ?",
+                (rs, n) -> rs.getBytes(1), message.id());
+        assertThat(new String(stored.get(0), StandardCharsets.UTF_8)).doesNotContain("local extension data");
+    }
+
+    @Test
     void paging() throws Exception {
         String sender = uniqueSender("FHIRP");
         for (int i = 1; i <= 3; i++) {
