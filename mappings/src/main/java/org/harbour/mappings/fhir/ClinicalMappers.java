@@ -189,6 +189,48 @@ final class ClinicalMappers {
         return c;
     }
 
+    /** ROL → PractitionerRole (who, in what role, when), joined to the encounter when there is one. */
+    org.hl7.fhir.r4.model.PractitionerRole role(Segment rol, MappingContext ctx) {
+        org.hl7.fhir.r4.model.PractitionerRole role = ctx.add(new org.hl7.fhir.r4.model.PractitionerRole(),
+                "ROL|" + rol.position());
+        if (rol.has(1)) {
+            role.addIdentifier(ctx.types.entityIdentifier(rol.field(1), "role"));
+        }
+        role.setActive(!rol.text(2).equals("DE"));
+        CodeableConcept code = ctx.types.concept(rol.field(3));
+        if (code != null) {
+            role.addCode(code);
+        }
+        Reference person = ctx.types.practitioner(rol.field(4));
+        if (person != null) {
+            role.setPractitioner(person);
+        }
+        DateTimeType begin = ctx.types.dateTime(rol, 5);
+        DateTimeType end = ctx.types.dateTime(rol, 6);
+        if (begin != null) {
+            role.getPeriod().setStartElement(begin);
+        }
+        if (end != null) {
+            role.getPeriod().setEndElement(end);
+        }
+        for (int field : new int[] {9, 10}) {
+            if (rol.has(field)) {
+                role.addSpecialty(ctx.types.concept(rol.field(field)));
+            }
+        }
+        for (Composite xtn : rol.all(12)) {
+            var telecom = ctx.types.telecom(xtn, null);
+            if (telecom != null) {
+                role.addTelecom(telecom);
+            }
+        }
+        if (ctx.encounter != null) {
+            ctx.encounter.addParticipant().setIndividual(MappingContext.ref(role));
+        }
+        rol.consumed(7, 8, 11);
+        return role;
+    }
+
     Procedure procedure(Segment pr1, MappingContext ctx) {
         pr1.consumed(1, 2);
         Procedure p = ctx.add(new Procedure(), "PR1|" + pr1.position());

@@ -35,7 +35,7 @@ public final class V2ToFhir {
             "RDE", "RDS", "RAS", "REF", "BAR", "DFT", "PPR", "OMG", "ORL", "OMI", "OMP", "ORR", "RRI");
 
     private static final Set<String> RESULT_TYPES = Set.of("ORU", "OUL", "ORF");
-    private static final Set<String> IGNORED = Set.of("MSA", "ERR", "SFT", "UAC", "ARV", "ROL", "CTD", "GOL", "PTH",
+    private static final Set<String> IGNORED = Set.of("MSA", "ERR", "SFT", "UAC", "ARV", "CTD", "GOL", "PTH",
             "VAR", "PDA", "DB1", "UB1", "UB2", "ACC", "IN2", "IN3", "GT1", "OBR", "RGS", "RXC", "RXG", "TQ2", "CTI",
             "BLG", "PRT", "EVN", "PRD", "CON", "ABS", "DRG", "PCE", "QRD", "QRF", "AUT", "PID", "NK1", "IAR");
 
@@ -301,6 +301,7 @@ public final class V2ToFhir {
                     }
                 }
                 case "IN1" -> documents.coverage(s, ctx);
+                case "ROL" -> clinical.role(s, ctx);
                 case "FT1" -> documents.charge(s, ctx);
                 case "RF1" -> {
                     var referral = orders.referral(s, ctx);

@@ -24,7 +24,9 @@ import org.junit.jupiter.api.Test;
  */
 class CorpusConformanceTest {
 
-    static final Path CORPUS = Path.of("..", "..", "shared", "corpus", "ms-fhir-converter-hl7v2");
+    /** Beside the checkout (this module's ../../shared), or where HARBOUR_CORPUS points. */
+    static final Path CORPUS = System.getenv("HARBOUR_CORPUS") != null ? Path.of(System.getenv("HARBOUR_CORPUS"))
+            : Path.of("..", "..", "shared", "corpus", "ms-fhir-converter-hl7v2");
     static final List<Path> FILES = new ArrayList<>();
 
     @BeforeAll

@@ -112,7 +112,13 @@ public class PatientLinks {
 
     /** Keeps what the stored hub Patient knew and the new version does not repeat (other sources' identifiers, names). */
     static void mergeInto(Patient incoming, Patient existing) {
-        union(incoming.getIdentifier(), existing.getIdentifier());
+        java.util.Set<String> known = new java.util.HashSet<>();
+        incoming.getIdentifier().forEach(i -> known.add(i.getSystem() + "|" + i.getValue()));
+        for (Identifier identifier : existing.getIdentifier()) {
+            if (known.add(identifier.getSystem() + "|" + identifier.getValue())) {
+                incoming.addIdentifier(identifier);
+            }
+        }
         union(incoming.getName(), existing.getName());
         union(incoming.getTelecom(), existing.getTelecom());
         union(incoming.getAddress(), existing.getAddress());

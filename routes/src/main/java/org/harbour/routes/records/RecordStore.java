@@ -13,7 +13,6 @@ import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Date;
 import java.util.LinkedHashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -54,8 +53,11 @@ public class RecordStore {
         this.clock = clock;
     }
 
-    /** What storing a Bundle did: the hub patient (if any) and every stored resource as Type/id. */
-    public record Stored(String patientId, List<String> references, int written) {
+    /**
+     * What storing a Bundle did: the hub patient (if any), every stored resource as Type/id, how
+     * many were new versions, and the resources as stored (references resolved, meta set).
+     */
+    public record Stored(String patientId, List<String> references, int written, List<Resource> resources) {
     }
 
     /** Stores a translated Bundle in one transaction. */
@@ -82,7 +84,15 @@ public class RecordStore {
         }
         FhirTerser terser = fhir.newTerser();
         List<String> stored = new ArrayList<>();
+        List<Resource> kept = new ArrayList<>();
         int written = 0;
+        for (Resource r : resources) {
+            if (r instanceof Patient p && hubIds.get(p) != null) {
+                p.setId(hubIds.get(p));
+            }
+        }
+        Map<String, Resource> existing = existing(resources);
+        Batch batch = new Batch();
         for (Resource r : resources) {
             for (Reference ref : terser.getAllPopulatedChildElementsOfType(r, Reference.class)) {
                 String target = targets.get(ref.getReference());
@@ -90,16 +100,50 @@ public class RecordStore {
                     ref.setReference(target);
                 }
             }
-            if (r instanceof Patient p) {
-                p.setId(hubIds.get(p) == null ? p.getIdElement().getIdPart() : hubIds.get(p));
-            }
             String patientId = r instanceof Patient ? r.getIdElement().getIdPart() : patientOf(r, terser);
-            if (write(r, patientId, messageId)) {
-                written++;
+            String key = r.fhirType() + "/" + r.getIdElement().getIdPart();
+            if (stored.contains(key)) {
+                // two of the message's patients are one hub Patient (a merge of a record into itself)
+                continue;
             }
-            stored.add(r.fhirType() + "/" + r.getIdElement().getIdPart());
+            if (write(r, patientId, messageId, existing.get(key), batch)) {
+                written++;
+                kept.add(r);
+            } else {
+                kept.add(existing.get(key));
+            }
+            stored.add(key);
         }
-        return new Stored(mainPatient, stored, written);
+        batch.flush(jdbc);
+        return new Stored(mainPatient, stored, written, kept);
+    }
+
+    /** The stored current versions of these resources, by Type/id (primary-key look-ups). */
+    private Map<String, Resource> existing(List<Resource> resources) {
+        Map<String, Resource> out = new java.util.HashMap<>();
+        for (Resource r : resources) {
+            read(r.fhirType(), r.getIdElement().getIdPart())
+                    .ifPresent(found -> out.put(r.fhirType() + "/" + r.getIdElement().getIdPart(), found));
+        }
+        return out;
+    }
+
+    /** Inserts of new resources and their index rows, sent to the database as JDBC batches. */
+    private static final class Batch {
+        final List<Object[]> resources = new ArrayList<>();
+        final List<Object[]> tokens = new ArrayList<>();
+
+        void flush(JdbcTemplate jdbc) {
+            if (!resources.isEmpty()) {
+                jdbc.batchUpdate("INSERT INTO fhir_resource (resource_type, id, version_id, patient_id, last_updated,"
+                        + " message_id, payload) VALUES (?, ?, ?, ?, ?, ?, ?)", resources);
+            }
+            if (!tokens.isEmpty()) {
+                jdbc.batchUpdate("INSERT INTO fhir_token (resource_type, id, param, token) VALUES (?, ?, ?, ?)", tokens);
+            }
+            resources.clear();
+            tokens.clear();
+        }
     }
 
     private static String patientOf(Resource r, FhirTerser terser) {
@@ -113,10 +157,10 @@ public class RecordStore {
     }
 
     /** Writes a resource as a new version when it differs from the stored one; true when written. */
-    boolean write(Resource resource, String patientId, String messageId) {
+    private boolean write(Resource resource, String patientId, String messageId, Resource stored, Batch batch) {
         String type = resource.fhirType();
         String id = resource.getIdElement().getIdPart();
-        Optional<Resource> current = read(type, id);
+        Optional<Resource> current = Optional.ofNullable(stored);
         if (current.isPresent() && resource instanceof Patient incoming && current.get() instanceof Patient existing) {
             PatientLinks.mergeInto(incoming, existing);
         }
@@ -139,11 +183,13 @@ public class RecordStore {
             jdbc.update("UPDATE fhir_resource SET version_id = ?, patient_id = ?, last_updated = ?, message_id = ?,"
                     + " payload = ? WHERE resource_type = ? AND id = ?", version, patientId, ts(now), messageId, payload,
                     type, id);
+            jdbc.update("DELETE FROM fhir_token WHERE resource_type = ? AND id = ?", type, id);
         } else {
-            jdbc.update("INSERT INTO fhir_resource (resource_type, id, version_id, patient_id, last_updated, message_id,"
-                    + " payload) VALUES (?, ?, ?, ?, ?, ?, ?)", type, id, version, patientId, ts(now), messageId, payload);
+            batch.resources.add(new Object[] {type, id, version, patientId, ts(now), messageId, payload});
         }
-        index(resource);
+        for (String[] token : tokens(resource)) {
+            batch.tokens.add(new Object[] {type, id, token[0], token[1]});
+        }
         return true;
     }
 
@@ -155,11 +201,10 @@ public class RecordStore {
         return json().encodeResourceToString(a).equals(json().encodeResourceToString(b));
     }
 
-    private void index(Resource r) {
-        String type = r.fhirType();
-        String id = r.getIdElement().getIdPart();
-        jdbc.update("DELETE FROM fhir_token WHERE resource_type = ? AND id = ?", type, id);
-        Set<String[]> tokens = new LinkedHashSet<>();
+    /** The search index rows of a resource: param and token (identifiers as keyed hashes). */
+    private List<String[]> tokens(Resource r) {
+        Set<String> seen = new java.util.HashSet<>();
+        List<String[]> tokens = new ArrayList<>();
         if (r instanceof Patient p) {
             for (Identifier identifier : p.getIdentifier()) {
                 if (identifier.hasValue()) {
@@ -180,14 +225,17 @@ public class RecordStore {
                 }
             }
         }
+        List<String[]> out = new ArrayList<>();
         for (String[] token : tokens) {
             String value = token[1].length() > 600 ? token[1].substring(0, 600) : token[1];
-            jdbc.update("INSERT INTO fhir_token (resource_type, id, param, token) VALUES (?, ?, ?, ?)", type, id,
-                    token[0], value);
+            if (seen.add(token[0] + "\u0000" + value)) {
+                out.add(new String[] {token[0], value});
+            }
         }
+        return out;
     }
 
-    private static void codes(Set<String[]> tokens, String param, CodeableConcept cc) {
+    private static void codes(List<String[]> tokens, String param, CodeableConcept cc) {
         for (Coding coding : cc.getCoding()) {
             if (coding.hasCode()) {
                 tokens.add(new String[] {param, (coding.hasSystem() ? coding.getSystem() : "") + "|" + coding.getCode()});

@@ -81,11 +81,7 @@ public class TranslateStage implements AutoCloseable {
                 .increment(conversion.report().entries(ConversionReport.Severity.WARNING).size());
         Bundle published = new Bundle().setType(Bundle.BundleType.COLLECTION);
         published.setId(messageId);
-        for (String reference : stored.references()) {
-            int slash = reference.indexOf('/');
-            records.read(reference.substring(0, slash), reference.substring(slash + 1))
-                    .ifPresent(r -> published.addEntry().setResource(r));
-        }
+        stored.resources().forEach(r -> published.addEntry().setResource(r));
         in.setBody(fhir.newJsonParser().encodeResourceToString(published));
         if (stored.patientId() != null) {
             in.setHeader(Headers.PATIENT_ID, stored.patientId());
