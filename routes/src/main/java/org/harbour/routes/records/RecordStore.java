@@ -55,9 +55,11 @@ public class RecordStore {
 
     /**
      * What storing a Bundle did: the hub patient (if any), every stored resource as Type/id, how
-     * many were new versions, and the resources as stored (references resolved, meta set).
+     * many were new versions, and the resources as stored (references resolved, meta set) with
+     * their JSON.
      */
-    public record Stored(String patientId, List<String> references, int written, List<Resource> resources) {
+    public record Stored(String patientId, List<String> references, int written, List<Resource> resources,
+            List<String> json) {
     }
 
     /** Stores a translated Bundle in one transaction. */
@@ -85,6 +87,7 @@ public class RecordStore {
         FhirTerser terser = fhir.newTerser();
         List<String> stored = new ArrayList<>();
         List<Resource> kept = new ArrayList<>();
+        List<String> keptJson = new ArrayList<>();
         int written = 0;
         for (Resource r : resources) {
             if (r instanceof Patient p && hubIds.get(p) != null) {
@@ -94,28 +97,32 @@ public class RecordStore {
         Map<String, Resource> existing = existing(resources);
         Batch batch = new Batch();
         for (Resource r : resources) {
-            for (Reference ref : terser.getAllPopulatedChildElementsOfType(r, Reference.class)) {
+            List<Reference> references = terser.getAllPopulatedChildElementsOfType(r, Reference.class);
+            for (Reference ref : references) {
                 String target = targets.get(ref.getReference());
                 if (target != null) {
                     ref.setReference(target);
                 }
             }
-            String patientId = r instanceof Patient ? r.getIdElement().getIdPart() : patientOf(r, terser);
+            String patientId = r instanceof Patient ? r.getIdElement().getIdPart() : patientOf(references);
             String key = r.fhirType() + "/" + r.getIdElement().getIdPart();
             if (stored.contains(key)) {
                 // two of the message's patients are one hub Patient (a merge of a record into itself)
                 continue;
             }
-            if (write(r, patientId, messageId, existing.get(key), batch)) {
+            String json = write(r, patientId, messageId, existing.get(key), batch);
+            if (json != null) {
                 written++;
                 kept.add(r);
+                keptJson.add(json);
             } else {
                 kept.add(existing.get(key));
+                keptJson.add(json().encodeResourceToString(existing.get(key)));
             }
             stored.add(key);
         }
         batch.flush(jdbc);
-        return new Stored(mainPatient, stored, written, kept);
+        return new Stored(mainPatient, stored, written, kept, keptJson);
     }
 
     /** The stored current versions of these resources, by Type/id (primary-key look-ups). */
@@ -146,8 +153,8 @@ public class RecordStore {
         }
     }
 
-    private static String patientOf(Resource r, FhirTerser terser) {
-        for (Reference ref : terser.getAllPopulatedChildElementsOfType(r, Reference.class)) {
+    private static String patientOf(List<Reference> references) {
+        for (Reference ref : references) {
             String reference = ref.getReference();
             if (reference != null && reference.startsWith("Patient/")) {
                 return reference.substring("Patient/".length());
@@ -156,8 +163,8 @@ public class RecordStore {
         return null;
     }
 
-    /** Writes a resource as a new version when it differs from the stored one; true when written. */
-    private boolean write(Resource resource, String patientId, String messageId, Resource stored, Batch batch) {
+    /** Writes a resource as a new version when it differs from the stored one; its JSON, or null when unchanged. */
+    private String write(Resource resource, String patientId, String messageId, Resource stored, Batch batch) {
         String type = resource.fhirType();
         String id = resource.getIdElement().getIdPart();
         Optional<Resource> current = Optional.ofNullable(stored);
@@ -168,7 +175,7 @@ public class RecordStore {
         if (current.isPresent()) {
             Resource old = current.get();
             if (sameContent(old, resource)) {
-                return false;
+                return null;
             }
             version = Integer.parseInt(old.getMeta().getVersionId()) + 1;
             jdbc.update("INSERT INTO fhir_resource_version (resource_type, id, version_id, last_updated, message_id, payload)"
@@ -177,8 +184,8 @@ public class RecordStore {
         }
         Instant now = clock.instant();
         resource.getMeta().setVersionId(Integer.toString(version)).setLastUpdated(Date.from(now));
-        byte[] payload = cipher.encrypt(json().encodeResourceToString(resource).getBytes(StandardCharsets.UTF_8),
-                aad(type, id, version));
+        String json = json().encodeResourceToString(resource);
+        byte[] payload = cipher.encrypt(json.getBytes(StandardCharsets.UTF_8), aad(type, id, version));
         if (current.isPresent()) {
             jdbc.update("UPDATE fhir_resource SET version_id = ?, patient_id = ?, last_updated = ?, message_id = ?,"
                     + " payload = ? WHERE resource_type = ? AND id = ?", version, patientId, ts(now), messageId, payload,
@@ -190,7 +197,7 @@ public class RecordStore {
         for (String[] token : tokens(resource)) {
             batch.tokens.add(new Object[] {type, id, token[0], token[1]});
         }
-        return true;
+        return json;
     }
 
     private boolean sameContent(Resource stored, Resource incoming) {

@@ -79,10 +79,10 @@ public class TranslateStage implements AutoCloseable {
         meters.counter("harbour.translate.messages", "outcome", outcome).increment();
         meters.counter("harbour.translate.report.warnings")
                 .increment(conversion.report().entries(ConversionReport.Severity.WARNING).size());
-        Bundle published = new Bundle().setType(Bundle.BundleType.COLLECTION);
-        published.setId(messageId);
-        stored.resources().forEach(r -> published.addEntry().setResource(r));
-        in.setBody(fhir.newJsonParser().encodeResourceToString(published));
+        // a collection Bundle of the stored resources, assembled from the JSON already written
+        in.setBody(stored.json().stream().map(json -> "{\"resource\":" + json + "}")
+                .collect(Collectors.joining(",", "{\"resourceType\":\"Bundle\",\"id\":\"" + messageId
+                        + "\",\"type\":\"collection\",\"entry\":[", "]}")));
         if (stored.patientId() != null) {
             in.setHeader(Headers.PATIENT_ID, stored.patientId());
         }

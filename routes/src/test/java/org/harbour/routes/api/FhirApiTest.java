@@ -135,6 +135,35 @@ class FhirApiTest extends HubTestSupport {
         assertThat(new String(stored.get(0), StandardCharsets.UTF_8)).doesNotContain("local extension data");
     }
 
+    @Autowired
+    private jakarta.jms.ConnectionFactory connectionFactory;
+
+    @Test
+    void theStoredResourcesArePublishedOnHarbourRecords() throws Exception {
+        String sender = uniqueSender("FHIRT");
+        try (jakarta.jms.Connection connection = connectionFactory.createConnection()) {
+            jakarta.jms.Session session = connection.createSession(false, jakarta.jms.Session.AUTO_ACKNOWLEDGE);
+            jakarta.jms.MessageConsumer consumer = session.createConsumer(session.createTopic("harbour.records"),
+                    org.harbour.routes.Headers.SENDER + " = '" + sender + "'");
+            connection.start();
+            send(Hl7Samples.oru(sender, "FT-1", "UNICODE UTF-8").replace("A1234563", "V1234560"));
+            jakarta.jms.Message published = consumer.receive(30_000);
+            assertThat(published).isNotNull();
+            assertThat(published.getJMSDeliveryMode()).isEqualTo(jakarta.jms.DeliveryMode.PERSISTENT);
+            String json = published.getBody(String.class);
+            Bundle bundle = FHIR.newJsonParser().parseResource(Bundle.class, json);
+            assertThat(bundle.getType()).isEqualTo(Bundle.BundleType.COLLECTION);
+            Patient patient = bundle.getEntry().stream().map(Bundle.BundleEntryComponent::getResource)
+                    .filter(Patient.class::isInstance).map(Patient.class::cast).findFirst().orElseThrow();
+            assertThat(published.getStringProperty(org.harbour.routes.Headers.PATIENT_ID))
+                    .isEqualTo(patient.getIdElement().getIdPart());
+            Observation hba1c = bundle.getEntry().stream().map(Bundle.BundleEntryComponent::getResource)
+                    .filter(Observation.class::isInstance).map(Observation.class::cast).findFirst().orElseThrow();
+            assertThat(hba1c.getSubject().getReference()).isEqualTo("Patient/" + patient.getIdElement().getIdPart());
+            assertThat(hba1c.getMeta().getVersionId()).isEqualTo("1");
+        }
+    }
+
     @Test
     void paging() throws Exception {
         String sender = uniqueSender("FHIRP");
