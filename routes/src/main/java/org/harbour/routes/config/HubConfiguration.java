@@ -162,8 +162,8 @@ public class HubConfiguration {
 
     @Bean
     TranslateStage translateStage(V2ToFhir translator, RecordStore records, MessageStore messages, RecordCipher cipher,
-            FhirContext fhir, MeterRegistry meters, PlatformTransactionManager transactions) {
-        return new TranslateStage(translator, records, messages, cipher, fhir, meters,
+            MeterRegistry meters, PlatformTransactionManager transactions) {
+        return new TranslateStage(translator, records, messages, cipher, meters,
                 new TransactionTemplate(transactions), Duration.ofSeconds(120));
     }
 

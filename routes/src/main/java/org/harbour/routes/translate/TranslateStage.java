@@ -1,8 +1,8 @@
 package org.harbour.routes.translate;
 
-import ca.uhn.fhir.context.FhirContext;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.stream.Collectors;
 import org.apache.camel.Exchange;
 import org.apache.camel.Message;
@@ -15,7 +15,6 @@ import org.harbour.routes.records.RecordStore;
 import org.harbour.routes.store.MessageStore;
 import org.harbour.routes.support.GroupCommit;
 import org.springframework.transaction.support.TransactionTemplate;
-import java.time.Duration;
 import org.hl7.fhir.r4.model.Bundle;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -35,7 +34,6 @@ public class TranslateStage implements AutoCloseable {
     private final RecordStore records;
     private final MessageStore messages;
     private final RecordCipher cipher;
-    private final FhirContext fhir;
     private final MeterRegistry meters;
     private final GroupCommit<Translated, RecordStore.Stored> commits;
 
@@ -45,12 +43,11 @@ public class TranslateStage implements AutoCloseable {
      * share database transactions.
      */
     public TranslateStage(V2ToFhir translator, RecordStore records, MessageStore messages, RecordCipher cipher,
-            FhirContext fhir, MeterRegistry meters, TransactionTemplate tx, Duration timeout) {
+            MeterRegistry meters, TransactionTemplate tx, Duration timeout) {
         this.translator = translator;
         this.records = records;
         this.messages = messages;
         this.cipher = cipher;
-        this.fhir = fhir;
         this.meters = meters;
         this.commits = new GroupCommit<>("records", 1, 64, 32L << 20, t -> t.weight(), timeout,
                 batch -> tx.execute(status -> batch.stream().map(this::write).toList()));
