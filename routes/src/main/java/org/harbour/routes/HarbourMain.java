@@ -1,6 +1,7 @@
 package org.harbour.routes;
 
 import java.util.Arrays;
+import org.harbour.routes.cli.AuditCommand;
 import org.harbour.routes.cli.ConvertCommand;
 import org.harbour.routes.cli.SendCommand;
 import org.springframework.boot.SpringApplication;
@@ -16,7 +17,8 @@ public final class HarbourMain {
                    java -jar harbour.jar send --host H --port P [--tls] FILE...
                                                                   send HL7 v2 files over MLLP
                    java -jar harbour.jar convert [--out DIR] FILE...
-                                                                  translate HL7 v2 files to FHIR R4""";
+                                                                  translate HL7 v2 files to FHIR R4
+                   java -jar harbour.jar audit verify [--data-dir D]  check the audit trail's hash chain""";
 
     private HarbourMain() {
     }
@@ -32,6 +34,7 @@ public final class HarbourMain {
             case "run" -> run(rest);
             case "send" -> System.exit(new SendCommand(System.out, System.err).run(rest));
             case "convert" -> System.exit(new ConvertCommand(System.out, System.err).run(rest));
+            case "audit" -> System.exit(new AuditCommand(System.out, System.err).run(rest));
             case "help", "-h" -> System.out.println(USAGE);
             default -> {
                 System.err.println("unknown command '" + command + "'\n" + USAGE);

@@ -83,6 +83,7 @@ class ProductionProfileTest {
         byte[] key = new byte[32];
         new java.security.SecureRandom().nextBytes(key);
         registry.add("harbour.records.encryption-key", () -> java.util.Base64.getEncoder().encodeToString(key));
+        registry.add("harbour.audit.signing-key", () -> java.util.Base64.getEncoder().encodeToString(key));
     }
 
     @AfterAll

@@ -6,6 +6,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import org.harbour.routes.audit.AuditEvents;
+import org.harbour.routes.audit.AuditTrail;
 import org.harbour.routes.records.RecordStore;
 import org.hl7.fhir.r4.model.Bundle;
 import org.hl7.fhir.r4.model.CapabilityStatement;
@@ -53,10 +55,24 @@ public class FhirController {
 
     private final RecordStore records;
     private final FhirContext fhir;
+    private final AuditTrail audit;
 
-    public FhirController(RecordStore records, FhirContext fhir) {
+    public FhirController(RecordStore records, FhirContext fhir, AuditTrail audit) {
         this.records = records;
         this.fhir = fhir;
+        this.audit = audit;
+    }
+
+    /** Every read and search is in the audit trail before its answer leaves: who, what, which patient. */
+    private void audited(String interaction, String what, String patientId, boolean found) {
+        var auth = org.springframework.security.core.context.SecurityContextHolder.getContext().getAuthentication();
+        try {
+            audit.record(AuditEvents.recordAccessed(auth == null ? "anonymous" : auth.getName(), interaction, what,
+                    patientId, found));
+        } catch (Exception e) {
+            throw new FhirError(HttpStatus.SERVICE_UNAVAILABLE, OperationOutcome.IssueType.TRANSIENT,
+                    "the access could not be audited, so it is refused; try again");
+        }
     }
 
     @GetMapping(value = "/metadata", produces = {"application/fhir+json", MediaType.APPLICATION_JSON_VALUE})
@@ -87,7 +103,9 @@ public class FhirController {
     @GetMapping(value = "/{type}/{id}", produces = {"application/fhir+json", MediaType.APPLICATION_JSON_VALUE})
     public ResponseEntity<String> read(@PathVariable String type, @PathVariable String id) {
         known(type);
-        return records.read(type, id).map(this::ok).orElseThrow(() -> new FhirError(HttpStatus.NOT_FOUND,
+        var found = records.read(type, id);
+        audited("read", type + "/" + id, type.equals("Patient") ? id : null, found.isPresent());
+        return found.map(this::ok).orElseThrow(() -> new FhirError(HttpStatus.NOT_FOUND,
                 OperationOutcome.IssueType.NOTFOUND, type + "/" + id + " is not known"));
     }
 
@@ -149,6 +167,9 @@ public class FhirController {
             }
         }
         RecordStore.Page page = records.search(new RecordStore.Query(type, patient, tokens, id), count, offset);
+        audited("search-type", type + query(params, count, offset), patient != null ? patient
+                : type.equals("Patient") && page.resources().size() == 1
+                        ? page.resources().get(0).getIdElement().getIdPart() : null, true);
         Bundle bundle = new Bundle().setType(Bundle.BundleType.SEARCHSET).setTotal((int) page.total());
         String self = "/fhir/" + type + query(params, count, offset);
         bundle.addLink().setRelation("self").setUrl(self);

@@ -25,7 +25,22 @@ public record HarbourProperties(
         @DefaultValue Console console,
         @DefaultValue Records records,
         @DefaultValue Identity identity,
-        @DefaultValue Translation translation) {
+        @DefaultValue Translation translation,
+        @DefaultValue Audit audit) {
+
+    /**
+     * The audit trail: the Ed25519 checkpoint signing key (base64 of a 32-byte seed) from the
+     * environment (HARBOUR_AUDIT_SIGNING_KEY) or a file; the embedded default generates one into
+     * an owner-only file; production refuses to start without one. Checkpoints are signed this often.
+     */
+    public record Audit(String signingKey, Path signingKeyFile, @DefaultValue("true") boolean generateKey,
+            @DefaultValue("1m") Duration checkpointInterval) {
+        @Override
+        public String toString() {
+            return "Audit[signingKey=" + (signingKey == null ? "unset" : "(set)") + ", signingKeyFile=" + signingKeyFile
+                    + ", generateKey=" + generateKey + ", checkpointInterval=" + checkpointInterval + "]";
+        }
+    }
 
     /**
      * The record store's encryption key: base64 of 32 random bytes, from the environment

@@ -8,6 +8,8 @@ import org.harbour.mappings.codes.CodeTables;
 import org.harbour.mappings.fhir.TranslatorSettings;
 import org.harbour.mappings.fhir.V2ToFhir;
 import org.harbour.mappings.id.Hkid;
+import org.harbour.routes.audit.AuditSigner;
+import org.harbour.routes.audit.AuditTrail;
 import org.harbour.routes.records.PatientLinks;
 import org.harbour.routes.records.RecordCipher;
 import org.harbour.routes.records.RecordStore;
@@ -150,6 +152,42 @@ public class HubConfiguration {
     }
 
     @Bean
+    AuditTrail auditTrail(JdbcTemplate jdbc, PlatformTransactionManager transactions, FhirContext fhir, Clock clock,
+            HarbourProperties properties) throws IOException {
+        HarbourProperties.Audit audit = properties.audit();
+        String seed;
+        if (audit.signingKey() != null && !audit.signingKey().isBlank()) {
+            seed = audit.signingKey();
+        } else if (audit.signingKeyFile() != null) {
+            seed = Files.readString(audit.signingKeyFile());
+        } else if (audit.generateKey()) {
+            seed = GeneratedSecret.resolve(null, properties.dataDir().resolve("audit-signing-key"),
+                    "audit signing key (HARBOUR_AUDIT_SIGNING_KEY)");
+        } else {
+            throw new IllegalStateException("no audit signing key: set HARBOUR_AUDIT_SIGNING_KEY or "
+                    + "HARBOUR_AUDIT_SIGNING_KEY_FILE (base64 of 32 random bytes)");
+        }
+        return new AuditTrail(jdbc, new TransactionTemplate(transactions), fhir, clock, AuditSigner.fromBase64(seed),
+                Duration.ofSeconds(60));
+    }
+
+    @Bean
+    AuditCheckpoints auditCheckpoints(AuditTrail trail) {
+        return new AuditCheckpoints(trail);
+    }
+
+    /** Signs the newest audit entry on a schedule, for an external witness. */
+    public record AuditCheckpoints(AuditTrail trail) {
+        @Scheduled(fixedDelayString = "${harbour.audit.checkpoint-interval:1m}")
+        public void sign() {
+            long seq = trail.checkpoint();
+            if (seq > 0) {
+                LOG.debug("Audit checkpoint signed at entry {}", seq);
+            }
+        }
+    }
+
+    @Bean
     PatientLinks patientLinks(JdbcTemplate jdbc, RecordCipher cipher, HarbourProperties properties, Clock clock) {
         return new PatientLinks(jdbc, cipher, properties.identity().linkSystems(), clock);
     }
@@ -162,8 +200,8 @@ public class HubConfiguration {
 
     @Bean
     TranslateStage translateStage(V2ToFhir translator, RecordStore records, MessageStore messages, RecordCipher cipher,
-            MeterRegistry meters, PlatformTransactionManager transactions) {
-        return new TranslateStage(translator, records, messages, cipher, meters,
+            MeterRegistry meters, PlatformTransactionManager transactions, AuditTrail audit) {
+        return new TranslateStage(translator, records, messages, cipher, meters, audit,
                 new TransactionTemplate(transactions), Duration.ofSeconds(120));
     }
 

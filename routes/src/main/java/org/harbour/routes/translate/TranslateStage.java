@@ -10,6 +10,8 @@ import org.harbour.mappings.fhir.Conversion;
 import org.harbour.mappings.fhir.ConversionReport;
 import org.harbour.mappings.fhir.V2ToFhir;
 import org.harbour.routes.Headers;
+import org.harbour.routes.audit.AuditEvents;
+import org.harbour.routes.audit.AuditTrail;
 import org.harbour.routes.records.RecordCipher;
 import org.harbour.routes.records.RecordStore;
 import org.harbour.routes.store.MessageStore;
@@ -36,6 +38,7 @@ public class TranslateStage implements AutoCloseable {
     private final RecordCipher cipher;
     private final MeterRegistry meters;
     private final GroupCommit<Translated, RecordStore.Stored> commits;
+    private final AuditTrail audit;
 
     /**
      * Translation runs in the consumers' threads, in parallel; the writes go through one group
@@ -43,7 +46,8 @@ public class TranslateStage implements AutoCloseable {
      * share database transactions.
      */
     public TranslateStage(V2ToFhir translator, RecordStore records, MessageStore messages, RecordCipher cipher,
-            MeterRegistry meters, TransactionTemplate tx, Duration timeout) {
+            MeterRegistry meters, AuditTrail audit, TransactionTemplate tx, Duration timeout) {
+        this.audit = audit;
         this.translator = translator;
         this.records = records;
         this.messages = messages;
@@ -73,6 +77,8 @@ public class TranslateStage implements AutoCloseable {
         RecordStore.Stored stored = commits.submit(new Translated(conversion.bundle(), messageId, outcome,
                 cipher.encrypt(report.getBytes(StandardCharsets.UTF_8), "message-report/" + messageId),
                 in.getBody(byte[].class).length));
+        audit.record(AuditEvents.messageTranslated(messageId, in.getHeader(Headers.CONTROL_ID, String.class),
+                in.getHeader(Headers.SENDER, String.class), stored.patientId(), outcome, stored.references().size()));
         meters.counter("harbour.translate.messages", "outcome", outcome).increment();
         meters.counter("harbour.translate.report.warnings")
                 .increment(conversion.report().entries(ConversionReport.Severity.WARNING).size());

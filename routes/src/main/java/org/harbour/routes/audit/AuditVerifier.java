@@ -1,0 +1,104 @@
+package org.harbour.routes.audit;
+
+import java.security.KeyFactory;
+import java.security.PublicKey;
+import java.security.Signature;
+import java.security.spec.X509EncodedKeySpec;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.OffsetDateTime;
+import java.util.Base64;
+
+/**
+ * Checks the audit trail: the sequence has no gap, each entry chains to the one before, each
+ * hash matches its entry, and every signed checkpoint is genuine and still matches the entry it
+ * names (an entry after the last checkpoint that was removed with all later ones can only be
+ * detected against a checkpoint exported to an external witness). Plain JDBC, so the command
+ * line can run it without the hub.
+ */
+public final class AuditVerifier {
+
+    /** The outcome: intact, or the first bad entry and why. */
+    public record Result(boolean intact, long entries, Long firstBad, String problem, Long lastCheckpoint) {
+        public String describe() {
+            return intact ? "audit trail intact: " + entries + " entries"
+                    + (lastCheckpoint == null ? ", no checkpoint yet" : ", last signed checkpoint at entry " + lastCheckpoint)
+                    : "audit trail BROKEN at entry " + firstBad + ": " + problem;
+        }
+    }
+
+    private AuditVerifier() {
+    }
+
+    /**
+     * @param trusted the public key checkpoints must be signed with (the witness's copy); null to
+     *     accept the key stored beside each checkpoint (weaker: a forger could replace both)
+     */
+    public static Result verify(Connection db, PublicKey trusted) throws SQLException {
+        String previous = AuditChain.GENESIS;
+        long expected = 1;
+        long count = 0;
+        try (PreparedStatement ps = db.prepareStatement(
+                "SELECT seq, recorded, entry, prev_hash, hash FROM audit_event ORDER BY seq");
+                ResultSet rs = ps.executeQuery()) {
+            ps.setFetchSize(1000);
+            while (rs.next()) {
+                long seq = rs.getLong(1);
+                if (seq != expected) {
+                    return new Result(false, count, expected, seq > expected
+                            ? "missing (deleted?): the next entry present is " + seq : "out of order", null);
+                }
+                String entry = rs.getString(3);
+                if (!rs.getString(4).equals(previous)) {
+                    return new Result(false, count, seq, "does not chain to the entry before it (inserted or reordered)", null);
+                }
+                String hash = AuditChain.hash(previous, seq, rs.getObject(2, OffsetDateTime.class).toInstant(), entry);
+                if (!hash.equals(rs.getString(5))) {
+                    return new Result(false, count, seq, "its content does not match its hash (edited)", null);
+                }
+                previous = hash;
+                expected++;
+                count++;
+            }
+        }
+        Long last = null;
+        try (PreparedStatement ps = db.prepareStatement(
+                "SELECT c.seq, c.hash, c.public_key, c.signature, e.hash FROM audit_checkpoint c"
+                        + " LEFT JOIN audit_event e ON e.seq = c.seq ORDER BY c.seq");
+                ResultSet rs = ps.executeQuery()) {
+            while (rs.next()) {
+                long seq = rs.getLong(1);
+                if (trusted != null && !Base64.getEncoder().encodeToString(trusted.getEncoded()).equals(rs.getString(3))) {
+                    return new Result(false, count, seq, "the checkpoint is signed with a key that is not the trusted one", null);
+                }
+                if (!signatureValid(seq, rs.getString(2), rs.getString(3), rs.getString(4))) {
+                    return new Result(false, count, seq, "the checkpoint's signature is not valid", null);
+                }
+                if (rs.getString(5) == null) {
+                    return new Result(false, count, count + 1, "entries up to the signed checkpoint at " + seq
+                            + " are missing (truncated)", null);
+                }
+                if (!rs.getString(5).equals(rs.getString(2))) {
+                    return new Result(false, count, seq, "differs from the signed checkpoint", null);
+                }
+                last = seq;
+            }
+        }
+        return new Result(true, count, null, null, last);
+    }
+
+    static boolean signatureValid(long seq, String hash, String publicKey, String signature) {
+        try {
+            PublicKey key = KeyFactory.getInstance("Ed25519").generatePublic(
+                    new X509EncodedKeySpec(Base64.getDecoder().decode(publicKey)));
+            Signature verifier = Signature.getInstance("Ed25519");
+            verifier.initVerify(key);
+            verifier.update(AuditChain.checkpointBytes(seq, hash));
+            return verifier.verify(Base64.getDecoder().decode(signature));
+        } catch (java.security.GeneralSecurityException | IllegalArgumentException e) {
+            return false;
+        }
+    }
+}

@@ -1,0 +1,125 @@
+package org.harbour.routes.audit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import ca.uhn.fhir.context.FhirContext;
+import java.sql.Connection;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Base64;
+import javax.sql.DataSource;
+import org.flywaydb.core.Flyway;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.jdbc.datasource.DataSourceTransactionManager;
+import org.springframework.transaction.support.TransactionTemplate;
+
+/**
+ * The audit trail's tamper evidence, on each supported database: an intact chain verifies; an
+ * edited, deleted, inserted, reordered or truncated entry is detected and the first bad one named.
+ */
+abstract class AuditTrailContract {
+
+    protected abstract DataSource freshDatabase();
+
+    protected abstract Flyway flyway(DataSource dataSource);
+
+    private DataSource db;
+    private JdbcTemplate jdbc;
+    private AuditTrail trail;
+    private final AuditSigner signer = new AuditSigner(new byte[32]);
+
+    @BeforeEach
+    void twentyEntriesAndACheckpointAtFifteen() throws Exception {
+        db = freshDatabase();
+        flyway(db).migrate();
+        jdbc = new JdbcTemplate(db);
+        trail = new AuditTrail(jdbc, new TransactionTemplate(new DataSourceTransactionManager(db)),
+                FhirContext.forR4Cached(), Clock.systemUTC(), signer, Duration.ofSeconds(30));
+        for (int i = 1; i <= 20; i++) {
+            assertThat(trail.record(AuditEvents.recordAccessed("api-token", "search-type", "Observation?patient=p" + i,
+                    "p" + i, true))).isEqualTo(i);
+            if (i == 15) {
+                assertThat(trail.checkpoint()).isEqualTo(15);
+            }
+        }
+    }
+
+    @AfterEach
+    void close() {
+        trail.close();
+    }
+
+    private AuditVerifier.Result verify() throws Exception {
+        try (Connection c = db.getConnection()) {
+            return AuditVerifier.verify(c, signer.publicKey());
+        }
+    }
+
+    private AuditVerifier.Result verifyDescribed() throws Exception {
+        AuditVerifier.Result result = verify();
+        System.out.println("verify: " + result.describe());
+        return result;
+    }
+
+    @Test
+    void anUntouchedTrailIsIntact() throws Exception {
+        AuditVerifier.Result result = verify();
+        assertThat(result.intact()).as(result.describe()).isTrue();
+        assertThat(result.entries()).isEqualTo(20);
+        assertThat(result.lastCheckpoint()).isEqualTo(15);
+    }
+
+    @Test
+    void anEditedEntryIsNamed() throws Exception {
+        jdbc.update("UPDATE audit_event SET entry = REPLACE(entry, 'p7', 'p8') WHERE seq = 7");
+        assertThat(verifyDescribed()).extracting(AuditVerifier.Result::intact, AuditVerifier.Result::firstBad).containsExactly(false, 7L);
+    }
+
+    @Test
+    void aDeletedEntryIsNamed() throws Exception {
+        jdbc.update("DELETE FROM audit_event WHERE seq = 9");
+        assertThat(verifyDescribed()).extracting(AuditVerifier.Result::intact, AuditVerifier.Result::firstBad).containsExactly(false, 9L);
+    }
+
+    @Test
+    void anInsertedEntryIsNamed() throws Exception {
+        // make room at 5 and put a forged entry there, chained to entry 4 as a forger would
+        for (long seq = 20; seq >= 5; seq--) {
+            jdbc.update("UPDATE audit_event SET seq = ? WHERE seq = ?", seq + 1, seq);
+        }
+        String prev = jdbc.queryForObject("SELECT hash FROM audit_event WHERE seq = 4", String.class);
+        java.time.Instant at = java.time.Instant.parse("2026-11-22T02:00:00Z");
+        String forged = "{\"resourceType\":\"AuditEvent\",\"id\":\"5\"}";
+        jdbc.update("INSERT INTO audit_event (seq, recorded, entry, prev_hash, hash) VALUES (5, ?, ?, ?, ?)",
+                at.atOffset(java.time.ZoneOffset.UTC), forged, prev, AuditChain.hash(prev, 5, at, forged));
+        assertThat(verifyDescribed()).extracting(AuditVerifier.Result::intact, AuditVerifier.Result::firstBad).containsExactly(false, 6L);
+    }
+
+    @Test
+    void reorderedEntriesAreNamed() throws Exception {
+        jdbc.update("UPDATE audit_event SET seq = 100 WHERE seq = 3");
+        jdbc.update("UPDATE audit_event SET seq = 3 WHERE seq = 4");
+        jdbc.update("UPDATE audit_event SET seq = 4 WHERE seq = 100");
+        assertThat(verifyDescribed()).extracting(AuditVerifier.Result::intact, AuditVerifier.Result::firstBad).containsExactly(false, 3L);
+    }
+
+    @Test
+    void aTruncatedTrailIsDetectedAgainstTheSignedCheckpoint() throws Exception {
+        jdbc.update("DELETE FROM audit_event WHERE seq >= 12");
+        AuditVerifier.Result result = verify();
+        assertThat(result.intact()).isFalse();
+        assertThat(result.firstBad()).isEqualTo(12L);
+        assertThat(result.problem()).contains("truncated");
+    }
+
+    @Test
+    void aForgedCheckpointIsRefused() throws Exception {
+        AuditSigner forger = new AuditSigner(Base64.getDecoder().decode("AQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQE="));
+        jdbc.update("UPDATE audit_checkpoint SET public_key = ?, signature = ?", forger.publicKeyBase64(),
+                forger.sign(15, jdbc.queryForObject("SELECT hash FROM audit_event WHERE seq = 15", String.class)));
+        assertThat(verify().intact()).isFalse();
+    }
+}
