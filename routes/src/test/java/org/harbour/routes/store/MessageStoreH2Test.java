@@ -1,9 +1,8 @@
 package org.harbour.routes.store;
 
-import java.util.UUID;
 import javax.sql.DataSource;
 import org.flywaydb.core.Flyway;
-import org.springframework.jdbc.datasource.DriverManagerDataSource;
+import org.harbour.routes.TestH2;
 
 /** The message store on H2, the embedded default (file mode as in the hub, in PostgreSQL mode). */
 class MessageStoreH2Test extends MessageStoreContract {
@@ -13,12 +12,11 @@ class MessageStoreH2Test extends MessageStoreContract {
 
     @Override
     protected DataSource freshDatabase() {
-        return new DriverManagerDataSource("jdbc:h2:file:" + dir.resolve("db-" + UUID.randomUUID())
-                + ";MODE=PostgreSQL;DATABASE_TO_LOWER=TRUE;DEFAULT_NULL_ORDERING=HIGH;WRITE_DELAY=0", "harbour", "");
+        return TestH2.fresh(dir);
     }
 
     @Override
     protected Flyway flyway(DataSource dataSource) {
-        return Flyway.configure().dataSource(dataSource).locations("classpath:db/migration").load();
+        return TestH2.flyway(dataSource);
     }
 }
