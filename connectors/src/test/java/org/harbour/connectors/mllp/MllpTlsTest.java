@@ -10,6 +10,8 @@ import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import javax.net.ssl.SSLContext;
+import org.harbour.connectors.tls.TestCertificates;
+import org.harbour.connectors.tls.TlsContexts;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -21,7 +23,7 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class MllpTlsTest {
 
-    private static final char[] PASSWORD = "changeit-test".toCharArray();
+    private static final char[] PASSWORD = TestCertificates.PASSWORD;
 
     @TempDir
     static Path dir;
@@ -31,33 +33,11 @@ class MllpTlsTest {
 
     @BeforeAll
     static void makeCertificates() throws Exception {
-        keytool("-genkeypair", "-alias", "hub", "-keyalg", "EC", "-groupname", "secp256r1", "-dname", "CN=harbour-hub",
-                "-ext", "SAN=ip:127.0.0.1", "-validity", "2", "-keystore", dir.resolve("hub.p12").toString());
-        keytool("-genkeypair", "-alias", "clinic", "-keyalg", "EC", "-groupname", "secp256r1",
-                "-dname", "CN=kwc-clinic", "-validity", "2", "-keystore", dir.resolve("clinic.p12").toString());
-        keytool("-genkeypair", "-alias", "stranger", "-keyalg", "EC", "-groupname", "secp256r1",
-                "-dname", "CN=stranger", "-validity", "2", "-keystore", dir.resolve("stranger.p12").toString());
-        keytool("-exportcert", "-alias", "hub", "-keystore", dir.resolve("hub.p12").toString(),
-                "-file", dir.resolve("hub.crt").toString());
-        keytool("-exportcert", "-alias", "clinic", "-keystore", dir.resolve("clinic.p12").toString(),
-                "-file", dir.resolve("clinic.crt").toString());
-        keytool("-importcert", "-noprompt", "-alias", "hub", "-file", dir.resolve("hub.crt").toString(),
-                "-keystore", dir.resolve("trusts-hub.p12").toString());
-        keytool("-importcert", "-noprompt", "-alias", "clinic", "-file", dir.resolve("clinic.crt").toString(),
-                "-keystore", dir.resolve("trusts-clinic.p12").toString());
-    }
-
-    private static void keytool(String... args) throws Exception {
-        List<String> command = new java.util.ArrayList<>(List.of(
-                Path.of(System.getProperty("java.home"), "bin", "keytool").toString()));
-        command.addAll(List.of(args));
-        command.addAll(List.of("-storetype", "PKCS12", "-storepass", new String(PASSWORD)));
-        if (List.of(args).contains("-genkeypair")) {
-            command.addAll(List.of("-keypass", new String(PASSWORD)));
-        }
-        Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
-        String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertThat(process.waitFor()).as(output).isZero();
+        TestCertificates.keyPair(dir, "hub", "harbour-hub");
+        TestCertificates.keyPair(dir, "clinic", "kwc-clinic");
+        TestCertificates.keyPair(dir, "stranger", "stranger");
+        TestCertificates.trustStore(dir, "hub");
+        TestCertificates.trustStore(dir, "clinic");
     }
 
     private void startServer(String clientAuth) throws Exception {

@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import org.harbour.routes.audit.AuditEvents;
+import org.hl7.fhir.r4.model.AuditEvent;
 import org.harbour.routes.audit.AuditTrail;
 import org.harbour.routes.records.RecordStore;
 import org.hl7.fhir.r4.model.Bundle;
@@ -56,18 +57,70 @@ public class FhirController {
     private final RecordStore records;
     private final FhirContext fhir;
     private final AuditTrail audit;
+    private final java.time.ZoneId zone;
 
-    public FhirController(RecordStore records, FhirContext fhir, AuditTrail audit) {
+    public FhirController(RecordStore records, FhirContext fhir, AuditTrail audit,
+            org.harbour.routes.config.HarbourProperties properties) {
         this.records = records;
         this.fhir = fhir;
         this.audit = audit;
+        this.zone = properties.timezone();
+    }
+
+    /** The audit trail by patient, agent (as recorded: client, sender or recipient id) and date. Reading it is audited. */
+    @GetMapping(value = "/AuditEvent", produces = {"application/fhir+json", MediaType.APPLICATION_JSON_VALUE})
+    public ResponseEntity<String> auditSearch(@RequestParam MultiValueMap<String, String> params) {
+        int count = Math.min(Math.max(number(params.getFirst("_count"), DEFAULT_COUNT, "_count"), 0), MAX_COUNT);
+        int offset = number(params.getFirst("_offset"), 0, "_offset");
+        for (String name : params.keySet()) {
+            if (!Set.of("patient", "agent", "date", "subtype", "_count", "_offset", "_format").contains(name)) {
+                throw new FhirError(HttpStatus.BAD_REQUEST, OperationOutcome.IssueType.NOTSUPPORTED,
+                        "unknown search parameter '" + name + "' for AuditEvent; supported: patient, agent, date, subtype");
+            }
+        }
+        String patient = params.getFirst("patient");
+        if (patient != null && patient.startsWith("Patient/")) {
+            patient = patient.substring("Patient/".length());
+        }
+        DateRange dates;
+        try {
+            dates = DateRange.parse(params.get("date"), zone);
+        } catch (IllegalArgumentException e) {
+            throw new FhirError(HttpStatus.BAD_REQUEST, OperationOutcome.IssueType.VALUE, e.getMessage());
+        }
+        String subtype = params.getFirst("subtype");
+        AuditTrail.Page page = audit.search(new AuditTrail.Query(blankToNull(patient), blankToNull(params.getFirst("agent")),
+                subtype == null ? List.of() : List.of(subtype.split(",")), dates.from(), dates.to()), count, offset);
+        audited("search-type", "AuditEvent" + query(params, count, offset), blankToNull(patient), true);
+        Bundle bundle = new Bundle().setType(Bundle.BundleType.SEARCHSET).setTotal((int) page.total());
+        bundle.addLink().setRelation("self").setUrl("/fhir/AuditEvent" + query(params, count, offset));
+        if (offset + count < page.total()) {
+            bundle.addLink().setRelation("next").setUrl("/fhir/AuditEvent" + query(params, count, offset + count));
+        }
+        for (AuditEvent e : page.entries()) {
+            bundle.addEntry().setFullUrl("AuditEvent/" + e.getIdElement().getIdPart()).setResource(e).getSearch()
+                    .setMode(Bundle.SearchEntryMode.MATCH);
+        }
+        return ok(bundle);
+    }
+
+    @GetMapping(value = "/AuditEvent/{id}", produces = {"application/fhir+json", MediaType.APPLICATION_JSON_VALUE})
+    public ResponseEntity<String> auditRead(@PathVariable String id) {
+        var found = id.matches("\\d{1,18}") ? audit.read(Long.parseLong(id)) : java.util.Optional.<AuditEvent>empty();
+        audited("read", "AuditEvent/" + id, found.map(AuditEvents::patientOf).orElse(null), found.isPresent());
+        return found.map(this::ok).orElseThrow(() -> new FhirError(HttpStatus.NOT_FOUND,
+                OperationOutcome.IssueType.NOTFOUND, "AuditEvent/" + id + " is not known"));
+    }
+
+    private static String blankToNull(String value) {
+        return value == null || value.isBlank() ? null : value.trim();
     }
 
     /** Every read and search is in the audit trail before its answer leaves: who, what, which patient. */
     private void audited(String interaction, String what, String patientId, boolean found) {
         var auth = org.springframework.security.core.context.SecurityContextHolder.getContext().getAuthentication();
         try {
-            audit.record(AuditEvents.recordAccessed(auth == null ? "anonymous" : auth.getName(), interaction, what,
+            audit.record(AuditEvents.recordAccessed(org.harbour.routes.security.Principals.describe(auth), interaction, what,
                     patientId, found));
         } catch (Exception e) {
             throw new FhirError(HttpStatus.SERVICE_UNAVAILABLE, OperationOutcome.IssueType.TRANSIENT,
@@ -97,6 +150,13 @@ public class FhirController {
             params.stream().sorted().forEach(p -> resource.addSearchParam().setName(p).setType(p.equals("patient")
                     || p.equals("subject") ? Enumerations.SearchParamType.REFERENCE : Enumerations.SearchParamType.TOKEN));
         });
+        var auditEvents = rest.addResource().setType("AuditEvent");
+        auditEvents.addInteraction().setCode(CapabilityStatement.TypeRestfulInteraction.READ);
+        auditEvents.addInteraction().setCode(CapabilityStatement.TypeRestfulInteraction.SEARCHTYPE);
+        auditEvents.addSearchParam().setName("patient").setType(Enumerations.SearchParamType.REFERENCE);
+        auditEvents.addSearchParam().setName("agent").setType(Enumerations.SearchParamType.TOKEN);
+        auditEvents.addSearchParam().setName("date").setType(Enumerations.SearchParamType.DATE);
+        auditEvents.addSearchParam().setName("subtype").setType(Enumerations.SearchParamType.TOKEN);
         return ok(cs);
     }
 

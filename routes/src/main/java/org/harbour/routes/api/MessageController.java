@@ -10,7 +10,17 @@ import java.time.ZoneId;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.LinkedHashMap;
+import org.harbour.connectors.mllp.MllpHeaders;
+import org.harbour.routes.Headers;
+import org.harbour.routes.RouteIds;
+import org.harbour.routes.audit.AuditEvents;
+import org.harbour.routes.audit.AuditTrail;
 import org.harbour.routes.config.HarbourProperties;
+import org.harbour.routes.security.Principals;
+import org.springframework.jms.core.JmsTemplate;
+import org.springframework.security.core.context.SecurityContextHolder;
+import org.springframework.web.bind.annotation.PostMapping;
 import org.harbour.routes.records.RecordCipher;
 import org.harbour.routes.store.MessageQuery;
 import org.harbour.routes.store.MessageStatus;
@@ -26,7 +36,7 @@ import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
 
-/** The message store for operators: search, details, and the original bytes. */
+/** The message store for operators: search, details, the original bytes (audited), and replay (audited). */
 @RestController
 @RequestMapping("/api/messages")
 public class MessageController {
@@ -36,11 +46,69 @@ public class MessageController {
     private final MessageStore store;
     private final ZoneId zone;
     private final RecordCipher cipher;
+    private final AuditTrail audit;
+    private final JmsTemplate jms;
 
-    public MessageController(MessageStore store, HarbourProperties properties, RecordCipher cipher) {
+    public MessageController(MessageStore store, HarbourProperties properties, RecordCipher cipher, AuditTrail audit,
+            JmsTemplate jms) {
         this.store = store;
         this.zone = properties.timezone();
         this.cipher = cipher;
+        this.audit = audit;
+        this.jms = jms;
+    }
+
+    /** Reading message content (raw bytes, conversion report) is audited like a record read. */
+    private void audited(String what, boolean found) {
+        try {
+            audit.record(AuditEvents.recordAccessed(Principals.describe(SecurityContextHolder.getContext()
+                    .getAuthentication()), "read", what, null, found));
+        } catch (Exception e) {
+            throw new IllegalStateException("the access could not be audited, so it is refused; try again", e);
+        }
+    }
+
+    /**
+     * Sends an accepted message through the stages again (after a fix to a code table, say), with
+     * its original id, so the store keeps one copy and translation updates the same resources.
+     * Rejected messages cannot be replayed: the sender fixes and resends them. Audited.
+     */
+    @PostMapping(path = "/{id}/replay", produces = MediaType.APPLICATION_JSON_VALUE)
+    public ResponseEntity<Map<String, String>> replay(@PathVariable String id) throws Exception {
+        StoredMessage message = store.get(id).orElse(null);
+        if (message == null) {
+            return ResponseEntity.notFound().build();
+        }
+        if (message.status() == MessageStatus.REJECTED) {
+            return ResponseEntity.status(HttpStatus.CONFLICT).body(Map.of("error",
+                    "a rejected message cannot be replayed; the sender must correct and resend it"));
+        }
+        byte[] raw = store.raw(id).orElseThrow();
+        Map<String, String> properties = new LinkedHashMap<>();
+        properties.put(Headers.MESSAGE_ID, message.id());
+        properties.put(Headers.CONTROL_ID, message.controlId());
+        properties.put(Headers.SENDER, message.sender());
+        properties.put(Headers.SENDING_APPLICATION, message.sendingApplication());
+        properties.put(Headers.MESSAGE_TYPE, message.messageType());
+        properties.put(Headers.HL7_VERSION, message.hl7Version());
+        properties.put(Headers.CHARSET, message.charset());
+        properties.put(MllpHeaders.RECEIVED_AT, message.receivedAt().toString());
+        properties.put(MllpHeaders.REMOTE_ADDRESS, message.remoteAddress());
+        properties.put(MllpHeaders.LISTENER, message.listener());
+        jms.send(RouteIds.INBOUND_QUEUE, session -> {
+            jakarta.jms.BytesMessage out = session.createBytesMessage();
+            out.writeBytes(raw);
+            for (Map.Entry<String, String> p : properties.entrySet()) {
+                if (p.getValue() != null) {
+                    out.setStringProperty(p.getKey(), p.getValue());
+                }
+            }
+            return out;
+        });
+        audit.record(AuditEvents.adminAction(Principals.describe(SecurityContextHolder.getContext().getAuthentication()),
+                "replay", "message " + id + " (controlId " + message.controlId() + ") replayed to "
+                        + RouteIds.INBOUND_QUEUE, true));
+        return ResponseEntity.accepted().body(Map.of("id", id, "status", "replayed"));
     }
 
     /**
@@ -49,6 +117,7 @@ public class MessageController {
      */
     @GetMapping(path = "/{id}/report", produces = MediaType.TEXT_PLAIN_VALUE)
     public ResponseEntity<String> report(@PathVariable String id) {
+        audited("Message/" + id + "/report", store.get(id).isPresent());
         return store.report(id).map(encrypted -> ResponseEntity.ok().contentType(
                         new MediaType(MediaType.TEXT_PLAIN, java.nio.charset.StandardCharsets.UTF_8))
                         .body(new String(cipher.decrypt(encrypted, "message-report/" + id), java.nio.charset.StandardCharsets.UTF_8)))
@@ -77,6 +146,7 @@ public class MessageController {
     /** The bytes exactly as received; the charset parameter is what MSH-18 declared. */
     @GetMapping("/{id}/raw")
     public ResponseEntity<byte[]> raw(@PathVariable String id) {
+        audited("Message/" + id + "/raw", store.get(id).isPresent());
         return store.get(id).flatMap(message -> store.raw(id).map(raw -> ResponseEntity.ok()
                         .contentType(message.charset() == null ? HL7_V2
                                 : new MediaType(HL7_V2, Charset.forName(message.charset())))

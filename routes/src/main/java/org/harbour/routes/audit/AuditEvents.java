@@ -15,6 +15,11 @@ public final class AuditEvents {
     static final String DCM = "http://dicom.nema.org/resources/ontology/DCM";
     static final String ROLE = "http://terminology.hl7.org/CodeSystem/object-role";
     static final String HARBOUR = "urn:harbour:audit";
+    static final String AUDIT_TYPE = "http://terminology.hl7.org/CodeSystem/audit-event-type";
+    static final String SENDER = "urn:harbour:sender";
+    static final String CLIENT = "urn:harbour:client";
+    static final String RECIPIENT = "urn:harbour:recipient";
+    static final String MESSAGE = "urn:harbour:message";
 
     private AuditEvents() {
     }
@@ -51,6 +56,152 @@ public final class AuditEvents {
         return e;
     }
 
+    /** A message from a sender was durably received and recorded in the message store. */
+    public static AuditEvent messageReceived(String messageId, String controlId, String sender, String remote,
+            String messageType) {
+        AuditEvent e = base("110107", "Import", AuditEvent.AuditEventAction.C, "received");
+        e.setOutcome(AuditEvent.AuditEventOutcome._0);
+        source(e, sender, remote);
+        destination(e);
+        message(e, messageId, controlId, messageType);
+        return e;
+    }
+
+    /** A message was refused (AR/AE at the listener) or could not be translated; it is kept for operators. */
+    public static AuditEvent messageRejected(String keptAs, String controlId, String sender, String remote,
+            String reason) {
+        AuditEvent e = base("110107", "Import", AuditEvent.AuditEventAction.C, "rejected");
+        e.setOutcome(AuditEvent.AuditEventOutcome._4);
+        e.setOutcomeDesc(clip(reason));
+        source(e, sender, remote);
+        destination(e);
+        message(e, keptAs, controlId, null);
+        return e;
+    }
+
+    /** A translated message's resources were written to the record store under one patient. */
+    public static AuditEvent recordsStored(String messageId, String controlId, String sender, String patientId,
+            int resources) {
+        AuditEvent e = base("110107", "Import", AuditEvent.AuditEventAction.U, "stored");
+        e.setOutcome(AuditEvent.AuditEventOutcome._0);
+        e.setOutcomeDesc(resources + " resources written");
+        source(e, sender, null);
+        destination(e);
+        patient(e, patientId);
+        message(e, messageId, controlId, null);
+        return e;
+    }
+
+    /**
+     * A record was disclosed (forwarded) to a recipient, or withheld from one, with the consent
+     * decision that allowed or stopped it.
+     */
+    public static AuditEvent recordDisclosure(boolean disclosed, String recipient, String endpoint, String patientId,
+            String record, String consent, String decision) {
+        AuditEvent e = base("110106", "Export", AuditEvent.AuditEventAction.R, disclosed ? "disclosed" : "withheld");
+        e.setOutcome(disclosed ? AuditEvent.AuditEventOutcome._0 : AuditEvent.AuditEventOutcome._4);
+        e.setOutcomeDesc(clip(decision));
+        e.addPurposeOfEvent().addCoding(new Coding("http://terminology.hl7.org/CodeSystem/v3-ActReason", "TREAT",
+                "treatment"));
+        e.addAgent().setRequestor(false).setWho(new Reference().setDisplay("Harbour")).addRole()
+                .addCoding(new Coding(DCM, "110153", "Source Role ID"));
+        AuditEvent.AuditEventAgentComponent to = e.addAgent().setRequestor(false).setWho(new Reference()
+                .setIdentifier(new Identifier().setSystem(RECIPIENT).setValue(recipient)));
+        to.addRole().addCoding(new Coding(DCM, "110152", "Destination Role ID"));
+        if (endpoint != null) {
+            to.getNetwork().setAddress(endpoint).setType(AuditEvent.AuditEventAgentNetworkType._5);
+        }
+        patient(e, patientId);
+        e.addEntity().setWhat(new Reference(record)).setRole(new Coding(ROLE, "4", "Domain Resource"));
+        if (consent != null) {
+            e.addEntity().setWhat(new Reference(consent)).setRole(new Coding(ROLE, "13", "Security Resource"));
+        }
+        return e;
+    }
+
+    /** A consent was created, changed or revoked. */
+    public static AuditEvent consentChanged(String client, String consent, String patientId,
+            AuditEvent.AuditEventAction action, String what) {
+        AuditEvent e = base("rest", "RESTful Operation", action, "consent-" + what);
+        e.getType().setSystem(AUDIT_TYPE);
+        e.setOutcome(AuditEvent.AuditEventOutcome._0);
+        requestor(e, client, null);
+        patient(e, patientId);
+        e.addEntity().setWhat(new Reference(consent)).setRole(new Coding(ROLE, "13", "Security Resource"));
+        return e;
+    }
+
+    /** An operator's action: a replay, a configuration change, a retention purge, the hub starting. */
+    public static AuditEvent adminAction(String actor, String action, String detail, boolean success) {
+        AuditEvent e = base("110100", "Application Activity", AuditEvent.AuditEventAction.E, action);
+        e.setOutcome(success ? AuditEvent.AuditEventOutcome._0 : AuditEvent.AuditEventOutcome._8);
+        e.setOutcomeDesc(clip(detail));
+        requestor(e, actor, null);
+        return e;
+    }
+
+    /** A request without valid credentials (401). */
+    public static AuditEvent authenticationFailed(String remote, String request, String reason) {
+        AuditEvent e = base("110114", "User Authentication", AuditEvent.AuditEventAction.E, "login-failed");
+        e.setOutcome(AuditEvent.AuditEventOutcome._4);
+        e.setOutcomeDesc(clip(reason));
+        requestor(e, "anonymous", remote);
+        e.addEntity().setWhat(new Reference().setDisplay(clip(request))).setRole(new Coding(ROLE, "24", "Query"));
+        return e;
+    }
+
+    /** An authenticated caller asked for something its scopes do not allow (403). */
+    public static AuditEvent accessDenied(String client, String remote, String request, String requiredScope) {
+        AuditEvent e = base("110113", "Security Alert", AuditEvent.AuditEventAction.E, "access-denied");
+        e.setOutcome(AuditEvent.AuditEventOutcome._4);
+        e.setOutcomeDesc("needs scope " + clip(requiredScope));
+        requestor(e, client, remote);
+        e.addEntity().setWhat(new Reference().setDisplay(clip(request))).setRole(new Coding(ROLE, "24", "Query"));
+        return e;
+    }
+
+    private static void source(AuditEvent e, String sender, String remote) {
+        AuditEvent.AuditEventAgentComponent agent = e.addAgent().setRequestor(false).setWho(new Reference()
+                .setIdentifier(new Identifier().setSystem(SENDER).setValue(sender == null || sender.isBlank()
+                        ? "unknown" : sender)));
+        agent.addRole().addCoding(new Coding(DCM, "110153", "Source Role ID"));
+        if (remote != null) {
+            agent.getNetwork().setAddress(remote).setType(AuditEvent.AuditEventAgentNetworkType._2);
+        }
+    }
+
+    private static void destination(AuditEvent e) {
+        e.addAgent().setRequestor(false).setWho(new Reference().setDisplay("Harbour")).addRole()
+                .addCoding(new Coding(DCM, "110152", "Destination Role ID"));
+    }
+
+    private static void requestor(AuditEvent e, String client, String remote) {
+        AuditEvent.AuditEventAgentComponent agent = e.addAgent().setRequestor(true).setWho(new Reference()
+                .setIdentifier(new Identifier().setSystem(CLIENT).setValue(client)));
+        agent.addRole().addCoding(new Coding(DCM, "110153", "Source Role ID"));
+        if (remote != null) {
+            agent.getNetwork().setAddress(remote).setType(AuditEvent.AuditEventAgentNetworkType._2);
+        }
+    }
+
+    private static void message(AuditEvent e, String messageId, String controlId, String messageType) {
+        AuditEvent.AuditEventEntityComponent entity = e.addEntity().setWhat(new Reference().setIdentifier(
+                new Identifier().setSystem(MESSAGE).setValue(messageId))).setRole(new Coding(ROLE, "4", "Domain Resource"));
+        if (controlId != null) {
+            entity.setName(clip(controlId));
+        }
+        if (messageType != null) {
+            entity.setDescription(clip(messageType));
+        }
+    }
+
+    private static String clip(String text) {
+        if (text == null) {
+            return null;
+        }
+        return text.length() > 500 ? text.substring(0, 500) : text;
+    }
+
     private static AuditEvent base(String type, String display, AuditEvent.AuditEventAction action, String subtype) {
         AuditEvent e = new AuditEvent();
         e.setType(new Coding(DCM, type, display));
@@ -67,7 +218,7 @@ public final class AuditEvents {
         }
     }
 
-    static String patientOf(AuditEvent e) {
+    public static String patientOf(AuditEvent e) {
         for (AuditEvent.AuditEventEntityComponent entity : e.getEntity()) {
             String ref = entity.getWhat().getReference();
             if (ref != null && ref.startsWith("Patient/")) {
@@ -77,14 +228,30 @@ public final class AuditEvents {
         return null;
     }
 
-    static String agentOf(AuditEvent e) {
-        for (AuditEvent.AuditEventAgentComponent agent : e.getAgent()) {
-            Reference who = agent.getWho();
-            String value = who.hasIdentifier() ? who.getIdentifier().getValue() : who.getDisplay();
-            if (value != null) {
-                return value.length() > 300 ? value.substring(0, 300) : value;
+    static String subtypeOf(AuditEvent e) {
+        for (Coding subtype : e.getSubtype()) {
+            if (HARBOUR.equals(subtype.getSystem())) {
+                return subtype.getCode();
             }
         }
-        return null;
+        return e.hasSubtype() ? e.getSubtypeFirstRep().getCode() : null;
+    }
+
+    /** The agent the trail is searched by: the requestor, else the first agent named by identifier. */
+    static String agentOf(AuditEvent e) {
+        String found = null;
+        for (AuditEvent.AuditEventAgentComponent agent : e.getAgent()) {
+            Reference who = agent.getWho();
+            if (who.hasIdentifier() && (agent.getRequestor() || found == null)) {
+                found = who.getIdentifier().getValue();
+                if (agent.getRequestor()) {
+                    break;
+                }
+            }
+        }
+        if (found == null && !e.getAgent().isEmpty()) {
+            found = e.getAgentFirstRep().getWho().getDisplay();
+        }
+        return found == null || found.length() <= 300 ? found : found.substring(0, 300);
     }
 }

@@ -45,6 +45,11 @@ public class AuditTrail implements AutoCloseable {
         return commits.submit(event);
     }
 
+    /** Appends entries in this order; returns once all are committed. */
+    public void recordAll(List<AuditEvent> events) throws Exception {
+        commits.submitAll(events);
+    }
+
     private List<Long> append(List<AuditEvent> events) {
         List<Object[]> last = jdbc.query("SELECT seq, hash FROM audit_event WHERE seq = (SELECT MAX(seq) FROM audit_event)",
                 (rs, n) -> new Object[] {rs.getLong(1), rs.getString(2)});
@@ -62,13 +67,64 @@ public class AuditTrail implements AutoCloseable {
             String text = fhir.newJsonParser().encodeResourceToString(entry);
             String hash = AuditChain.hash(previous, seq, recorded, text);
             rows.add(new Object[] {seq, recorded.atOffset(ZoneOffset.UTC), AuditEvents.patientOf(entry),
-                    AuditEvents.agentOf(entry), text, previous, hash});
+                    AuditEvents.agentOf(entry), AuditEvents.subtypeOf(entry), text, previous, hash});
             previous = hash;
             out.add(seq);
         }
-        jdbc.batchUpdate("INSERT INTO audit_event (seq, recorded, patient_id, agent, entry, prev_hash, hash)"
-                + " VALUES (?, ?, ?, ?, ?, ?, ?)", rows);
+        jdbc.batchUpdate("INSERT INTO audit_event (seq, recorded, patient_id, agent, subtype, entry, prev_hash, hash)"
+                + " VALUES (?, ?, ?, ?, ?, ?, ?, ?)", rows);
         return out;
+    }
+
+    /** What to look for in the trail; null fields match anything; {@code from} inclusive, {@code to} exclusive. */
+    public record Query(String patientId, String agent, List<String> subtypes, Instant from, Instant to) {
+    }
+
+    /** One page of entries, oldest first, and how many match in all. */
+    public record Page(List<AuditEvent> entries, long total) {
+    }
+
+    /** Entries matching the query, oldest first. */
+    public Page search(Query query, int count, int offset) {
+        StringBuilder where = new StringBuilder(" WHERE 1=1");
+        List<Object> args = new ArrayList<>();
+        if (query.patientId() != null) {
+            where.append(" AND patient_id = ?");
+            args.add(query.patientId());
+        }
+        if (query.agent() != null) {
+            where.append(" AND agent = ?");
+            args.add(query.agent());
+        }
+        if (query.subtypes() != null && !query.subtypes().isEmpty()) {
+            where.append(" AND subtype IN (").append(String.join(",", java.util.Collections.nCopies(
+                    query.subtypes().size(), "?"))).append(")");
+            args.addAll(query.subtypes());
+        }
+        if (query.from() != null) {
+            where.append(" AND recorded >= ?");
+            args.add(query.from().atOffset(ZoneOffset.UTC));
+        }
+        if (query.to() != null) {
+            where.append(" AND recorded < ?");
+            args.add(query.to().atOffset(ZoneOffset.UTC));
+        }
+        Long total = jdbc.queryForObject("SELECT COUNT(*) FROM audit_event" + where, Long.class, args.toArray());
+        List<Object> paged = new ArrayList<>(args);
+        paged.add(count);
+        paged.add(offset);
+        var parser = fhir.newJsonParser();
+        List<AuditEvent> entries = jdbc.query("SELECT entry FROM audit_event" + where
+                + " ORDER BY seq LIMIT ? OFFSET ?", (rs, n) -> parser.parseResource(AuditEvent.class, rs.getString(1)),
+                paged.toArray());
+        return new Page(entries, total == null ? 0 : total);
+    }
+
+    /** One entry by its sequence number. */
+    public java.util.Optional<AuditEvent> read(long seq) {
+        var parser = fhir.newJsonParser();
+        return jdbc.query("SELECT entry FROM audit_event WHERE seq = ?",
+                (rs, n) -> parser.parseResource(AuditEvent.class, rs.getString(1)), seq).stream().findFirst();
     }
 
     /** Signs the newest entry unless it is already the latest checkpoint; returns its seq, or -1. */

@@ -11,7 +11,7 @@ import java.util.ArrayList;
 import java.util.List;
 import javax.net.SocketFactory;
 import org.harbour.connectors.mllp.MllpClient;
-import org.harbour.connectors.mllp.TlsContexts;
+import org.harbour.connectors.tls.TlsContexts;
 import org.harbour.mappings.hl7.Hl7Batch;
 import org.harbour.mappings.hl7.Hl7Envelope;
 import org.harbour.mappings.hl7.Hl7EnvelopeReader;

@@ -26,7 +26,25 @@ public record HarbourProperties(
         @DefaultValue Records records,
         @DefaultValue Identity identity,
         @DefaultValue Translation translation,
-        @DefaultValue Audit audit) {
+        @DefaultValue Audit audit,
+        @DefaultValue Auth auth,
+        @DefaultValue("P7Y") Period retention,
+        @DefaultValue("6h") Duration retentionInterval) {
+
+    /**
+     * API authentication. With {@code issuerUri} (or {@code jwkSetUri}) set, bearer tokens are
+     * OAuth2 JWTs from that issuer, checked for signature, expiry, issuer and (when set) audience,
+     * and their SMART-style scopes decide what each request may do. The static API token serves
+     * only the embedded default: {@code staticToken=false} (the production profile) refuses to
+     * start without an issuer. A token with {@code adminScope} may also use the console and
+     * the actuator endpoints.
+     */
+    public record Auth(String issuerUri, String jwkSetUri, String audience,
+            @DefaultValue("true") boolean staticToken, @DefaultValue("harbour/admin") String adminScope) {
+        public boolean jwt() {
+            return (issuerUri != null && !issuerUri.isBlank()) || (jwkSetUri != null && !jwkSetUri.isBlank());
+        }
+    }
 
     /**
      * The audit trail: the Ed25519 checkpoint signing key (base64 of a 32-byte seed) from the
@@ -34,11 +52,34 @@ public record HarbourProperties(
      * an owner-only file; production refuses to start without one. Checkpoints are signed this often.
      */
     public record Audit(String signingKey, Path signingKeyFile, @DefaultValue("true") boolean generateKey,
-            @DefaultValue("1m") Duration checkpointInterval) {
+            @DefaultValue("1m") Duration checkpointInterval, @DefaultValue Syslog syslog) {
         @Override
         public String toString() {
             return "Audit[signingKey=" + (signingKey == null ? "unset" : "(set)") + ", signingKeyFile=" + signingKeyFile
-                    + ", generateKey=" + generateKey + ", checkpointInterval=" + checkpointInterval + "]";
+                    + ", generateKey=" + generateKey + ", checkpointInterval=" + checkpointInterval + ", syslog="
+                    + syslog + "]";
+        }
+    }
+
+    /**
+     * Export of the audit trail to a SIEM as RFC 5424 syslog over TLS (RFC 5425), on when
+     * {@code host} is set. The server certificate is checked against {@code trustStore} (the
+     * JDK's when unset); {@code keyStore} adds a client certificate. Entries are sent in order
+     * from the last position sent, so an outage delays them and loses none.
+     */
+    public record Syslog(String host, @DefaultValue("6514") int port, @DefaultValue("true") boolean tls,
+            Path trustStore, String trustStorePassword, Path keyStore, String keyStorePassword,
+            @DefaultValue("2s") Duration interval) {
+        public boolean enabled() {
+            return host != null && !host.isBlank();
+        }
+
+        @Override
+        public String toString() {
+            return "Syslog[host=" + host + ", port=" + port + ", tls=" + tls + ", trustStore=" + trustStore
+                    + ", trustStorePassword=" + (trustStorePassword == null ? "unset" : "(set)") + ", keyStore="
+                    + keyStore + ", keyStorePassword=" + (keyStorePassword == null ? "unset" : "(set)") + ", interval="
+                    + interval + "]";
         }
     }
 
@@ -93,6 +134,13 @@ public record HarbourProperties(
             Path trustStore,
             String trustStorePassword,
             @DefaultValue("none") String clientAuth) {
+        @Override
+        public String toString() {
+            return "Tls[enabled=" + enabled + ", keyStore=" + keyStore + ", keyStorePassword="
+                    + (keyStorePassword == null ? "unset" : "(set)") + ", trustStore=" + trustStore
+                    + ", trustStorePassword=" + (trustStorePassword == null ? "unset" : "(set)") + ", clientAuth="
+                    + clientAuth + "]";
+        }
     }
 
     /**
@@ -128,5 +176,9 @@ public record HarbourProperties(
 
     /** The operations console (Hawtio) login. */
     public record Console(@DefaultValue("admin") String username, String password) {
+        @Override
+        public String toString() {
+            return "Console[username=" + username + ", password=" + (password == null ? "unset" : "(set)") + "]";
+        }
     }
 }

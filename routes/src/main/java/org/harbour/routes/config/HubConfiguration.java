@@ -10,6 +10,10 @@ import org.harbour.mappings.fhir.V2ToFhir;
 import org.harbour.mappings.id.Hkid;
 import org.harbour.routes.audit.AuditSigner;
 import org.harbour.routes.audit.AuditTrail;
+import org.harbour.routes.audit.ConfigurationAudit;
+import org.harbour.routes.audit.SyslogExport;
+import org.harbour.connectors.syslog.SyslogSender;
+import org.harbour.routes.retention.RetentionPurge;
 import org.harbour.routes.records.PatientLinks;
 import org.harbour.routes.records.RecordCipher;
 import org.harbour.routes.records.RecordStore;
@@ -26,7 +30,7 @@ import java.time.Clock;
 import java.time.Duration;
 import javax.net.ssl.SSLContext;
 import org.harbour.connectors.mllp.MllpServerConfig;
-import org.harbour.connectors.mllp.TlsContexts;
+import org.harbour.connectors.tls.TlsContexts;
 import org.harbour.connectors.mllp.camel.MllpListenerComponent;
 import org.harbour.mappings.hl7.AckBuilder;
 import org.harbour.routes.RouteIds;
@@ -97,8 +101,8 @@ public class HubConfiguration {
     }
 
     @Bean
-    InboundGate inboundGate(ResendGuard guard, MessageStore store, HarbourProperties properties) {
-        return new InboundGate(guard, store, properties.mllp().maxMessageSize().toBytes());
+    InboundGate inboundGate(ResendGuard guard, MessageStore store, HarbourProperties properties, AuditTrail audit) {
+        return new InboundGate(guard, store, properties.mllp().maxMessageSize().toBytes(), audit);
     }
 
     @Bean
@@ -116,8 +120,8 @@ public class HubConfiguration {
     }
 
     @Bean
-    StoreStage storeStage(MessageStore store, MeterRegistry meters) {
-        return new StoreStage(store, meters, Duration.ofSeconds(60));
+    StoreStage storeStage(MessageStore store, MeterRegistry meters, AuditTrail audit) {
+        return new StoreStage(store, meters, audit, Duration.ofSeconds(60));
     }
 
     @Bean
@@ -172,6 +176,71 @@ public class HubConfiguration {
     }
 
     @Bean
+    RetentionPurge retentionPurge(JdbcTemplate jdbc, PlatformTransactionManager transactions, AuditTrail audit,
+            HarbourProperties properties, Clock clock) {
+        return new RetentionPurge(jdbc, new TransactionTemplate(transactions), audit, properties.retention(),
+                properties.timezone(), clock);
+    }
+
+    @Bean
+    RetentionSchedule retentionSchedule(RetentionPurge purge) {
+        return new RetentionSchedule(purge);
+    }
+
+    /** Runs the retention purge every {@code harbour.retention-interval}, first one interval after start. */
+    public record RetentionSchedule(RetentionPurge purge) {
+        @Scheduled(fixedDelayString = "${harbour.retention-interval:6h}", initialDelayString = "${harbour.retention-interval:6h}")
+        public void run() throws Exception {
+            purge.purge();
+        }
+    }
+
+    @Bean
+    @ConditionalOnProperty(name = "harbour.audit.syslog.host")
+    SyslogExport syslogExport(JdbcTemplate jdbc, FhirContext fhir, Clock clock, HarbourProperties properties)
+            throws IOException, GeneralSecurityException {
+        HarbourProperties.Syslog syslog = properties.audit().syslog();
+        javax.net.SocketFactory sockets = syslog.tls()
+                ? TlsContexts.create(syslog.keyStore(), chars(syslog.keyStorePassword()), syslog.trustStore(),
+                        chars(syslog.trustStorePassword())).getSocketFactory()
+                : javax.net.SocketFactory.getDefault();
+        String hostname;
+        try {
+            hostname = java.net.InetAddress.getLocalHost().getHostName();
+        } catch (java.net.UnknownHostException e) {
+            hostname = "harbour";
+        }
+        return new SyslogExport(jdbc, new SyslogSender(syslog.host(), syslog.port(), sockets, Duration.ofSeconds(10),
+                hostname, "harbour"), fhir, clock);
+    }
+
+    @Bean
+    @ConditionalOnProperty(name = "harbour.audit.syslog.host")
+    SyslogSchedule syslogSchedule(SyslogExport export) {
+        return new SyslogSchedule(export);
+    }
+
+    /** Sends new audit entries to syslog every {@code harbour.audit.syslog.interval}. */
+    public record SyslogSchedule(SyslogExport export) {
+        @Scheduled(fixedDelayString = "${harbour.audit.syslog.interval:2s}")
+        public void run() {
+            export.exportNew();
+        }
+    }
+
+    @Bean
+    ConfigurationAudit configurationAudit(JdbcTemplate jdbc, AuditTrail audit, Clock clock) {
+        return new ConfigurationAudit(jdbc, audit, clock);
+    }
+
+    /** Once the hub is up, its start (and any configuration change since the last) goes into the audit trail. */
+    @org.springframework.context.event.EventListener(org.springframework.boot.context.event.ApplicationReadyEvent.class)
+    public void auditStart(org.springframework.boot.context.event.ApplicationReadyEvent ready) throws Exception {
+        ready.getApplicationContext().getBean(ConfigurationAudit.class)
+                .started(ready.getApplicationContext().getBean(HarbourProperties.class));
+    }
+
+    @Bean
     AuditCheckpoints auditCheckpoints(AuditTrail trail) {
         return new AuditCheckpoints(trail);
     }
@@ -206,8 +275,8 @@ public class HubConfiguration {
     }
 
     @Bean
-    StageErrorHandling stageErrorHandling(HarbourProperties properties) {
-        return new StageErrorHandling(properties.stages().redelivery());
+    StageErrorHandling stageErrorHandling(HarbourProperties properties, AuditTrail audit) {
+        return new StageErrorHandling(properties.stages().redelivery(), audit);
     }
 
     @Bean

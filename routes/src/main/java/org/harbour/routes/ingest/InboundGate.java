@@ -2,6 +2,9 @@ package org.harbour.routes.ingest;
 
 import java.time.Instant;
 import org.apache.camel.Exchange;
+import org.harbour.routes.audit.AuditEvents;
+import org.harbour.routes.audit.AuditTrail;
+import org.harbour.routes.store.InboundMessage;
 import org.apache.camel.Message;
 import org.harbour.connectors.mllp.MllpHeaders;
 import org.harbour.mappings.hl7.EnvelopeResult;
@@ -31,11 +34,13 @@ public class InboundGate {
     private final ResendGuard resends;
     private final MessageStore store;
     private final long maxMessageBytes;
+    private final AuditTrail audit;
 
-    public InboundGate(ResendGuard resends, MessageStore store, long maxMessageBytes) {
+    public InboundGate(ResendGuard resends, MessageStore store, long maxMessageBytes, AuditTrail audit) {
         this.resends = resends;
         this.store = store;
         this.maxMessageBytes = maxMessageBytes;
+        this.audit = audit;
     }
 
     /** Decides the message's disposition and sets its metadata headers. */
@@ -76,10 +81,13 @@ public class InboundGate {
     }
 
     /** Keeps a rejected message, with its reason, where operators find it. */
-    public void keepRejected(Exchange exchange) {
+    public void keepRejected(Exchange exchange) throws Exception {
         Message in = exchange.getIn();
         Hl7Problem problem = exchange.getProperty(PROBLEM, Hl7Problem.class);
-        store.keepRejected(inboundMessage(in), problem.reason());
+        InboundMessage message = inboundMessage(in);
+        store.keepRejected(message, problem.reason());
+        audit.record(AuditEvents.messageRejected(message.id(), message.controlId(), message.sender(),
+                message.remoteAddress(), problem.ackCode() + " " + problem.errorCode() + ": " + problem.reason()));
         LOG.warn("Rejected message kept: id={} controlId={} sender={} from {} ({} {}): {}",
                 in.getHeader(Headers.MESSAGE_ID), in.getHeader(Headers.CONTROL_ID), in.getHeader(Headers.SENDER),
                 in.getHeader(MllpHeaders.REMOTE_ADDRESS), problem.ackCode(), problem.errorCode(), problem.reason());

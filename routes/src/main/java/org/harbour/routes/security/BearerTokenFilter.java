@@ -19,9 +19,13 @@ public class BearerTokenFilter extends OncePerRequestFilter {
     private static final String PREFIX = "Bearer ";
 
     private final byte[] token;
+    private final List<SimpleGrantedAuthority> authorities;
 
-    public BearerTokenFilter(String token) {
+    /** The static token is the embedded default's one credential: it may read and write everything, and administer. */
+    public BearerTokenFilter(String token, String adminScope) {
         this.token = token.getBytes(StandardCharsets.UTF_8);
+        this.authorities = List.of(new SimpleGrantedAuthority("ROLE_API"), new SimpleGrantedAuthority("SCOPE_system/*.*"),
+                new SimpleGrantedAuthority("SCOPE_" + adminScope));
     }
 
     @Override
@@ -32,7 +36,7 @@ public class BearerTokenFilter extends OncePerRequestFilter {
             byte[] presented = header.substring(PREFIX.length()).trim().getBytes(StandardCharsets.UTF_8);
             if (MessageDigest.isEqual(presented, token)) {
                 SecurityContextHolder.getContext().setAuthentication(UsernamePasswordAuthenticationToken.authenticated(
-                        "api-token", null, List.of(new SimpleGrantedAuthority("ROLE_API"))));
+                        "api-token", null, authorities));
             }
         }
         chain.doFilter(request, response);

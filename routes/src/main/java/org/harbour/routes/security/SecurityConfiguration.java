@@ -1,36 +1,120 @@
 package org.harbour.routes.security;
 
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collection;
+import java.util.List;
+import org.harbour.routes.audit.AuditEvents;
+import org.harbour.routes.audit.AuditTrail;
 import org.harbour.routes.config.HarbourProperties;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.core.annotation.Order;
-import org.springframework.http.HttpStatus;
-import org.springframework.security.config.Customizer;
+import org.springframework.http.MediaType;
 import org.springframework.security.config.annotation.web.builders.HttpSecurity;
 import org.springframework.security.config.annotation.web.configuration.EnableWebSecurity;
 import org.springframework.security.config.http.SessionCreationPolicy;
+import org.springframework.security.core.GrantedAuthority;
+import org.springframework.security.core.authority.SimpleGrantedAuthority;
 import org.springframework.security.core.userdetails.User;
 import org.springframework.security.core.userdetails.UserDetailsService;
 import org.springframework.security.crypto.factory.PasswordEncoderFactories;
 import org.springframework.security.crypto.password.PasswordEncoder;
+import org.springframework.security.oauth2.core.DelegatingOAuth2TokenValidator;
+import org.springframework.security.oauth2.core.OAuth2Error;
+import org.springframework.security.oauth2.core.OAuth2TokenValidator;
+import org.springframework.security.oauth2.core.OAuth2TokenValidatorResult;
+import org.springframework.security.oauth2.jwt.Jwt;
+import org.springframework.security.oauth2.jwt.JwtDecoder;
+import org.springframework.security.oauth2.jwt.JwtDecoders;
+import org.springframework.security.oauth2.jwt.JwtValidators;
+import org.springframework.security.oauth2.jwt.NimbusJwtDecoder;
+import org.springframework.security.oauth2.jwt.SupplierJwtDecoder;
+import org.springframework.security.oauth2.server.resource.authentication.JwtAuthenticationConverter;
+import org.springframework.security.oauth2.server.resource.authentication.JwtGrantedAuthoritiesConverter;
 import org.springframework.security.provisioning.InMemoryUserDetailsManager;
+import org.springframework.security.web.AuthenticationEntryPoint;
 import org.springframework.security.web.SecurityFilterChain;
-import org.springframework.security.web.authentication.HttpStatusEntryPoint;
+import org.springframework.security.web.authentication.DelegatingAuthenticationEntryPoint;
+import org.springframework.security.web.authentication.LoginUrlAuthenticationEntryPoint;
+import org.springframework.security.web.authentication.SimpleUrlAuthenticationFailureHandler;
+import org.springframework.security.web.authentication.www.BasicAuthenticationEntryPoint;
 import org.springframework.security.web.authentication.www.BasicAuthenticationFilter;
 import org.springframework.security.web.csrf.CookieCsrfTokenRepository;
 import org.springframework.security.web.csrf.CsrfTokenRequestAttributeHandler;
 import org.springframework.security.web.servlet.util.matcher.PathPatternRequestMatcher;
+import org.springframework.security.web.util.matcher.MediaTypeRequestMatcher;
 import org.springframework.security.web.util.matcher.OrRequestMatcher;
 import org.springframework.security.web.util.matcher.RequestMatcher;
 
 /**
- * HTTP security: health is open; the operations console (Hawtio and its Jolokia endpoint) needs
- * an admin login; every other path needs the API bearer token.
+ * HTTP security. Health is open. The operations console (Hawtio, Jolokia) and every other
+ * actuator endpoint need the admin role: the console login, or a JWT with the admin scope.
+ * Every other path is the API: an OAuth2 JWT from the configured issuer whose SMART-style
+ * scopes are checked per request ({@link ApiAuthorization}), or, on the embedded default only,
+ * the static API token. Every 401 and 403 is written to the audit trail.
  */
 @Configuration(proxyBeanMethods = false)
 @EnableWebSecurity
 public class SecurityConfiguration {
+
+    private static final String REALM = "Harbour";
+
+    /** The JWT side of the API, when an issuer is configured: the decoder and how claims become authorities. */
+    public record JwtSupport(JwtDecoder decoder, JwtAuthenticationConverter converter) {
+    }
+
+    @Bean
+    JwtSupport jwtSupport(HarbourProperties properties) {
+        HarbourProperties.Auth auth = properties.auth();
+        if (!auth.jwt()) {
+            if (!auth.staticToken()) {
+                throw new IllegalStateException("No token issuer is configured and the static API token is not allowed:"
+                        + " set harbour.auth.issuer-uri (HARBOUR_AUTH_ISSUER_URI) or harbour.auth.jwk-set-uri");
+            }
+            return new JwtSupport(null, null);
+        }
+        return new JwtSupport(decoder(auth), converter(auth.adminScope()));
+    }
+
+    private static JwtDecoder decoder(HarbourProperties.Auth auth) {
+        List<OAuth2TokenValidator<Jwt>> validators = new ArrayList<>();
+        validators.add(blank(auth.issuerUri()) ? JwtValidators.createDefault()
+                : JwtValidators.createDefaultWithIssuer(auth.issuerUri()));
+        if (!blank(auth.audience())) {
+            OAuth2Error wrongAudience = new OAuth2Error("invalid_token", "the token is not meant for this hub", null);
+            validators.add(jwt -> jwt.getAudience() != null && jwt.getAudience().contains(auth.audience())
+                    ? OAuth2TokenValidatorResult.success() : OAuth2TokenValidatorResult.failure(wrongAudience));
+        }
+        OAuth2TokenValidator<Jwt> validator = new DelegatingOAuth2TokenValidator<>(validators);
+        // built on first use, so the hub starts while the issuer is briefly unreachable
+        return new SupplierJwtDecoder(() -> {
+            NimbusJwtDecoder decoder = blank(auth.jwkSetUri())
+                    ? (NimbusJwtDecoder) JwtDecoders.fromIssuerLocation(auth.issuerUri())
+                    : NimbusJwtDecoder.withJwkSetUri(auth.jwkSetUri()).build();
+            decoder.setJwtValidator(validator);
+            return decoder;
+        });
+    }
+
+    private static JwtAuthenticationConverter converter(String adminScope) {
+        JwtGrantedAuthoritiesConverter scopes = new JwtGrantedAuthoritiesConverter();
+        JwtAuthenticationConverter converter = new JwtAuthenticationConverter();
+        converter.setJwtGrantedAuthoritiesConverter(jwt -> {
+            Collection<GrantedAuthority> granted = new ArrayList<>(scopes.convert(jwt));
+            granted.add(new SimpleGrantedAuthority("ROLE_API"));
+            if (granted.stream().anyMatch(a -> a.getAuthority().equals("SCOPE_" + adminScope))) {
+                granted.add(new SimpleGrantedAuthority("ROLE_ADMIN"));
+            }
+            return granted;
+        });
+        return converter;
+    }
+
+    @Bean
+    AuditingAuthFailures auditingAuthFailures(AuditTrail audit) {
+        return new AuditingAuthFailures(audit);
+    }
 
     @Bean
     @Order(1)
@@ -45,29 +129,67 @@ public class SecurityConfiguration {
 
     @Bean
     @Order(2)
-    SecurityFilterChain console(HttpSecurity http) throws Exception {
-        return http.securityMatcher(paths("/hawtio", "/hawtio/**", "/jolokia", "/jolokia/**", "/login", "/logout",
+    SecurityFilterChain console(HttpSecurity http, JwtSupport jwt, AuditingAuthFailures failures) throws Exception {
+        BasicAuthenticationEntryPoint basic = new BasicAuthenticationEntryPoint();
+        basic.setRealmName(REALM);
+        AuthenticationEntryPoint audited = (request, response, failure) -> {
+            failures.record(AuditEvents.authenticationFailed(request.getRemoteAddr(), request.getMethod() + " "
+                    + request.getRequestURI(), request.getHeader("Authorization") == null ? "no credentials"
+                    : "console credentials not accepted"));
+            consoleEntryPoint(basic).commence(request, response, failure);
+        };
+        SimpleUrlAuthenticationFailureHandler loginFailed = new SimpleUrlAuthenticationFailureHandler("/login?error");
+        http.securityMatcher(paths("/hawtio", "/hawtio/**", "/jolokia", "/jolokia/**", "/login", "/logout",
                         "/actuator/**"))
                 .authorizeHttpRequests(a -> a.requestMatchers(paths("/login")).permitAll().anyRequest().hasRole("ADMIN"))
-                .formLogin(Customizer.withDefaults())
-                .httpBasic(Customizer.withDefaults())
+                .formLogin(f -> f.failureHandler((request, response, failure) -> {
+                    failures.record(AuditEvents.authenticationFailed(request.getRemoteAddr(), "POST /login",
+                            "console login refused"));
+                    loginFailed.onAuthenticationFailure(request, response, failure);
+                }))
+                .httpBasic(b -> b.authenticationEntryPoint(audited))
+                .exceptionHandling(e -> e.authenticationEntryPoint(audited))
                 .csrf(c -> c.csrfTokenRepository(CookieCsrfTokenRepository.withHttpOnlyFalse())
-                        .csrfTokenRequestHandler(new CsrfTokenRequestAttributeHandler()))
-                .build();
+                        .csrfTokenRequestHandler(new CsrfTokenRequestAttributeHandler())
+                        .ignoringRequestMatchers(request -> request.getHeader("Authorization") != null
+                                && request.getHeader("Authorization").startsWith("Bearer ")));
+        if (jwt.decoder() != null) {
+            http.oauth2ResourceServer(o -> o.jwt(j -> j.decoder(jwt.decoder())
+                    .jwtAuthenticationConverter(jwt.converter())).authenticationEntryPoint(audited));
+        }
+        return http.build();
+    }
+
+    /** Browsers go to the login page; other clients get 401 with a Basic challenge. */
+    private static AuthenticationEntryPoint consoleEntryPoint(BasicAuthenticationEntryPoint basic) {
+        MediaTypeRequestMatcher html = new MediaTypeRequestMatcher(MediaType.TEXT_HTML);
+        html.setIgnoredMediaTypes(java.util.Set.of(MediaType.ALL));
+        java.util.LinkedHashMap<RequestMatcher, AuthenticationEntryPoint> points = new java.util.LinkedHashMap<>();
+        points.put(html, new LoginUrlAuthenticationEntryPoint("/login"));
+        DelegatingAuthenticationEntryPoint entry = new DelegatingAuthenticationEntryPoint(points);
+        entry.setDefaultEntryPoint(basic);
+        return entry;
     }
 
     @Bean
     @Order(3)
-    SecurityFilterChain api(HttpSecurity http, HarbourProperties properties) throws Exception {
-        String token = GeneratedSecret.resolve(properties.api().token(),
-                properties.dataDir().resolve("api-token"), "API token (HARBOUR_API_TOKEN)");
-        return http.authorizeHttpRequests(a -> a.anyRequest().hasRole("API"))
-                .addFilterBefore(new BearerTokenFilter(token), BasicAuthenticationFilter.class)
+    SecurityFilterChain api(HttpSecurity http, HarbourProperties properties, JwtSupport jwt,
+            AuditingAuthFailures failures) throws Exception {
+        http.authorizeHttpRequests(a -> a.anyRequest().access(new ApiAuthorization(properties.auth().adminScope())))
                 .csrf(c -> c.disable())
                 .requestCache(c -> c.disable())
                 .sessionManagement(s -> s.sessionCreationPolicy(SessionCreationPolicy.STATELESS))
-                .exceptionHandling(e -> e.authenticationEntryPoint(new HttpStatusEntryPoint(HttpStatus.UNAUTHORIZED)))
-                .build();
+                .exceptionHandling(e -> e.authenticationEntryPoint(failures).accessDeniedHandler(failures));
+        if (jwt.decoder() != null) {
+            http.oauth2ResourceServer(o -> o.jwt(j -> j.decoder(jwt.decoder()).jwtAuthenticationConverter(jwt.converter()))
+                    .authenticationEntryPoint(failures).accessDeniedHandler(failures));
+        } else {
+            String token = GeneratedSecret.resolve(properties.api().token(),
+                    properties.dataDir().resolve("api-token"), "API token (HARBOUR_API_TOKEN)");
+            http.addFilterBefore(new BearerTokenFilter(token, properties.auth().adminScope()),
+                    BasicAuthenticationFilter.class);
+        }
+        return http.build();
     }
 
     /**
@@ -77,6 +199,10 @@ public class SecurityConfiguration {
     private static RequestMatcher paths(String... patterns) {
         PathPatternRequestMatcher.Builder builder = PathPatternRequestMatcher.withDefaults();
         return new OrRequestMatcher(Arrays.stream(patterns).map(p -> (RequestMatcher) builder.matcher(p)).toList());
+    }
+
+    private static boolean blank(String text) {
+        return text == null || text.isBlank();
     }
 
     @Bean

@@ -4,6 +4,8 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Duration;
 import org.apache.camel.Exchange;
+import org.harbour.routes.audit.AuditEvents;
+import org.harbour.routes.audit.AuditTrail;
 import org.harbour.routes.ingest.InboundGate;
 import org.harbour.routes.support.GroupCommit;
 import org.slf4j.Logger;
@@ -24,7 +26,10 @@ public class StoreStage implements AutoCloseable {
     private final Counter stored;
     private final Counter duplicates;
 
-    public StoreStage(MessageStore store, MeterRegistry meters, Duration timeout) {
+    private final AuditTrail audit;
+
+    public StoreStage(MessageStore store, MeterRegistry meters, AuditTrail audit, Duration timeout) {
+        this.audit = audit;
         this.commits = new GroupCommit<>("store", 1, MAX_BATCH_MESSAGES, MAX_BATCH_BYTES, m -> m.raw().length,
                 timeout, store::storeAccepted);
         this.stored = meters.counter("harbour.store.messages", "outcome", "stored");
@@ -38,6 +43,10 @@ public class StoreStage implements AutoCloseable {
         InboundMessage message = InboundGate.inboundMessage(exchange.getIn());
         StoreOutcome outcome = commits.submit(message);
         exchange.getIn().setHeader(OUTCOME, outcome.name());
+        if (outcome == StoreOutcome.STORED) {
+            audit.record(AuditEvents.messageReceived(message.id(), message.controlId(), message.sender(),
+                    message.remoteAddress(), message.messageType()));
+        }
         if (outcome != StoreOutcome.REDELIVERED) {
             (outcome == StoreOutcome.STORED ? stored : duplicates).increment();
         }

@@ -74,18 +74,31 @@ public final class GroupCommit<T, R> implements AutoCloseable {
 
     /** Commits the item (with others) and returns its result once committed. */
     public R submit(T item) throws Exception {
+        return submitAll(List.of(item)).get(0);
+    }
+
+    /** Commits the items (usually in one batch) and returns their results once all are committed. */
+    public List<R> submitAll(List<T> items) throws Exception {
         if (closed) {
             throw new IllegalStateException(name + " is closed");
         }
-        Pending<T, R> entry = new Pending<>(item, new CompletableFuture<>());
-        pending.add(entry);
-        try {
-            return entry.done().get(timeout.toMillis(), TimeUnit.MILLISECONDS);
-        } catch (ExecutionException e) {
-            throw e.getCause() instanceof Exception cause ? cause : e;
-        } catch (TimeoutException e) {
-            throw new TimeoutException(name + ": no commit within " + timeout);
+        List<Pending<T, R>> entries = new ArrayList<>(items.size());
+        for (T item : items) {
+            entries.add(new Pending<>(item, new CompletableFuture<>()));
         }
+        pending.addAll(entries);
+        long deadline = System.nanoTime() + timeout.toNanos();
+        List<R> results = new ArrayList<>(items.size());
+        for (Pending<T, R> entry : entries) {
+            try {
+                results.add(entry.done().get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS));
+            } catch (ExecutionException e) {
+                throw e.getCause() instanceof Exception cause ? cause : e;
+            } catch (TimeoutException e) {
+                throw new TimeoutException(name + ": no commit within " + timeout);
+            }
+        }
+        return results;
     }
 
     /** How many items are waiting for a committer. */

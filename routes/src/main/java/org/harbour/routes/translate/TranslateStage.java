@@ -3,6 +3,7 @@ package org.harbour.routes.translate;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.List;
 import java.util.stream.Collectors;
 import org.apache.camel.Exchange;
 import org.apache.camel.Message;
@@ -77,8 +78,12 @@ public class TranslateStage implements AutoCloseable {
         RecordStore.Stored stored = commits.submit(new Translated(conversion.bundle(), messageId, outcome,
                 cipher.encrypt(report.getBytes(StandardCharsets.UTF_8), "message-report/" + messageId),
                 in.getBody(byte[].class).length));
-        audit.record(AuditEvents.messageTranslated(messageId, in.getHeader(Headers.CONTROL_ID, String.class),
-                in.getHeader(Headers.SENDER, String.class), stored.patientId(), outcome, stored.references().size()));
+        String controlId = in.getHeader(Headers.CONTROL_ID, String.class);
+        String sender = in.getHeader(Headers.SENDER, String.class);
+        audit.recordAll(List.of(
+                AuditEvents.messageTranslated(messageId, controlId, sender, stored.patientId(), outcome,
+                        stored.references().size()),
+                AuditEvents.recordsStored(messageId, controlId, sender, stored.patientId(), stored.written())));
         meters.counter("harbour.translate.messages", "outcome", outcome).increment();
         meters.counter("harbour.translate.report.warnings")
                 .increment(conversion.report().entries(ConversionReport.Severity.WARNING).size());

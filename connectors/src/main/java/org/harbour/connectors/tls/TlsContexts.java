@@ -1,4 +1,4 @@
-package org.harbour.connectors.mllp;
+package org.harbour.connectors.tls;
 
 import java.io.IOException;
 import java.io.InputStream;
