@@ -117,7 +117,16 @@ public abstract class HubTestSupport {
     }
 
     protected HttpResponse<byte[]> get(String path, String authorization) {
-        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + httpPort + path)).GET();
+        return send("GET", path, authorization);
+    }
+
+    protected HttpResponse<byte[]> postWithToken(String path) {
+        return send("POST", path, "Bearer " + API_TOKEN);
+    }
+
+    private HttpResponse<byte[]> send(String method, String path, String authorization) {
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + httpPort + path))
+                .method(method, HttpRequest.BodyPublishers.noBody());
         if (authorization != null) {
             request.header("Authorization", authorization);
         }

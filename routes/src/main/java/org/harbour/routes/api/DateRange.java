@@ -34,8 +34,10 @@ public record DateRange(Instant from, Instant to) {
     }
 
     private static DateRange one(String value, ZoneId zone) {
-        String prefix = value.length() > 2 && Character.isLetter(value.charAt(0)) ? value.substring(0, 2) : "eq";
-        String text = prefix.equals("eq") && !value.startsWith("eq") ? value : value.substring(2);
+        boolean prefixed = value.length() > 2 && Character.isLetter(value.charAt(0)) && Character.isLetter(value.charAt(1))
+                && Character.isDigit(value.charAt(2));
+        String prefix = prefixed ? value.substring(0, 2) : "eq";
+        String text = prefixed ? value.substring(2) : value;
         Instant[] span = span(text, zone);
         return switch (prefix) {
             case "eq" -> new DateRange(span[0], span[1]);

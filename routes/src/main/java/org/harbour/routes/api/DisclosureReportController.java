@@ -84,7 +84,7 @@ public class DisclosureReportController {
                     .append("<th>Record</th><th>Consent</th><th>Decision</th><th>Purpose</th></tr></thead><tbody>\n");
             for (Disclosure d : report.entries()) {
                 page.append("<tr>");
-                for (String cell : List.of(d.at(), d.outcome(), d.recipient(), d.endpoint(), d.record(), d.consent(),
+                for (String cell : java.util.Arrays.asList(d.at(), d.outcome(), d.recipient(), d.endpoint(), d.record(), d.consent(),
                         d.decision(), d.purpose())) {
                     page.append("<td>").append(esc(cell)).append("</td>");
                 }

@@ -166,8 +166,19 @@ public final class AuditEvents {
                         ? "unknown" : sender)));
         agent.addRole().addCoding(new Coding(DCM, "110153", "Source Role ID"));
         if (remote != null) {
-            agent.getNetwork().setAddress(remote).setType(AuditEvent.AuditEventAgentNetworkType._2);
+            agent.getNetwork().setAddress(ipOf(remote)).setType(AuditEvent.AuditEventAgentNetworkType._2);
         }
+    }
+
+    /** The IP address alone from a socket address as Java prints it ({@code /10.1.2.3:4567}, {@code /[::1]:4567}). */
+    static String ipOf(String remote) {
+        String address = remote.startsWith("/") ? remote.substring(1) : remote;
+        if (address.startsWith("[")) {
+            int end = address.indexOf(']');
+            return end > 0 ? address.substring(1, end) : address;
+        }
+        int colon = address.indexOf(':');
+        return colon > 0 && colon == address.lastIndexOf(':') ? address.substring(0, colon) : address;
     }
 
     private static void destination(AuditEvent e) {
@@ -180,7 +191,7 @@ public final class AuditEvents {
                 .setIdentifier(new Identifier().setSystem(CLIENT).setValue(client)));
         agent.addRole().addCoding(new Coding(DCM, "110153", "Source Role ID"));
         if (remote != null) {
-            agent.getNetwork().setAddress(remote).setType(AuditEvent.AuditEventAgentNetworkType._2);
+            agent.getNetwork().setAddress(ipOf(remote)).setType(AuditEvent.AuditEventAgentNetworkType._2);
         }
     }
 

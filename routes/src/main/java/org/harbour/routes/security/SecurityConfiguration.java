@@ -175,7 +175,9 @@ public class SecurityConfiguration {
     @Order(3)
     SecurityFilterChain api(HttpSecurity http, HarbourProperties properties, JwtSupport jwt,
             AuditingAuthFailures failures) throws Exception {
-        http.authorizeHttpRequests(a -> a.anyRequest().access(new ApiAuthorization(properties.auth().adminScope())))
+        // an error page is the answer to a request already authorised: it must not turn a 500 into a 401
+        http.authorizeHttpRequests(a -> a.dispatcherTypeMatchers(jakarta.servlet.DispatcherType.ERROR).permitAll()
+                        .anyRequest().access(new ApiAuthorization(properties.auth().adminScope())))
                 .csrf(c -> c.disable())
                 .requestCache(c -> c.disable())
                 .sessionManagement(s -> s.sessionCreationPolicy(SessionCreationPolicy.STATELESS))

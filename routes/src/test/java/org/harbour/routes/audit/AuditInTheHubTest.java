@@ -7,17 +7,24 @@ import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.time.LocalDate;
+import java.util.List;
 import org.harbour.connectors.mllp.MllpClient;
 import org.harbour.routes.Acks;
 import org.harbour.routes.Hl7Samples;
 import org.harbour.routes.HubTestSupport;
 import org.harbour.routes.cli.AuditCommand;
 import org.harbour.routes.config.HarbourProperties;
+import org.harbour.routes.store.MessageStatus;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.jdbc.core.JdbcTemplate;
 
-/** The hub writes its audit trail: translations and API reads; `audit verify` checks it. */
+/**
+ * The hub writes its audit trail at every step: a message received, translated, stored or
+ * rejected; API reads and searches; replays; its own start. The trail is searchable through
+ * /fhir/AuditEvent, and `audit verify` checks the chain.
+ */
 class AuditInTheHubTest extends HubTestSupport {
 
     @Autowired
@@ -29,23 +36,87 @@ class AuditInTheHubTest extends HubTestSupport {
     @Autowired
     private HarbourProperties properties;
 
-    @Test
-    void translationsAndReadsAreAuditedAndTheChainVerifies() throws Exception {
-        String sender = uniqueSender("AUD");
+    private List<String> subtypesOf(String agent) {
+        return jdbc.queryForList("SELECT subtype FROM audit_event WHERE agent = ? ORDER BY seq", String.class, agent);
+    }
+
+    private void send(String message) throws Exception {
         try (MllpClient client = connect()) {
-            assertThat(Acks.parse(client.send(Hl7Samples.utf8(Hl7Samples.adt(sender, "AUD-1")))).code()).isEqualTo("AA");
+            assertThat(Acks.parse(client.send(Hl7Samples.utf8(message))).code()).isEqualTo("AA");
         }
-        await().atMost(Duration.ofSeconds(30)).until(() -> jdbc.queryForObject(
-                "SELECT COUNT(*) FROM audit_event WHERE agent = ?", Integer.class, sender) == 1);
-        String entry = jdbc.queryForObject("SELECT entry FROM audit_event WHERE agent = ?", String.class, sender);
-        assertThat(entry).contains("\"resourceType\":\"AuditEvent\"").contains("110107").contains("translated")
-                .doesNotContain("黃").doesNotContain("G123456A");
+    }
 
-        long before = jdbc.queryForObject("SELECT COUNT(*) FROM audit_event WHERE agent = 'api-token'", Long.class);
-        assertThat(getWithToken("/fhir/Patient?identifier=urn:harbour:id:hkid%7CG123456A").statusCode()).isEqualTo(200);
-        assertThat(jdbc.queryForObject("SELECT COUNT(*) FROM audit_event WHERE agent = 'api-token'", Long.class))
-                .isEqualTo(before + 1);
+    @Test
+    void eachStepOfAMessageIsAuditedAndSearchableByPatientAgentAndDate() throws Exception {
+        String sender = uniqueSender("AUD");
+        send(Hl7Samples.adt(sender, "AUD-1"));
+        await().atMost(Duration.ofSeconds(30)).until(() -> subtypesOf(sender).size() == 3);
+        assertThat(subtypesOf(sender)).containsExactly("received", "translated", "stored");
+        List<String> entries = jdbc.queryForList("SELECT entry FROM audit_event WHERE agent = ?", String.class, sender);
+        assertThat(entries).allSatisfy(entry -> assertThat(entry).contains("\"resourceType\":\"AuditEvent\"", "110107")
+                .doesNotContain("黃").doesNotContain("G123456A"));
+        String patient = jdbc.queryForObject("SELECT patient_id FROM audit_event WHERE agent = ? AND subtype = 'stored'",
+                String.class, sender);
+        assertThat(patient).isNotNull();
 
+        String byPatient = text(getWithToken("/fhir/AuditEvent?patient=Patient/" + patient + "&_count=200"));
+        assertThat(byPatient).contains("\"resourceType\":\"Bundle\"", "\"code\":\"translated\"", "\"code\":\"stored\"");
+        String today = LocalDate.now(properties.timezone()).toString();
+        String byAgent = text(getWithToken("/fhir/AuditEvent?agent=" + sender + "&date=ge" + today));
+        assertThat(byAgent).contains("\"total\":3", "\"code\":\"received\"");
+        assertThat(text(getWithToken("/fhir/AuditEvent?agent=" + sender + "&date=lt2000-01-01"))).contains("\"total\":0");
+        assertThat(text(getWithToken("/fhir/AuditEvent?agent=" + sender + "&subtype=received"))).contains("\"total\":1");
+        var badDate = getWithToken("/fhir/AuditEvent?date=yesterday");
+        assertThat(badDate.statusCode()).isEqualTo(400);
+        assertThat(text(badDate)).contains("OperationOutcome", "'yesterday' is not a FHIR date");
+        assertThat(getWithToken("/fhir/AuditEvent?name=x").statusCode()).isEqualTo(400);
+        // reading the trail is itself in the trail
+        assertThat(jdbc.queryForObject("SELECT COUNT(*) FROM audit_event WHERE agent = 'api-token' AND entry LIKE ?",
+                Long.class, "%AuditEvent?agent=" + sender + "%")).isGreaterThanOrEqualTo(3);
+    }
+
+    @Test
+    void rejectedInputIsAuditedWithTheReason() throws Exception {
+        String sender = uniqueSender("AUDBAD");
+        try (MllpClient client = connect()) {
+            byte[] bad = Hl7Samples.oru(sender, "BAD-1", "").replace("|2.5.1|", "|3.1|").getBytes(StandardCharsets.UTF_8);
+            assertThat(Acks.parse(client.send(bad)).code()).isEqualTo("AR");
+        }
+        await().atMost(Duration.ofSeconds(30)).until(() -> subtypesOf(sender).contains("rejected"));
+        String entry = jdbc.queryForObject("SELECT entry FROM audit_event WHERE agent = ? AND subtype = 'rejected'",
+                String.class, sender);
+        assertThat(entry).contains("\"outcome\":\"4\"", "version '3.1' is not supported", "\"address\":\"127.0.0.1\"");
+    }
+
+    @Test
+    void aReplayIsAuditedAndTranslatesAgainWithoutASecondCopy() throws Exception {
+        String sender = uniqueSender("AUDRE");
+        send(Hl7Samples.adt(sender, "RE-1"));
+        await().atMost(Duration.ofSeconds(30)).until(() -> subtypesOf(sender).contains("stored"));
+        String id = storedFrom(sender).get(0).id();
+
+        var replayed = postWithToken("/api/messages/" + id + "/replay");
+        assertThat(replayed.statusCode()).isEqualTo(202);
+        await().atMost(Duration.ofSeconds(30)).until(() -> subtypesOf(sender).stream()
+                .filter("translated"::equals).count() == 2);
+        assertThat(storedFrom(sender)).hasSize(1);
+        assertThat(jdbc.queryForObject("SELECT COUNT(*) FROM audit_event WHERE subtype = 'replay' AND entry LIKE ?",
+                Long.class, "%message " + id + " (controlId RE-1) replayed%")).isEqualTo(1);
+        assertThat(postWithToken("/api/messages/no-such-message/replay").statusCode()).isEqualTo(404);
+
+        try (MllpClient client = connect()) {
+            assertThat(Acks.parse(client.send("PID|1||123^^^KWC^MR||陳^大文\r".getBytes(StandardCharsets.UTF_8))).code())
+                    .isEqualTo("AR");
+        }
+        String rejected = store.find(new org.harbour.routes.store.MessageQuery(null, null, null, MessageStatus.REJECTED,
+                null, 0, 1)).get(0).id();
+        assertThat(postWithToken("/api/messages/" + rejected + "/replay").statusCode()).isEqualTo(409);
+    }
+
+    @Test
+    void theHubsStartIsAuditedAndTheChainVerifies() throws Exception {
+        assertThat(jdbc.queryForObject("SELECT COUNT(*) FROM audit_event WHERE subtype = 'start'", Long.class))
+                .isGreaterThanOrEqualTo(1);
         trail.checkpoint();
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         ByteArrayOutputStream err = new ByteArrayOutputStream();
