@@ -55,6 +55,9 @@ public final class SyslogSender implements AutoCloseable {
     /** Writes the messages in order on one connection; on failure the connection is closed and the error thrown. */
     public synchronized void send(List<Message> messages) throws IOException {
         try {
+            if (socket != null && !stillOpen()) {
+                close();
+            }
             if (socket == null) {
                 connect();
             }
@@ -67,6 +70,26 @@ public final class SyslogSender implements AutoCloseable {
         } catch (IOException | RuntimeException e) {
             close();
             throw e;
+        }
+    }
+
+    /**
+     * Whether the receiver still holds the connection. A syslog receiver never writes, so a
+     * readable end of stream (or an error) means it has gone; a write would then seem to succeed
+     * and be lost, so the connection is replaced before the next batch instead.
+     */
+    private boolean stillOpen() {
+        try {
+            socket.setSoTimeout(1);
+            try {
+                return socket.getInputStream().read() >= 0;
+            } finally {
+                socket.setSoTimeout((int) timeout.toMillis());
+            }
+        } catch (java.net.SocketTimeoutException quiet) {
+            return true;
+        } catch (IOException | RuntimeException gone) {
+            return false;
         }
     }
 
