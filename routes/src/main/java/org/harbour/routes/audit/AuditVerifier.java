@@ -101,4 +101,70 @@ public final class AuditVerifier {
             return false;
         }
     }
+
+    /** The signed checkpoints, oldest first, one JSON object each, for an external witness to keep. */
+    public static java.util.List<String> checkpoints(Connection db) throws SQLException {
+        java.util.List<String> out = new java.util.ArrayList<>();
+        try (PreparedStatement ps = db.prepareStatement(
+                "SELECT seq, hash, signed_at, public_key, signature FROM audit_checkpoint ORDER BY seq");
+                ResultSet rs = ps.executeQuery()) {
+            while (rs.next()) {
+                out.add("{\"seq\":" + rs.getLong(1) + ",\"hash\":\"" + rs.getString(2) + "\",\"signedAt\":\""
+                        + rs.getObject(3, java.time.OffsetDateTime.class).toInstant() + "\",\"publicKey\":\""
+                        + rs.getString(4) + "\",\"signature\":\"" + rs.getString(5) + "\"}");
+            }
+        }
+        return out;
+    }
+
+    private static final java.util.regex.Pattern WITNESSED = java.util.regex.Pattern.compile(
+            "\\{\"seq\":(\\d+),\"hash\":\"([0-9a-f]{64})\",.*\"publicKey\":\"([^\"]+)\",\"signature\":\"([^\"]+)\"}");
+
+    /**
+     * Checks the trail against checkpoints a witness kept (lines from {@link #checkpoints}): each
+     * must be validly signed by the trusted key and match the entry now at its position, so a
+     * trail rebuilt or cut back after the witness saw it is caught even if its own checkpoints
+     * were rewritten too.
+     */
+    public static Result verifyWitnessed(Connection db, PublicKey trusted, java.util.List<String> witnessed)
+            throws SQLException {
+        Result own = verify(db, trusted);
+        if (!own.intact()) {
+            return own;
+        }
+        String trustedText = trusted == null ? null : Base64.getEncoder().encodeToString(trusted.getEncoded());
+        for (String line : witnessed) {
+            if (line.isBlank()) {
+                continue;
+            }
+            java.util.regex.Matcher m = WITNESSED.matcher(line.trim());
+            if (!m.matches()) {
+                return new Result(false, own.entries(), null, "a witnessed checkpoint cannot be read: " + line, null);
+            }
+            long seq = Long.parseLong(m.group(1));
+            if (!signatureValid(seq, m.group(2), m.group(3), m.group(4))
+                    || trustedText != null && !trustedText.equals(m.group(3))) {
+                return new Result(false, own.entries(), seq, "the witnessed checkpoint's signature is not valid", null);
+            }
+            try (PreparedStatement ps = db.prepareStatement("SELECT hash FROM audit_event WHERE seq = ?")) {
+                ps.setLong(1, seq);
+                try (ResultSet rs = ps.executeQuery()) {
+                    if (!rs.next()) {
+                        return new Result(false, own.entries(), seq, "the trail no longer reaches this witnessed"
+                                + " checkpoint (truncated)", null);
+                    }
+                    if (!rs.getString(1).equals(m.group(2))) {
+                        return new Result(false, own.entries(), seq, "differs from the witnessed checkpoint", null);
+                    }
+                }
+            }
+        }
+        return own;
+    }
+
+    /** A public key as base64 of its X.509 encoding (what {@link #checkpoints} prints). */
+    public static PublicKey publicKey(String base64) throws java.security.GeneralSecurityException {
+        return KeyFactory.getInstance("Ed25519").generatePublic(new X509EncodedKeySpec(Base64.getDecoder()
+                .decode(base64.trim())));
+    }
 }

@@ -125,5 +125,20 @@ class AuditInTheHubTest extends HubTestSupport {
                 .run(new String[] {"verify", "--data-dir", properties.dataDir().toString()});
         assertThat(exit).as(err.toString(StandardCharsets.UTF_8)).isZero();
         assertThat(out.toString(StandardCharsets.UTF_8)).startsWith("audit trail intact").contains("checkpoint");
+
+        // a witness fetches the signed checkpoints while the hub runs, and later verifies against its copy
+        var fetched = getWithToken("/api/audit/checkpoints");
+        assertThat(fetched.statusCode()).isEqualTo(200);
+        List<String> lines = text(fetched).lines().toList();
+        assertThat(lines).isNotEmpty().allSatisfy(line -> assertThat(line).matches("\\{\"seq\":\\d+,.*\"signature\":\".+\"}"));
+        java.nio.file.Path copy = java.nio.file.Files.createTempFile("witness-", ".ndjson");
+        java.nio.file.Files.write(copy, lines);
+        String publicKey = lines.get(0).replaceAll(".*\"publicKey\":\"([^\"]+)\".*", "$1");
+        ByteArrayOutputStream witnessOut = new ByteArrayOutputStream();
+        int witnessExit = new AuditCommand(new PrintStream(witnessOut, true, StandardCharsets.UTF_8),
+                new PrintStream(err, true, StandardCharsets.UTF_8)).run(new String[] {"verify", "--data-dir",
+                    properties.dataDir().toString(), "--public-key", publicKey, "--witness", copy.toString()});
+        assertThat(witnessExit).as(err.toString(StandardCharsets.UTF_8)).isZero();
+        assertThat(witnessOut.toString(StandardCharsets.UTF_8)).startsWith("audit trail intact");
     }
 }

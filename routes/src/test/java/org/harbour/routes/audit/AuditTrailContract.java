@@ -122,4 +122,52 @@ abstract class AuditTrailContract {
                 forger.sign(15, jdbc.queryForObject("SELECT hash FROM audit_event WHERE seq = 15", String.class)));
         assertThat(verify().intact()).isFalse();
     }
+
+    private AuditVerifier.Result verifyWitnessed(java.util.List<String> witnessed) throws Exception {
+        try (Connection c = db.getConnection()) {
+            return AuditVerifier.verifyWitnessed(c, signer.publicKey(), witnessed);
+        }
+    }
+
+    private java.util.List<String> witnessCopy() throws Exception {
+        try (Connection c = db.getConnection()) {
+            return AuditVerifier.checkpoints(c);
+        }
+    }
+
+    @Test
+    void aTrailCutBackWithItsCheckpointsIsCaughtByTheWitness() throws Exception {
+        java.util.List<String> witnessed = witnessCopy();
+        assertThat(witnessed).hasSize(1).allSatisfy(line -> assertThat(line).startsWith("{\"seq\":15,\"hash\":\""));
+        assertThat(verifyWitnessed(witnessed).intact()).isTrue();
+        jdbc.update("DELETE FROM audit_event WHERE seq >= 12");
+        jdbc.update("DELETE FROM audit_checkpoint");
+        assertThat(verify().intact()).as("without the witness the shorter trail looks whole").isTrue();
+        AuditVerifier.Result result = verifyWitnessed(witnessed);
+        assertThat(result.intact()).isFalse();
+        assertThat(result.firstBad()).isEqualTo(15L);
+        assertThat(result.problem()).contains("truncated");
+    }
+
+    @Test
+    void aTrailRewrittenAndRechainedIsCaughtByTheWitness() throws Exception {
+        java.util.List<String> witnessed = witnessCopy();
+        // a forger with database access but not the key edits entry 7 and recomputes every hash after it
+        jdbc.update("UPDATE audit_event SET entry = REPLACE(entry, 'p7', 'p8') WHERE seq = 7");
+        String previous = jdbc.queryForObject("SELECT hash FROM audit_event WHERE seq = 6", String.class);
+        for (long seq = 7; seq <= 20; seq++) {
+            String entry = jdbc.queryForObject("SELECT entry FROM audit_event WHERE seq = ?", String.class, seq);
+            java.time.Instant at = jdbc.queryForObject("SELECT recorded FROM audit_event WHERE seq = ?",
+                    java.time.OffsetDateTime.class, seq).toInstant();
+            String hash = AuditChain.hash(previous, seq, at, entry);
+            jdbc.update("UPDATE audit_event SET prev_hash = ?, hash = ? WHERE seq = ?", previous, hash, seq);
+            previous = hash;
+        }
+        jdbc.update("DELETE FROM audit_checkpoint");
+        assertThat(verify().intact()).as("a re-chained trail without checkpoints verifies on its own").isTrue();
+        AuditVerifier.Result result = verifyWitnessed(witnessed);
+        assertThat(result.intact()).isFalse();
+        assertThat(result.firstBad()).isEqualTo(15L);
+        assertThat(result.problem()).contains("differs from the witnessed checkpoint");
+    }
 }
