@@ -32,7 +32,9 @@ import org.springframework.test.context.DynamicPropertySource;
  * (a fresh schema on the local server), with the same Flyway migrations.
  */
 @SpringBootTest(classes = HarbourApplication.class, webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
-        properties = {"harbour.mllp.port=0", "harbour.mllp.host=127.0.0.1", "harbour.api.token=prod-test",
+        properties = {"harbour.mllp.port=0", "harbour.mllp.host=127.0.0.1",
+            // production takes bearer tokens only from an issuer (OAuth2AndTlsTest drives a real one)
+            "harbour.auth.issuer-uri=https://login.hospital.example/realms/harbour",
             "harbour.console.password=prod-test"})
 @ActiveProfiles("production")
 class ProductionProfileTest {

@@ -6,19 +6,24 @@ import jakarta.jms.BytesMessage;
 import jakarta.jms.Message;
 import java.nio.charset.StandardCharsets;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.List;
 import org.apache.camel.ProducerTemplate;
 import org.apache.camel.builder.RouteBuilder;
+import org.harbour.routes.audit.AuditTrail;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 
 /**
  * The shared stage error handling: redelivery (2 attempts in tests), then the dead-letter queue
- * with the original message, the reason and the failing route.
+ * with the original message, the reason and the failing route; the failure is in the audit trail.
  */
 class StageErrorHandlingTest extends HubTestSupport {
 
     @Autowired
     private ProducerTemplate producer;
+
+    @Autowired
+    private AuditTrail audit;
 
     @Test
     void failingStageRetriesThenDeadLettersTheOriginalWithTheReason() throws Exception {
@@ -49,6 +54,9 @@ class StageErrorHandlingTest extends HubTestSupport {
                 .isEqualTo("java.lang.IllegalStateException: record store unavailable");
         assertThat(dead.getStringProperty(Headers.FAILED_ROUTE)).isEqualTo("test-failing-stage");
         assertThat(attempts.get()).isEqualTo(3);
+        assertThat(audit.search(new AuditTrail.Query(null, "unknown", List.of("rejected"), null, null), 500, 0).entries())
+                .anySatisfy(e -> assertThat(e.getOutcomeDesc()).isEqualTo("dead-lettered by test-failing-stage to "
+                        + RouteIds.DEAD_LETTER_QUEUE + ": java.lang.IllegalStateException: record store unavailable"));
         camel.getRouteController().stopRoute("test-failing-stage");
         camel.removeRoute("test-failing-stage");
     }

@@ -65,7 +65,7 @@ public class SecurityConfiguration {
     }
 
     @Bean
-    JwtSupport jwtSupport(HarbourProperties properties) {
+    public JwtSupport jwtSupport(HarbourProperties properties) {
         HarbourProperties.Auth auth = properties.auth();
         if (!auth.jwt()) {
             if (!auth.staticToken()) {
