@@ -1,0 +1,65 @@
+package org.harbour.connectors.chat;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayDeque;
+
+/**
+ * At most {@code limit} sends in any {@code window}: {@link #acquire} waits for a free slot, so a
+ * burst queues and nothing is dropped. {@link #pauseUntil} holds every send back (the service
+ * said it has limited us).
+ */
+public final class RateLimiter {
+
+    private final int limit;
+    private final Duration window;
+    private final Clock clock;
+    private final ArrayDeque<Instant> sent = new ArrayDeque<>();
+    private Instant pausedUntil = Instant.MIN;
+
+    public RateLimiter(int limit, Duration window, Clock clock) {
+        this.limit = limit;
+        this.window = window;
+        this.clock = clock;
+    }
+
+    /** Waits until a send is allowed, then counts it. */
+    public synchronized void acquire() throws InterruptedException {
+        while (true) {
+            Instant now = clock.instant();
+            while (!sent.isEmpty() && !sent.peekFirst().plus(window).isAfter(now)) {
+                sent.pollFirst();
+            }
+            Instant free = now;
+            if (now.isBefore(pausedUntil)) {
+                free = pausedUntil;
+            } else if (sent.size() >= limit) {
+                free = sent.peekFirst().plus(window);
+            }
+            if (!free.isAfter(now)) {
+                sent.addLast(now);
+                return;
+            }
+            wait(Math.max(1, Duration.between(now, free).toMillis()));
+        }
+    }
+
+    /** How long the next {@link #acquire} would wait now. */
+    public synchronized Duration delay() {
+        Instant now = clock.instant();
+        if (now.isBefore(pausedUntil)) {
+            return Duration.between(now, pausedUntil);
+        }
+        long live = sent.stream().filter(t -> t.plus(window).isAfter(now)).count();
+        return live < limit ? Duration.ZERO : Duration.between(now, sent.stream()
+                .filter(t -> t.plus(window).isAfter(now)).findFirst().orElseThrow().plus(window));
+    }
+
+    public synchronized void pauseUntil(Instant until) {
+        if (until.isAfter(pausedUntil)) {
+            pausedUntil = until;
+        }
+        notifyAll();
+    }
+}
