@@ -29,7 +29,57 @@ public record HarbourProperties(
         @DefaultValue Audit audit,
         @DefaultValue Auth auth,
         @DefaultValue("P7Y") Period retention,
-        @DefaultValue("6h") Duration retentionInterval) {
+        @DefaultValue("6h") Duration retentionInterval,
+        java.util.Map<String, Recipient> recipients,
+        @DefaultValue("http://localhost:8080") String publicBaseUrl,
+        @DefaultValue Delivery delivery) {
+
+    public HarbourProperties {
+        recipients = recipients == null ? java.util.Map.of() : java.util.Map.copyOf(recipients);
+    }
+
+    /**
+     * A doctor or care team that may receive records (as the consent allows), and the endpoint
+     * that reaches them. The id (the map key) is what consents name: {@code Practitioner/<id>}.
+     * {@code mentions} are whom to @ on urgent results (DingTalk: mobile numbers).
+     */
+    public record Recipient(String name, String organization, @DefaultValue Endpoint endpoint,
+            java.util.List<String> mentions) {
+        public Recipient {
+            mentions = mentions == null ? java.util.List.of() : java.util.List.copyOf(mentions);
+        }
+
+        @Override
+        public String toString() {
+            return "Recipient[name=" + name + ", organization=" + organization + ", endpoint=" + endpoint
+                    + ", mentions=" + mentions.size() + "]";
+        }
+    }
+
+    /**
+     * How a recipient is reached: {@code dingtalk|slack|teams|webhook}, its URL (a secret in
+     * itself: give it by environment), the signing secret (DingTalk, webhook), and how much a
+     * message may say: {@code link-only|minimum|full}.
+     */
+    public record Endpoint(String type, String url, String secret, @DefaultValue("minimum") String disclosure) {
+        @Override
+        public String toString() {
+            return "Endpoint[type=" + type + ", url=" + (url == null ? "unset" : "(set)") + ", secret="
+                    + (secret == null ? "unset" : "(set)") + ", disclosure=" + disclosure + "]";
+        }
+    }
+
+    /**
+     * Delivery to recipients' endpoints: the HTTP timeout, the redelivery of one message while an
+     * endpoint fails (then the dead-letter queue), and DingTalk's minute (shorter only in tests).
+     */
+    public record Delivery(@DefaultValue("10s") Duration timeout,
+            @DefaultValue("200") int maximumAttempts,
+            @DefaultValue("1s") Duration initialDelay,
+            @DefaultValue("2.0") double multiplier,
+            @DefaultValue("5m") Duration maximumDelay,
+            @DefaultValue("1m") Duration dingtalkMinute) {
+    }
 
     /**
      * API authentication. With {@code issuerUri} (or {@code jwkSetUri}) set, bearer tokens are
