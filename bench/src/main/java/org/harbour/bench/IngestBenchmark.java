@@ -271,13 +271,8 @@ public final class IngestBenchmark {
 
     /** A valid HKID (one letter, six digits, check digit) for patient number {@code n}. */
     static String hkid(int n) {
-        String digits = String.format(Locale.ROOT, "%06d", 100000 + n % 900000);
-        int sum = 36 * 9 + ('A' + n % 26 - 'A' + 10) * 8;
-        for (int i = 0; i < 6; i++) {
-            sum += (digits.charAt(i) - '0') * (7 - i);
-        }
-        int check = (11 - sum % 11) % 11;
-        return (char) ('A' + n % 26) + digits + (check == 10 ? "A" : Integer.toString(check));
+        return org.harbour.mappings.id.Hkid.complete(String.valueOf((char) ('A' + n % 26)),
+                String.format(Locale.ROOT, "%06d", 100000 + n % 900000));
     }
 
     /** An ORU^R01 of about 3 KB with Chinese names, for one of {@link #PATIENTS} patients. */

@@ -5,6 +5,7 @@ public final class RouteIds {
 
     public static final String INGEST_MLLP = "ingest-mllp";
     public static final String STORE = "store";
+    public static final String DISCLOSE = "disclose";
 
     public static final String INBOUND_QUEUE = "harbour.inbound";
     public static final String DEAD_LETTER_QUEUE = "harbour.dlq";

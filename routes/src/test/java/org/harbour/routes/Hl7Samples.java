@@ -28,6 +28,27 @@ public final class Hl7Samples {
                 + "NTE|1||Fasting sample. 空腹抽血。\r";
     }
 
+    /**
+     * A lab result for patient number {@code n} (陳大文 with a valid HKID of its own): potassium
+     * with the given value and abnormal flag (OBX-8: N, H, HH, ...).
+     */
+    public static String potassium(String sender, String controlId, int n, String value, String flag) {
+        String hkid = hkidOf(n);
+        return "MSH|^~\\&|MEDILINK|" + sender + "|HARBOUR|HUB|20261122093000+0800||ORU^R01^ORU_R01|" + controlId
+                + "|P|2.5.1|||AL|NE|HKG|UNICODE UTF-8\r"
+                + "PID|1||KWC-" + n + "^^^" + sender + "^MR~" + hkid + "^^^HKID^NNHKG||陳^大文^^^^^L~CHAN^TAI MAN^^^^^A||"
+                + "19600101|M\r"
+                + "ORC|RE|ORD" + controlId + "|LAB" + controlId + "\r"
+                + "OBR|1|ORD" + controlId + "|LAB" + controlId + "|2823-3^Potassium^LN|||20261122083000+0800\r"
+                + "OBX|1|NM|2823-3^Potassium [Moles/volume] in Serum or Plasma^LN||" + value + "|mmol/L^mmol/L^UCUM|"
+                + "3.5-5.1|" + flag + "|||F|||20261122083000+0800\r";
+    }
+
+    /** The normalised HKID {@link #potassium} gives patient number {@code n}. */
+    public static String hkidOf(int n) {
+        return org.harbour.mappings.id.Hkid.complete("K", String.format(java.util.Locale.ROOT, "%06d", n));
+    }
+
     /** An admission (ADT^A01) for 黃美玲 in a hospital. */
     public static String adt(String sender, String controlId) {
         return "MSH|^~\\&|PAS|" + sender + "|HARBOUR|HUB|20261122101500+0800||ADT^A01^ADT_A01|" + controlId

@@ -32,6 +32,7 @@ public final class WebhookServer implements AutoCloseable {
     private final String okBody;
     private volatile int status = 200;
     private volatile String retryAfter;
+    private final java.util.concurrent.atomic.AtomicInteger requests = new java.util.concurrent.atomic.AtomicInteger();
 
     public WebhookServer(Function<String, String> validate, String okBody) throws IOException {
         this.validate = validate;
@@ -56,7 +57,13 @@ public final class WebhookServer implements AutoCloseable {
         return List.copyOf(received);
     }
 
+    /** Every request, answered 2xx or not. */
+    public int requests() {
+        return requests.get();
+    }
+
     private void handle(HttpExchange exchange) throws IOException {
+        requests.incrementAndGet();
         String body = new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8);
         int answer = status;
         String text = answer < 300 ? okBody : "error";

@@ -44,6 +44,11 @@ public final class Hkid {
         return text != null && SHAPE.matcher(text.strip().toUpperCase(Locale.ROOT).replace(" ", "")).matches();
     }
 
+    /** A valid HKID from its letters and six digits, the check character computed (test data, examples). */
+    public static String complete(String letters, String digits) {
+        return letters + digits + checkDigit(letters, digits);
+    }
+
     /** The check character for the letters and six digits. */
     static char checkDigit(String letters, String digits) {
         int sum = letters.length() == 1 ? 36 * 9 + value(letters.charAt(0)) * 8

@@ -126,8 +126,7 @@ public class DisclosureReportController {
     private Disclosure line(AuditEvent e, boolean disclosed) {
         Map<String, String> entities = new LinkedHashMap<>();
         for (AuditEvent.AuditEventEntityComponent entity : e.getEntity()) {
-            String code = entity.getRole().getCode();
-            entities.putIfAbsent(code, entity.getWhat().getReference());
+            entities.merge(entity.getRole().getCode(), entity.getWhat().getReference(), (a, b) -> a + ", " + b);
         }
         String recipient = null;
         String endpoint = null;

@@ -98,6 +98,12 @@ public final class AuditEvents {
      */
     public static AuditEvent recordDisclosure(boolean disclosed, String recipient, String endpoint, String patientId,
             String record, String consent, String decision) {
+        return recordDisclosure(disclosed, recipient, endpoint, patientId, java.util.List.of(record), consent, decision);
+    }
+
+    /** As above, for several records sent (or withheld) together in one notification. */
+    public static AuditEvent recordDisclosure(boolean disclosed, String recipient, String endpoint, String patientId,
+            java.util.List<String> records, String consent, String decision) {
         AuditEvent e = base("110106", "Export", AuditEvent.AuditEventAction.R, disclosed ? "disclosed" : "withheld");
         e.setOutcome(disclosed ? AuditEvent.AuditEventOutcome._0 : AuditEvent.AuditEventOutcome._4);
         e.setOutcomeDesc(clip(decision));
@@ -112,17 +118,19 @@ public final class AuditEvents {
             to.getNetwork().setAddress(endpoint).setType(AuditEvent.AuditEventAgentNetworkType._5);
         }
         patient(e, patientId);
-        e.addEntity().setWhat(new Reference(record)).setRole(new Coding(ROLE, "4", "Domain Resource"));
+        for (String record : records) {
+            e.addEntity().setWhat(new Reference(record)).setRole(new Coding(ROLE, "4", "Domain Resource"));
+        }
         if (consent != null) {
             e.addEntity().setWhat(new Reference(consent)).setRole(new Coding(ROLE, "13", "Security Resource"));
         }
         return e;
     }
 
-    /** A consent was created, changed or revoked. */
+    /** A consent was created, changed or revoked ({@code what}), or a care team changed ({@code careteam-...}). */
     public static AuditEvent consentChanged(String client, String consent, String patientId,
             AuditEvent.AuditEventAction action, String what) {
-        AuditEvent e = base("rest", "RESTful Operation", action, "consent-" + what);
+        AuditEvent e = base("rest", "RESTful Operation", action, what.startsWith("careteam-") ? what : "consent-" + what);
         e.getType().setSystem(AUDIT_TYPE);
         e.setOutcome(AuditEvent.AuditEventOutcome._0);
         requestor(e, client, null);

@@ -229,6 +229,68 @@ public class HubConfiguration {
     }
 
     @Bean
+    org.harbour.routes.consent.ConsentStore consentStore(RecordStore records) {
+        return new org.harbour.routes.consent.ConsentStore(records);
+    }
+
+    @Bean
+    org.harbour.routes.consent.ConsentPolicy consentPolicy(org.harbour.routes.consent.ConsentStore consents,
+            HarbourProperties properties) {
+        return new org.harbour.routes.consent.ConsentPolicy(consents, properties.timezone());
+    }
+
+    @Bean
+    org.harbour.routes.disclose.Recipients recipients(HarbourProperties properties, Clock clock) {
+        return new org.harbour.routes.disclose.Recipients(properties.recipients(), properties.delivery(), clock);
+    }
+
+    @Bean
+    org.harbour.routes.disclose.EndpointStatus endpointStatus(Clock clock, MeterRegistry meters,
+            org.harbour.routes.disclose.Recipients recipients) {
+        org.harbour.routes.disclose.EndpointStatus status = new org.harbour.routes.disclose.EndpointStatus(clock);
+        for (String id : recipients.all().keySet()) {
+            meters.gauge("harbour.delivery.endpoint.misconfigured", java.util.List.of(
+                    io.micrometer.core.instrument.Tag.of("endpoint", id)), status, s -> s.isMisconfigured(id) ? 1 : 0);
+        }
+        return status;
+    }
+
+    @Bean
+    org.harbour.routes.disclose.DiscloseStage discloseStage(org.harbour.routes.disclose.Recipients recipients,
+            org.harbour.routes.consent.ConsentStore consents, org.harbour.routes.consent.ConsentPolicy policy,
+            AuditTrail audit, FhirContext fhir, Clock clock, MeterRegistry meters) {
+        return new org.harbour.routes.disclose.DiscloseStage(recipients, consents, policy, audit, fhir, clock, meters);
+    }
+
+    @Bean
+    org.harbour.routes.disclose.DeliverStage deliverStage(org.harbour.routes.disclose.Recipients recipients,
+            org.harbour.routes.disclose.EndpointStatus endpoints, org.harbour.routes.consent.ConsentStore consents,
+            org.harbour.routes.consent.ConsentPolicy policy, RecordStore records, HarbourProperties properties,
+            JdbcTemplate jdbc, AuditTrail audit, MeterRegistry meters, org.apache.camel.CamelContext camel, Clock clock) {
+        return new org.harbour.routes.disclose.DeliverStage(recipients, endpoints, consents, policy, records,
+                new org.harbour.routes.disclose.NotificationRenderer(properties.publicBaseUrl(), properties.timezone()),
+                new org.harbour.routes.disclose.DeliveryReceipts(jdbc, clock), audit, meters, camel, clock);
+    }
+
+    @Bean
+    org.harbour.routes.disclose.DiscloseRoute discloseRoute() {
+        return new org.harbour.routes.disclose.DiscloseRoute();
+    }
+
+    @Bean
+    org.harbour.routes.disclose.DeliverRoutes deliverRoutes(org.harbour.routes.disclose.Recipients recipients) {
+        return new org.harbour.routes.disclose.DeliverRoutes(recipients);
+    }
+
+    @Bean
+    StageErrorHandling deliveryErrorHandling(HarbourProperties properties, AuditTrail audit) {
+        HarbourProperties.Delivery d = properties.delivery();
+        return new StageErrorHandling(StageErrorHandling.DELIVERY_ID, StageErrorHandling.DELIVERY_DEAD_LETTER_QUEUE,
+                d.maximumAttempts(), d.initialDelay(), d.multiplier(), d.maximumDelay(),
+                org.harbour.routes.disclose.DeliverStage.RefusedException.class, audit);
+    }
+
+    @Bean
     ConfigurationAudit configurationAudit(JdbcTemplate jdbc, AuditTrail audit, Clock clock) {
         return new ConfigurationAudit(jdbc, audit, clock);
     }

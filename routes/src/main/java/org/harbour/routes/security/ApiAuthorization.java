@@ -57,6 +57,9 @@ public final class ApiAuthorization implements AuthorizationManager<RequestAutho
             return new Requirement(SmartScopes.MESSAGES_READ,
                     s -> s.has(SmartScopes.MESSAGES_READ) || s.allowsEverything(Access.READ) || s.admin());
         }
+        if (path.equals("/api/recipients") && read) {
+            return new Requirement("system/Practitioner.read", s -> s.allows("Practitioner", Access.READ) || s.admin());
+        }
         if (DISCLOSURES.matcher(path).matches() && read) {
             return new Requirement("system/AuditEvent.read", s -> s.allows("AuditEvent", Access.READ));
         }

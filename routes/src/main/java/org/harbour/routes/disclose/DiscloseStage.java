@@ -1,0 +1,130 @@
+package org.harbour.routes.disclose;
+
+import ca.uhn.fhir.context.FhirContext;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.apache.camel.Exchange;
+import org.apache.camel.Message;
+import org.harbour.routes.Headers;
+import org.harbour.routes.audit.AuditEvents;
+import org.harbour.routes.audit.AuditTrail;
+import org.harbour.routes.config.HarbourProperties;
+import org.harbour.routes.consent.ConsentDecision;
+import org.harbour.routes.consent.ConsentPolicy;
+import org.harbour.routes.consent.ConsentStore;
+import org.harbour.routes.consent.RecordKinds;
+import org.hl7.fhir.r4.model.AuditEvent;
+import org.hl7.fhir.r4.model.Bundle;
+import org.hl7.fhir.r4.model.Consent;
+import org.hl7.fhir.r4.model.Resource;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The disclose stage: for each message's stored records (from topic harbour.records), asks the
+ * patient's consents, recipient by recipient, which records may go. What may go becomes one
+ * delivery on that recipient's queue; what may not is audited as withheld with the reason.
+ * Default deny: without a permitting consent nothing leaves.
+ */
+public class DiscloseStage {
+
+    private static final Logger LOG = LoggerFactory.getLogger(DiscloseStage.class);
+
+    /** Header on each outgoing delivery: the recipient queue it goes to. */
+    public static final String RECIPIENT = "HarbourRecipient";
+
+    private final Recipients recipients;
+    private final ConsentStore consents;
+    private final ConsentPolicy policy;
+    private final AuditTrail audit;
+    private final FhirContext fhir;
+    private final Clock clock;
+    private final io.micrometer.core.instrument.MeterRegistry meters;
+    private final ObjectMapper json = new ObjectMapper();
+
+    public DiscloseStage(Recipients recipients, ConsentStore consents, ConsentPolicy policy, AuditTrail audit,
+            FhirContext fhir, Clock clock, io.micrometer.core.instrument.MeterRegistry meters) {
+        this.meters = meters;
+        this.recipients = recipients;
+        this.consents = consents;
+        this.policy = policy;
+        this.audit = audit;
+        this.fhir = fhir;
+        this.clock = clock;
+    }
+
+    /** Sets the body to the deliveries to send (each a JSON string with its recipient header), maybe none. */
+    public void disclose(Exchange exchange) throws Exception {
+        Message in = exchange.getIn();
+        String messageId = in.getHeader(Headers.MESSAGE_ID, String.class);
+        String patientId = in.getHeader(Headers.PATIENT_ID, String.class);
+        List<Message> out = new ArrayList<>();
+        if (patientId == null || recipients.all().isEmpty()) {
+            in.setBody(out);
+            return;
+        }
+        Bundle bundle = fhir.newJsonParser().parseResource(Bundle.class, in.getBody(String.class));
+        List<Resource> records = bundle.getEntry().stream().map(Bundle.BundleEntryComponent::getResource)
+                .filter(r -> RecordKinds.DISCLOSABLE.containsKey(r.fhirType())).toList();
+        if (records.isEmpty()) {
+            in.setBody(out);
+            return;
+        }
+        List<Consent> patientConsents = consents.consentsOf(patientId);
+        Instant now = clock.instant();
+        List<AuditEvent> withheld = new ArrayList<>();
+        for (Map.Entry<String, HarbourProperties.Recipient> r : recipients.all().entrySet()) {
+            Decided decided = decide(policy, patientConsents, r.getKey(), r.getValue(), records, now);
+            if (!decided.denied().isEmpty()) {
+                withheld.add(AuditEvents.recordDisclosure(false, r.getKey(), r.getValue().endpoint().type(), patientId,
+                        decided.denied(), decided.denyingConsent(), decided.denyReason()));
+            }
+            if (!decided.permitted().isEmpty()) {
+                OutboundDelivery delivery = new OutboundDelivery(OutboundDelivery.idFor(messageId, r.getKey()), messageId,
+                        r.getKey(), patientId, decided.permitted());
+                Message m = exchange.getMessage().copy();
+                m.setHeaders(Map.of(RECIPIENT, r.getKey(), Headers.MESSAGE_ID, messageId, Headers.PATIENT_ID, patientId));
+                m.setBody(json.writeValueAsString(delivery));
+                out.add(m);
+                meters.counter("harbour.disclose.queued", "endpoint", r.getKey()).increment();
+            }
+        }
+        audit.recordAll(withheld);
+        LOG.debug("Message {}: {} deliveries, {} recipients withheld", messageId, out.size(), withheld.size());
+        in.setBody(out);
+    }
+
+    /** Which of the records may go to one recipient, and why the others may not. */
+    record Decided(List<String> permitted, List<String> denied, String denyingConsent, String denyReason,
+            String permittingConsent) {
+    }
+
+    static Decided decide(ConsentPolicy policy, List<Consent> consents, String id, HarbourProperties.Recipient recipient,
+            List<Resource> records, Instant now) {
+        List<String> permitted = new ArrayList<>();
+        List<String> denied = new ArrayList<>();
+        String denyingConsent = null;
+        String denyReason = null;
+        String permitting = null;
+        ConsentPolicy.Recipient who = new ConsentPolicy.Recipient(id, recipient.organization());
+        for (Resource r : records) {
+            String ref = r.fhirType() + "/" + r.getIdElement().getIdPart();
+            ConsentDecision d = policy.decide(consents, who, r, now);
+            if (d instanceof ConsentDecision.Permit p) {
+                permitted.add(ref);
+                permitting = permitting == null ? p.consent() : permitting;
+            } else {
+                denied.add(ref);
+                if (denyReason == null) {
+                    denyReason = "deny: " + d.why();
+                    denyingConsent = ((ConsentDecision.Deny) d).consent();
+                }
+            }
+        }
+        return new Decided(permitted, denied, denyingConsent, denyReason, permitting);
+    }
+}

@@ -1,0 +1,89 @@
+package org.harbour.routes.disclose;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.time.Clock;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
+import org.harbour.connectors.chat.ChatSender;
+import org.harbour.connectors.chat.DingTalkSender;
+import org.harbour.connectors.chat.SlackSender;
+import org.harbour.connectors.chat.TeamsSender;
+import org.harbour.connectors.chat.WebhookSender;
+import org.harbour.routes.config.HarbourProperties;
+
+/** The configured recipients and, for each, the sender that reaches its endpoint (made once). */
+public class Recipients {
+
+    static final Set<String> TYPES = Set.of("dingtalk", "slack", "teams", "webhook");
+    static final Set<String> DISCLOSURES = Set.of("link-only", "minimum", "full");
+
+    private final Map<String, HarbourProperties.Recipient> all;
+    private final HarbourProperties.Delivery delivery;
+    private final HttpClient http;
+    private final Clock clock;
+    private final Map<String, ChatSender> senders = new ConcurrentHashMap<>();
+
+    public Recipients(Map<String, HarbourProperties.Recipient> recipients, HarbourProperties.Delivery delivery,
+            Clock clock) {
+        for (Map.Entry<String, HarbourProperties.Recipient> e : recipients.entrySet()) {
+            check(e.getKey(), e.getValue());
+        }
+        this.all = new TreeMap<>(recipients);
+        this.delivery = delivery;
+        this.clock = clock;
+        this.http = HttpClient.newBuilder().connectTimeout(delivery.timeout()).build();
+    }
+
+    /** Refuses to start with a recipient that could never be reached, saying which setting is wrong. */
+    private static void check(String id, HarbourProperties.Recipient r) {
+        String at = "harbour.recipients." + id;
+        if (!id.matches("[A-Za-z0-9][A-Za-z0-9\\-.]{0,63}")) {
+            throw new IllegalStateException(at + ": a recipient id is letters, digits, '-' and '.' (it is used in"
+                    + " Practitioner/<id> and the queue name)");
+        }
+        HarbourProperties.Endpoint e = r.endpoint();
+        if (e == null || e.type() == null || !TYPES.contains(e.type().toLowerCase(Locale.ROOT))) {
+            throw new IllegalStateException(at + ".endpoint.type must be one of " + new java.util.TreeSet<>(TYPES));
+        }
+        if (e.url() == null || !(e.url().startsWith("https://") || e.url().startsWith("http://"))) {
+            throw new IllegalStateException(at + ".endpoint.url must be an http(s) URL");
+        }
+        if ((e.type().equalsIgnoreCase("dingtalk") || e.type().equalsIgnoreCase("webhook"))
+                && (e.secret() == null || e.secret().isBlank())) {
+            throw new IllegalStateException(at + ".endpoint.secret is required for " + e.type() + " (signing)");
+        }
+        if (!DISCLOSURES.contains(e.disclosure())) {
+            throw new IllegalStateException(at + ".endpoint.disclosure must be one of " + new java.util.TreeSet<>(DISCLOSURES));
+        }
+    }
+
+    public Map<String, HarbourProperties.Recipient> all() {
+        return all;
+    }
+
+    public HarbourProperties.Recipient get(String id) {
+        return all.get(id);
+    }
+
+    public ChatSender sender(String id) {
+        return senders.computeIfAbsent(id, k -> {
+            HarbourProperties.Endpoint e = all.get(k).endpoint();
+            URI url = URI.create(e.url());
+            return switch (e.type().toLowerCase(Locale.ROOT)) {
+                case "dingtalk" -> new DingTalkSender(url, e.secret(), http, delivery.timeout(), clock,
+                        delivery.dingtalkMinute());
+                case "slack" -> new SlackSender(url, http, delivery.timeout());
+                case "teams" -> new TeamsSender(url, http, delivery.timeout());
+                default -> new WebhookSender(url, e.secret(), http, delivery.timeout(), clock);
+            };
+        });
+    }
+
+    public static String queueOf(String recipient) {
+        return "harbour.outbound." + recipient;
+    }
+}
