@@ -18,8 +18,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
@@ -158,38 +156,14 @@ public final class DeliveryBenchmark {
 
     /** Sends at a fixed rate over 4 connections; waits for every measured result to arrive (up to 10 minutes). */
     private static String run(int mllp, int rate) throws Exception {
-        int connections = 4;
         Map<Long, Long> scheduled = new ConcurrentHashMap<>();
-        ExecutorService pool = Executors.newFixedThreadPool(connections);
-        long intervalNanos = TimeUnit.SECONDS.toNanos(1) * connections / rate;
-        long start = System.nanoTime();
-        long from = start + WARMUP.toNanos();
-        long until = from + MEASURE.toNanos();
-        CountDownLatch done = new CountDownLatch(connections);
-        for (int c = 0; c < connections; c++) {
-            int connection = c;
-            pool.submit(() -> {
-                try (MllpClient client = MllpClient.connect("127.0.0.1", mllp)) {
-                    long next = start + intervalNanos * connection / connections;
-                    for (int i = 0; next < until; i++, next += intervalNanos) {
-                        while (System.nanoTime() < next) {
-                            TimeUnit.NANOSECONDS.sleep(Math.max(0, Math.min(next - System.nanoTime(), 1_000_000)));
-                        }
-                        long value = SEQUENCE.incrementAndGet();
-                        if (next >= from) {
-                            scheduled.put(value, next);
-                        }
-                        client.send(oru((connection * 7919 + i) % PATIENTS, value).getBytes(StandardCharsets.UTF_8));
-                    }
-                } catch (Exception e) {
-                    e.printStackTrace();
-                } finally {
-                    done.countDown();
-                }
-            });
-        }
-        done.await();
-        pool.shutdown();
+        FixedRate.run(mllp, rate, 4, WARMUP, MEASURE, (client, connection, i, at, measured) -> {
+            long value = SEQUENCE.incrementAndGet();
+            if (measured) {
+                scheduled.put(value, at);
+            }
+            client.send(oru((int) ((connection * 7919 + i) % PATIENTS), value).getBytes(StandardCharsets.UTF_8));
+        });
         long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(10);
         while (System.nanoTime() < deadline && !ARRIVED.keySet().containsAll(scheduled.keySet())) {
             Thread.sleep(200);

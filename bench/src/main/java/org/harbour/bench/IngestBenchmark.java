@@ -18,7 +18,6 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -226,40 +225,16 @@ public final class IngestBenchmark {
     /** Sends at a fixed total rate and records each message's time to AA. */
     static String latencyAtFixedRate(int port, int rate, int connections) throws Exception {
         Histogram histogram = new Histogram(TimeUnit.SECONDS.toMicros(10), 3);
-        ExecutorService pool = Executors.newFixedThreadPool(connections);
-        long intervalNanos = TimeUnit.SECONDS.toNanos(1) * connections / rate;
-        long start = System.nanoTime();
-        long from = start + WARMUP.toNanos();
-        long until = from + MEASURE.toNanos();
-        CountDownLatch done = new CountDownLatch(connections);
         AtomicLong sent = new AtomicLong();
-        for (int c = 0; c < connections; c++) {
-            int connection = c;
-            pool.submit(() -> {
-                try (MllpClient client = MllpClient.connect("127.0.0.1", port)) {
-                    long next = start + intervalNanos * connection / connections;
-                    for (long i = 0; next < until; i++, next += intervalNanos) {
-                        while (System.nanoTime() < next) {
-                            TimeUnit.NANOSECONDS.sleep(Math.max(0, Math.min(next - System.nanoTime(), 1_000_000)));
-                        }
-                        long t0 = System.nanoTime();
-                        client.send(oru("LAT", connection + "-" + i).getBytes(StandardCharsets.UTF_8));
-                        long t1 = System.nanoTime();
-                        if (t0 >= from) {
-                            // measured from the scheduled send time: includes any queueing behind a slow ACK
-                            histogram.recordValue(Math.max(1, (t1 - Math.min(t0, next)) / 1000));
-                            sent.incrementAndGet();
-                        }
-                    }
-                } catch (Exception e) {
-                    e.printStackTrace();
-                } finally {
-                    done.countDown();
-                }
-            });
-        }
-        done.await();
-        pool.shutdown();
+        FixedRate.run(port, rate, connections, WARMUP, MEASURE, (client, connection, i, scheduled, measured) -> {
+            long t0 = System.nanoTime();
+            client.send(oru("LAT", connection + "-" + i).getBytes(StandardCharsets.UTF_8));
+            if (measured) {
+                // from the scheduled send time: includes any queueing behind a slow ACK
+                histogram.recordValue(Math.max(1, (System.nanoTime() - Math.min(t0, scheduled)) / 1000));
+                sent.incrementAndGet();
+            }
+        });
         return String.format(Locale.ROOT, "%nACK latency at a fixed %d msgs/s over %d connections (%d messages): "
                         + "p50 %.2f ms, p99 %.2f ms, max %.2f ms.%n", rate, connections, sent.get(),
                 histogram.getValueAtPercentile(50) / 1000.0, histogram.getValueAtPercentile(99) / 1000.0,

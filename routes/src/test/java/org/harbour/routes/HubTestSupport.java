@@ -120,6 +120,34 @@ public abstract class HubTestSupport {
         return send("GET", path, authorization);
     }
 
+    /** Sends a JSON body with the API token (PUT or POST of FHIR resources). */
+    protected HttpResponse<String> sendJson(String method, String path, String body) {
+        try {
+            return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + httpPort + path))
+                    .header("Authorization", "Bearer " + API_TOKEN).header("Content-Type", "application/fhir+json")
+                    .method(method, HttpRequest.BodyPublishers.ofString(body, StandardCharsets.UTF_8)).build(),
+                    HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** Waits until a message for the patient with this HKID has been stored; returns the hub Patient id. */
+    protected String hubPatient(String hkid) {
+        java.util.regex.Pattern patient = java.util.regex.Pattern.compile("\"resourceType\":\"Patient\",\"id\":\"([^\"]+)\"");
+        String[] id = new String[1];
+        await().atMost(Duration.ofSeconds(30)).until(() -> {
+            java.util.regex.Matcher m = patient.matcher(text(getWithToken(
+                    "/fhir/Patient?identifier=urn:harbour:id:hkid%7C" + hkid)));
+            id[0] = m.find() ? m.group(1) : null;
+            return id[0] != null;
+        });
+        return id[0];
+    }
+
     protected HttpResponse<byte[]> postWithToken(String path) {
         return send("POST", path, "Bearer " + API_TOKEN);
     }

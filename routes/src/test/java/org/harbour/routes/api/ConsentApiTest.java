@@ -1,15 +1,8 @@
 package org.harbour.routes.api;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
 
-import java.net.URI;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
-import java.time.Duration;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.harbour.connectors.mllp.MllpClient;
 import org.harbour.routes.Acks;
 import org.harbour.routes.Hl7Samples;
@@ -19,11 +12,8 @@ import org.junit.jupiter.api.Test;
 /** Consents through /fhir/Consent: accepted when valid, refused with every reason when not, searchable. */
 class ConsentApiTest extends HubTestSupport {
 
-    private HttpResponse<String> send(String method, String path, String body) throws Exception {
-        return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + httpPort + path))
-                .header("Authorization", "Bearer " + API_TOKEN).header("Content-Type", "application/fhir+json")
-                .method(method, HttpRequest.BodyPublishers.ofString(body, StandardCharsets.UTF_8)).build(),
-                HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
+    private HttpResponse<String> send(String method, String path, String body) {
+        return sendJson(method, path, body);
     }
 
     private String patient(int n) throws Exception {
@@ -31,14 +21,7 @@ class ConsentApiTest extends HubTestSupport {
             assertThat(Acks.parse(client.send(Hl7Samples.utf8(Hl7Samples.potassium("KWC", "CAPI-" + n, n, "4.0", "N"))))
                     .code()).isEqualTo("AA");
         }
-        String[] id = new String[1];
-        await().atMost(Duration.ofSeconds(30)).until(() -> {
-            Matcher m = Pattern.compile("\"resourceType\":\"Patient\",\"id\":\"([^\"]+)\"").matcher(text(getWithToken(
-                    "/fhir/Patient?identifier=urn:harbour:id:hkid%7C" + Hl7Samples.hkidOf(n))));
-            id[0] = m.find() ? m.group(1) : null;
-            return id[0] != null;
-        });
-        return id[0];
+        return hubPatient(Hl7Samples.hkidOf(n));
     }
 
     @Test

@@ -4,8 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.micrometer.core.instrument.MeterRegistry;
-import java.net.URI;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
@@ -107,24 +105,11 @@ class DeliveryTest extends HubTestSupport {
     /** Sends a first result so the patient exists, and returns the hub Patient id. */
     private String patient(int n) throws Exception {
         send(Hl7Samples.potassium("KWC", "P" + n + "-0", n, "4.1", "N"));
-        String[] id = new String[1];
-        await().atMost(Duration.ofSeconds(30)).until(() -> {
-            String body = text(getWithToken("/fhir/Patient?identifier=urn:harbour:id:hkid%7C" + Hl7Samples.hkidOf(n)));
-            Matcher m = Pattern.compile("\"resourceType\":\"Patient\",\"id\":\"([^\"]+)\"").matcher(body);
-            if (m.find()) {
-                id[0] = m.group(1);
-                return true;
-            }
-            return false;
-        });
-        return id[0];
+        return hubPatient(Hl7Samples.hkidOf(n));
     }
 
-    private HttpResponse<String> put(String path, String body) throws Exception {
-        return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + httpPort + path))
-                .header("Authorization", "Bearer " + API_TOKEN).header("Content-Type", "application/fhir+json")
-                .PUT(HttpRequest.BodyPublishers.ofString(body, StandardCharsets.UTF_8)).build(),
-                HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
+    private HttpResponse<String> put(String path, String body) {
+        return sendJson("PUT", path, body);
     }
 
     static String consent(String id, String patient, String status, String actor, String classJson) {
