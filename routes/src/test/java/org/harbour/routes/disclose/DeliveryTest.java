@@ -288,6 +288,29 @@ class DeliveryTest extends HubTestSupport {
         assertThat(disclosedTo(patient, "dr-lee")).doesNotHaveDuplicates();
     }
 
+    @Test
+    void aMessageTheEndpointRefusesGoesToTheDeadLetterQueueWithTheReason() throws Exception {
+        int n = 306001;
+        String patient = patient(n);
+        assertThat(put("/fhir/Consent/c-" + n, consent("c-" + n, patient, "active", "Practitioner/dr-wong", null))
+                .statusCode()).isEqualTo(201);
+        WEBHOOK.answer(400, null);
+        try {
+            send(Hl7Samples.potassium("QMH", "P" + n + "-1", n, "5.5", "H"));
+            jms.setReceiveTimeout(30_000);
+            jakarta.jms.Message dead = jms.receiveSelected(org.harbour.routes.StageErrorHandling.DELIVERY_DEAD_LETTER_QUEUE,
+                    "HarbourFailedRoute = 'deliver-dr-wong' AND HarbourPatientId = '" + patient + "'");
+            assertThat(dead).isNotNull();
+            assertThat(dead.getStringProperty(org.harbour.routes.Headers.FAILURE_REASON))
+                    .contains("RefusedException", "webhook answered HTTP 400");
+            assertThat(((jakarta.jms.TextMessage) dead).getText()).contains("\"recipient\":\"dr-wong\"",
+                    "\"patientId\":\"" + patient + "\"");
+        } finally {
+            WEBHOOK.answer(200, null);
+        }
+        assertThat(disclosedTo(patient, "dr-wong")).isEmpty();
+    }
+
     private List<String> disclosedTo(String patient, String recipient) {
         return audited(patient, "disclosed").stream().filter(e -> e.getAgent().stream().anyMatch(a -> a.getWho()
                 .hasIdentifier() && recipient.equals(a.getWho().getIdentifier().getValue())))
