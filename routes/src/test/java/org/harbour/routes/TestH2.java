@@ -14,7 +14,7 @@ public final class TestH2 {
 
     public static DataSource fresh(Path dir) {
         return new DriverManagerDataSource("jdbc:h2:file:" + dir.resolve("db-" + UUID.randomUUID())
-                + ";MODE=PostgreSQL;DATABASE_TO_LOWER=TRUE;DEFAULT_NULL_ORDERING=HIGH;WRITE_DELAY=0;DB_CLOSE_DELAY=-1",
+                + ";MODE=PostgreSQL;DATABASE_TO_LOWER=TRUE;DEFAULT_NULL_ORDERING=HIGH;WRITE_DELAY=0;QUERY_CACHE_SIZE=64;DB_CLOSE_DELAY=-1",
                 "harbour", "");
     }
 

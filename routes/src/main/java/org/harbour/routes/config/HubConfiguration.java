@@ -331,9 +331,9 @@ public class HubConfiguration {
 
     @Bean
     TranslateStage translateStage(V2ToFhir translator, RecordStore records, MessageStore messages, RecordCipher cipher,
-            MeterRegistry meters, PlatformTransactionManager transactions, AuditTrail audit) {
+            MeterRegistry meters, PlatformTransactionManager transactions, AuditTrail audit, HarbourProperties properties) {
         return new TranslateStage(translator, records, messages, cipher, meters, audit,
-                new TransactionTemplate(transactions), Duration.ofSeconds(120));
+                new TransactionTemplate(transactions), properties.stages().recordWriters(), Duration.ofSeconds(120));
     }
 
     @Bean

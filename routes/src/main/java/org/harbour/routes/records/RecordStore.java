@@ -129,8 +129,12 @@ public class RecordStore {
     private Map<String, Resource> existing(List<Resource> resources) {
         Map<String, Resource> out = new java.util.HashMap<>();
         for (Resource r : resources) {
-            read(r.fhirType(), r.getIdElement().getIdPart())
-                    .ifPresent(found -> out.put(r.fhirType() + "/" + r.getIdElement().getIdPart(), found));
+            String type = r.fhirType();
+            String id = r.getIdElement().getIdPart();
+            // locked: two writers storing the same resource (a patient's hub Patient) take turns, none loses an update
+            jdbc.query("SELECT version_id, payload FROM fhir_resource WHERE resource_type = ? AND id = ? FOR UPDATE",
+                    (rs, n) -> decode(type, id, rs.getInt(1), rs.getBytes(2)), type, id).stream().findFirst()
+                    .ifPresent(found -> out.put(type + "/" + id, found));
         }
         return out;
     }

@@ -47,14 +47,15 @@ public class TranslateStage implements AutoCloseable {
      * share database transactions.
      */
     public TranslateStage(V2ToFhir translator, RecordStore records, MessageStore messages, RecordCipher cipher,
-            MeterRegistry meters, AuditTrail audit, TransactionTemplate tx, Duration timeout) {
+            MeterRegistry meters, AuditTrail audit, TransactionTemplate tx, int writers, Duration timeout) {
         this.audit = audit;
         this.translator = translator;
         this.records = records;
         this.messages = messages;
         this.cipher = cipher;
         this.meters = meters;
-        this.commits = new GroupCommit<>("records", 1, 64, 32L << 20, t -> t.weight(), timeout,
+        // several writers: record stores of different messages commit side by side; the same resource is row-locked
+        this.commits = new GroupCommit<>("records", writers, 64, 32L << 20, t -> t.weight(), timeout,
                 batch -> tx.execute(status -> batch.stream().map(this::write).toList()));
     }
 
