@@ -18,7 +18,8 @@ import org.springframework.transaction.support.TransactionTemplate;
  * Purges clinical payloads older than the retention period: the original bytes and conversion
  * reports of messages received before the cut-off (their metadata row stays, saying so), old
  * versions of records, and records last updated before it (a Patient only once nothing of
- * theirs remains). Resend keys past the cut-off go too. Works in small transactions; each run is
+ * theirs remains). Consents and care teams are not clinical payloads: they stay until changed
+ * (an old consent that still permits is still the patient's word). Resend keys past the cut-off go too. Works in small transactions; each run is
  * written to the audit trail. The audit trail itself is never purged here.
  */
 public class RetentionPurge {
@@ -68,7 +69,7 @@ public class RetentionPurge {
                 + " version_id < (SELECT r.version_id FROM fhir_resource r WHERE r.resource_type ="
                 + " fhir_resource_version.resource_type AND r.id = fhir_resource_version.id)", before));
         int resources = chunked(() -> jdbc.query("SELECT resource_type, id FROM fhir_resource WHERE last_updated < ?"
-                + " AND resource_type <> 'Patient' ORDER BY last_updated LIMIT " + CHUNK,
+                + " AND resource_type NOT IN ('Patient', 'Consent', 'CareTeam') ORDER BY last_updated LIMIT " + CHUNK,
                 (rs, n) -> rs.getString(1) + "/" + rs.getString(2), before), this::deleteResources);
         resources += chunked(() -> jdbc.query("SELECT resource_type, id FROM fhir_resource p WHERE last_updated < ?"
                 + " AND resource_type = 'Patient' AND NOT EXISTS (SELECT 1 FROM fhir_resource o WHERE o.patient_id = p.id"

@@ -100,14 +100,28 @@ abstract class RetentionPurgeContract {
         assertThat(count("SELECT COUNT(*) FROM fhir_resource WHERE message_id = ?", old)).isGreaterThan(3);
         assertThat(count("SELECT COUNT(*) FROM fhir_resource_version WHERE message_id = ?", recent)).isGreaterThan(0);
 
+        // the old patient's consent, given in 2018 and never changed, is not a clinical payload
+        RecordStore oldStore = new RecordStore(jdbc, tx, cipher, FhirContext.forR4Cached(), new PatientLinks(jdbc, cipher,
+                List.of("urn:harbour:id:hkid"), Clock.fixed(OLD, ZoneOffset.UTC)), Clock.fixed(OLD, ZoneOffset.UTC));
+        String oldPatient = jdbc.queryForObject("SELECT patient_id FROM fhir_resource WHERE message_id = ? AND"
+                + " resource_type = 'Observation' FETCH FIRST 1 ROWS ONLY", String.class, old);
+        org.hl7.fhir.r4.model.Consent consent = new org.hl7.fhir.r4.model.Consent();
+        consent.setId("consent-2018");
+        consent.setStatus(org.hl7.fhir.r4.model.Consent.ConsentState.ACTIVE);
+        consent.setPatient(new org.hl7.fhir.r4.model.Reference("Patient/" + oldPatient));
+        org.hl7.fhir.r4.model.Bundle one = new org.hl7.fhir.r4.model.Bundle();
+        one.addEntry().setFullUrl("Consent/consent-2018").setResource(consent);
+        tx.executeWithoutResult(s -> oldStore.store(one, null));
+
         RetentionPurge purge = new RetentionPurge(jdbc, tx, audit, Period.ofYears(7), HONG_KONG,
                 Clock.fixed(NOW, ZoneOffset.UTC));
         RetentionPurge.Result result = purge.purge();
 
         assertThat(result.cutoff()).isEqualTo(Instant.parse("2019-11-22T02:00:00Z"));
         assertThat(result.messages()).isEqualTo(2);
-        // the old result and its patient are gone; the payloads of the two old messages too
-        assertThat(count("SELECT COUNT(*) FROM fhir_resource WHERE message_id = ?", old)).isZero();
+        // the old result is gone (its patient stays with their consent); the payloads of the two old messages too
+        assertThat(count("SELECT COUNT(*) FROM fhir_resource WHERE message_id = ? AND resource_type <> 'Patient'", old))
+                .isZero();
         assertThat(count("SELECT COUNT(*) FROM message_raw WHERE message_id IN (?, ?)", old, recent)).isZero();
         assertThat(count("SELECT COUNT(*) FROM message_report WHERE message_id = ?", old)).isZero();
         assertThat(jdbc.queryForObject("SELECT reason FROM message WHERE id = ?", String.class, old))
@@ -117,7 +131,9 @@ abstract class RetentionPurgeContract {
                 .isEqualTo(recentResources);
         assertThat(count("SELECT COUNT(*) FROM fhir_resource_version WHERE message_id = ?", recent)).isZero();
         assertThat(count("SELECT COUNT(*) FROM message_raw WHERE message_id = ?", recentAgain)).isEqualTo(1);
-        assertThat(count("SELECT COUNT(*) FROM fhir_resource WHERE resource_type = 'Patient'")).isEqualTo(1);
+        assertThat(count("SELECT COUNT(*) FROM fhir_resource WHERE resource_type = 'Consent'")).isEqualTo(1);
+        // the patient stays while their consent does
+        assertThat(count("SELECT COUNT(*) FROM fhir_resource WHERE resource_type = 'Patient'")).isEqualTo(2);
         assertThat(count("SELECT COUNT(*) FROM patient_link pl WHERE NOT EXISTS (SELECT 1 FROM fhir_resource r"
                 + " WHERE r.resource_type = 'Patient' AND r.id = pl.patient_id)")).isZero();
         assertThat(result.resources()).isPositive();
