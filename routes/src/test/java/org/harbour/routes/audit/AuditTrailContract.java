@@ -59,9 +59,7 @@ abstract class AuditTrailContract {
     }
 
     private AuditVerifier.Result verifyDescribed() throws Exception {
-        AuditVerifier.Result result = verify();
-        System.out.println("verify: " + result.describe());
-        return result;
+        return verify();
     }
 
     @Test
