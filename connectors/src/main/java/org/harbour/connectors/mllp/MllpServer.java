@@ -163,10 +163,12 @@ public final class MllpServer implements AutoCloseable {
     private void serve(Socket socket) {
         String remote = String.valueOf(socket.getRemoteSocketAddress());
         try (socket) {
-            socket.setSoTimeout((int) config.pollInterval().toMillis());
             socket.setTcpNoDelay(true);
             socket.setKeepAlive(true);
+            // the TLS handshake gets the stalled timeout: a slow or distant client needs more than one poll interval
+            socket.setSoTimeout((int) Math.min(Integer.MAX_VALUE, config.stalledTimeout().toMillis()));
             String peer = tlsPeer(socket);
+            socket.setSoTimeout((int) config.pollInterval().toMillis());
             MllpFrameReader reader = new MllpFrameReader(socket.getInputStream(), config.maxMessageBytes(),
                     config.idleTimeout().toMillis(), config.stalledTimeout().toMillis(), stopping::get,
                     (count, why) -> {

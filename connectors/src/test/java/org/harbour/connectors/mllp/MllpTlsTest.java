@@ -74,6 +74,27 @@ class MllpTlsTest {
     }
 
     @Test
+    void aClientSlowToStartItsHandshakeIsStillServed() throws Exception {
+        startServer("none");
+        SSLContext tls = TlsContexts.create(null, null, dir.resolve("trusts-hub.p12"), PASSWORD);
+        try (java.net.Socket raw = new java.net.Socket("127.0.0.1", server.port())) {
+            // a distant clinic: its ClientHello comes well after the listener's 50 ms poll interval
+            Thread.sleep(300);
+            javax.net.ssl.SSLSocket ssl = (javax.net.ssl.SSLSocket) tls.getSocketFactory().createSocket(raw, "127.0.0.1",
+                    server.port(), true);
+            ssl.setSoTimeout(10_000);
+            ssl.startHandshake();
+            ssl.getOutputStream().write(new byte[] {0x0b});
+            ssl.getOutputStream().write("MSH|1".getBytes(StandardCharsets.US_ASCII));
+            ssl.getOutputStream().write(new byte[] {0x1c, 0x0d});
+            ssl.getOutputStream().flush();
+            byte[] ack = new byte[6];
+            new java.io.DataInputStream(ssl.getInputStream()).readFully(ack);
+            assertThat(new String(ack, StandardCharsets.US_ASCII)).isEqualTo("\u000bACK\u001c\r");
+        }
+    }
+
+    @Test
     void plainTcpClientGetsNothingFromATlsListener() throws Exception {
         startServer("none");
         try (MllpClient plain = MllpClient.connect("127.0.0.1", server.port(), javax.net.SocketFactory.getDefault(),
