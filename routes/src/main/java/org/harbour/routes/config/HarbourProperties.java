@@ -32,7 +32,18 @@ public record HarbourProperties(
         @DefaultValue("6h") Duration retentionInterval,
         java.util.Map<String, Recipient> recipients,
         @DefaultValue("http://localhost:8080") String publicBaseUrl,
-        @DefaultValue Delivery delivery) {
+        @DefaultValue Delivery delivery,
+        @DefaultValue Dedup dedup) {
+
+    /**
+     * Repeated lab tests: an order for a test with a final result inside {@code window} (or the
+     * test's own entry in {@code windows}, keyed by LOINC or local code) raises an alert.
+     */
+    public record Dedup(@DefaultValue("P90D") Period window, java.util.Map<String, Period> windows) {
+        public Dedup {
+            windows = windows == null ? java.util.Map.of() : java.util.Map.copyOf(windows);
+        }
+    }
 
     public HarbourProperties {
         recipients = recipients == null ? java.util.Map.of() : java.util.Map.copyOf(recipients);

@@ -1,0 +1,70 @@
+package org.harbour.routes.dedup;
+
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.sql.Timestamp;
+import java.time.Instant;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Optional;
+import org.springframework.jdbc.core.JdbcTemplate;
+
+/**
+ * Each patient's laboratory results by test: written as results are stored, read to tell
+ * whether a new order repeats a recent test and whether a result is one already stored under
+ * another id (the same report resent, or arriving by two routes).
+ */
+public class LabHistory {
+
+    /** One stored result. {@code valueText} is the value as shown (number and unit, or text). */
+    public record Result(String observationRef, String patientId, String testKey, Instant effectiveAt, String status,
+            String valueText, String facility) {
+
+        /** Same patient, test, time and value: the same result, whatever its id. */
+        public String fingerprint() {
+            try {
+                MessageDigest sha = MessageDigest.getInstance("SHA-256");
+                byte[] digest = sha.digest((patientId + "\n" + testKey + "\n" + effectiveAt.toEpochMilli() + "\n"
+                        + (valueText == null ? "" : valueText)).getBytes(StandardCharsets.UTF_8));
+                return HexFormat.of().formatHex(digest);
+            } catch (NoSuchAlgorithmException e) {
+                throw new IllegalStateException(e);
+            }
+        }
+    }
+
+    private final JdbcTemplate jdbc;
+
+    public LabHistory(JdbcTemplate jdbc) {
+        this.jdbc = jdbc;
+    }
+
+    /** Records (or replaces, for a correction) a stored result. */
+    public void record(Result r) {
+        jdbc.update("DELETE FROM lab_result WHERE observation_ref = ?", r.observationRef());
+        jdbc.update("INSERT INTO lab_result (observation_ref, patient_id, test_key, effective_at, status, value_text,"
+                + " facility, fingerprint) VALUES (?, ?, ?, ?, ?, ?, ?, ?)", r.observationRef(), r.patientId(),
+                clip(r.testKey(), 300), Timestamp.from(r.effectiveAt()), r.status(), clip(r.valueText(), 200),
+                clip(r.facility(), 200), r.fingerprint());
+    }
+
+    /** Another stored result with the same patient, test, time and value, if any. */
+    public Optional<String> sameResultAs(Result r) {
+        return jdbc.queryForList("SELECT observation_ref FROM lab_result WHERE fingerprint = ? AND observation_ref <> ?",
+                String.class, r.fingerprint(), r.observationRef()).stream().findFirst();
+    }
+
+    /** The patient's results for a test taken at or after {@code since}, newest first (at most {@code limit}). */
+    public List<Result> recent(String patientId, String testKey, Instant since, int limit) {
+        return jdbc.query("SELECT observation_ref, patient_id, test_key, effective_at, status, value_text, facility"
+                + " FROM lab_result WHERE patient_id = ? AND test_key = ? AND effective_at >= ?"
+                + " ORDER BY effective_at DESC LIMIT ?", (rs, n) -> new Result(rs.getString(1), rs.getString(2),
+                        rs.getString(3), rs.getTimestamp(4).toInstant(), rs.getString(5), rs.getString(6),
+                        rs.getString(7)), patientId, testKey, Timestamp.from(since), limit);
+    }
+
+    private static String clip(String text, int max) {
+        return text == null || text.length() <= max ? text : text.substring(0, max);
+    }
+}
