@@ -44,6 +44,17 @@ public final class Hl7Samples {
                 + "3.5-5.1|" + flag + "|||F|||20261122083000+0800\r";
     }
 
+    /** A new lab order (ORM^O01, ORC-1 NW) for patient number {@code n}, by doctor D1234 (陳大文醫生). */
+    public static String order(String sender, String controlId, int n, String testCode, String testSystem) {
+        return "MSH|^~\\&|HIS|" + sender + "|HARBOUR|HUB|20261122110000+0800||ORM^O01^ORM_O01|" + controlId
+                + "|P|2.5.1|||AL|NE|HKG|UNICODE UTF-8\r"
+                + "PID|1||" + sender + "-" + n + "^^^" + sender + "^MR~" + hkidOf(n) + "^^^HKID^NNHKG||陳^大文^^^^^L||"
+                + "19600101|M\r"
+                + "ORC|NW|ORD" + controlId + "|||||||20261122110000+0800|||D1234^陳^大文^^^^Dr\r"
+                + "OBR|1|ORD" + controlId + "||" + testCode + "^Test " + testCode + "^" + testSystem + "|||20261122110000+0800"
+                + "||||||||D1234^陳^大文^^^^Dr\r";
+    }
+
     /** The normalised HKID {@link #potassium} gives patient number {@code n}. */
     public static String hkidOf(int n) {
         return org.harbour.mappings.id.Hkid.complete("K", String.format(java.util.Locale.ROOT, "%06d", n));

@@ -49,7 +49,7 @@ public class FhirController {
         }
         for (String type : List.of("Encounter", "AllergyIntolerance", "MedicationRequest", "DocumentReference",
                 "Immunization", "ServiceRequest", "Procedure", "Specimen", "MedicationDispense",
-                "MedicationAdministration", "Appointment", "Coverage", "ChargeItem", "Consent", "CareTeam")) {
+                "MedicationAdministration", "Appointment", "Coverage", "ChargeItem", "Consent", "CareTeam", "DetectedIssue")) {
             SEARCHABLE.put(type, Set.of("patient", "subject", "_id"));
         }
     }

@@ -52,12 +52,15 @@ public record HarbourProperties(
     /**
      * A doctor or care team that may receive records (as the consent allows), and the endpoint
      * that reaches them. The id (the map key) is what consents name: {@code Practitioner/<id>}.
-     * {@code mentions} are whom to @ on urgent results (DingTalk: mobile numbers).
+     * {@code mentions} are whom to @ on urgent results (DingTalk: mobile numbers);
+     * {@code identifiers} are how orders name this doctor (ORC-12 ids, {@code value} or
+     * {@code system|value}), so repeated-test alerts reach the doctor who ordered.
      */
     public record Recipient(String name, String organization, @DefaultValue Endpoint endpoint,
-            java.util.List<String> mentions) {
+            java.util.List<String> mentions, java.util.List<String> identifiers) {
         public Recipient {
             mentions = mentions == null ? java.util.List.of() : java.util.List.copyOf(mentions);
+            identifiers = identifiers == null ? java.util.List.of() : java.util.List.copyOf(identifiers);
         }
 
         @Override

@@ -291,6 +291,20 @@ public class HubConfiguration {
     }
 
     @Bean
+    org.harbour.routes.dedup.DedupStage dedupStage(RecordStore records, FhirContext fhir, MeterRegistry meters,
+            PlatformTransactionManager transactions, JdbcTemplate jdbc, HarbourProperties properties, Clock clock) {
+        Path overrides = properties.translation().codeOverrides();
+        org.harbour.routes.dedup.RepeatTests tests = new org.harbour.routes.dedup.RepeatTests(
+                new org.harbour.routes.dedup.LabHistory(jdbc),
+                new org.harbour.routes.dedup.TestIdentity(new CodeTables(overrides != null && Files.isDirectory(overrides)
+                        ? overrides : null).get("lab-test-loinc")),
+                new org.harbour.routes.dedup.DedupWindows(properties.dedup().window(), properties.dedup().windows(),
+                        properties.timezone()), properties.timezone());
+        return new org.harbour.routes.dedup.DedupStage(tests, records, fhir, meters, new TransactionTemplate(transactions),
+                clock);
+    }
+
+    @Bean
     ConfigurationAudit configurationAudit(JdbcTemplate jdbc, AuditTrail audit, Clock clock) {
         return new ConfigurationAudit(jdbc, audit, clock);
     }

@@ -20,6 +20,10 @@ import org.harbour.routes.consent.RecordKinds;
 import org.hl7.fhir.r4.model.AuditEvent;
 import org.hl7.fhir.r4.model.Bundle;
 import org.hl7.fhir.r4.model.Consent;
+import org.hl7.fhir.r4.model.DetectedIssue;
+import org.hl7.fhir.r4.model.Practitioner;
+import org.hl7.fhir.r4.model.PractitionerRole;
+import org.hl7.fhir.r4.model.ServiceRequest;
 import org.hl7.fhir.r4.model.Resource;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -74,11 +78,19 @@ public class DiscloseStage {
             in.setBody(out);
             return;
         }
+        Map<String, Resource> byRef = new java.util.HashMap<>();
+        bundle.getEntry().forEach(e -> byRef.put(e.getResource().fhirType() + "/" + e.getResource().getIdElement()
+                .getIdPart(), e.getResource()));
         List<Consent> patientConsents = consents.consentsOf(patientId);
         Instant now = clock.instant();
         List<AuditEvent> withheld = new ArrayList<>();
         for (Map.Entry<String, HarbourProperties.Recipient> r : recipients.all().entrySet()) {
-            Decided decided = decide(policy, patientConsents, r.getKey(), r.getValue(), records, now);
+            List<Resource> forThem = records.stream().filter(rec -> !(rec instanceof DetectedIssue issue)
+                    || orderedBy(issue, byRef, r.getValue().identifiers())).toList();
+            if (forThem.isEmpty()) {
+                continue;
+            }
+            Decided decided = decide(policy, patientConsents, r.getKey(), r.getValue(), forThem, now);
             if (!decided.denied().isEmpty()) {
                 withheld.add(AuditEvents.recordDisclosure(false, r.getKey(), r.getValue().endpoint().type(), patientId,
                         decided.denied(), decided.denyingConsent(), decided.denyReason()));
@@ -96,6 +108,29 @@ public class DiscloseStage {
         audit.recordAll(withheld);
         LOG.debug("Message {}: {} deliveries, {} recipients withheld", messageId, out.size(), withheld.size());
         in.setBody(out);
+    }
+
+    /** A repeated-test alert goes only to the doctor who placed the order it is about. */
+    static boolean orderedBy(DetectedIssue issue, Map<String, Resource> byRef, List<String> identifiers) {
+        if (identifiers.isEmpty()) {
+            return false;
+        }
+        for (org.hl7.fhir.r4.model.Reference implicated : issue.getImplicated()) {
+            if (byRef.get(implicated.getReference()) instanceof ServiceRequest order && order.hasRequester()) {
+                Resource requester = byRef.get(order.getRequester().getReference());
+                if (requester instanceof PractitionerRole role && role.hasPractitioner()) {
+                    requester = byRef.get(role.getPractitioner().getReference());
+                }
+                if (requester instanceof Practitioner doctor) {
+                    for (org.hl7.fhir.r4.model.Identifier id : doctor.getIdentifier()) {
+                        if (identifiers.contains(id.getValue()) || identifiers.contains(id.getSystem() + "|" + id.getValue())) {
+                            return true;
+                        }
+                    }
+                }
+            }
+        }
+        return false;
     }
 
     /** Which of the records may go to one recipient, and why the others may not. */

@@ -155,6 +155,9 @@ public class NotificationRenderer {
             return label + ": " + text(i.getVaccineCode()) + (i.hasOccurrenceDateTimeType()
                     ? ", " + when(i.getOccurrenceDateTimeType().getValue()) : "");
         }
+        if (r instanceof org.hl7.fhir.r4.model.DetectedIssue issue) {
+            return label + ": " + (issue.hasDetail() ? issue.getDetail() : text(issue.getCode()));
+        }
         if (r instanceof Condition c) {
             return label + ": " + text(c.getCode());
         }

@@ -25,6 +25,7 @@ public class StoreRoute extends RouteBuilder {
                 .choice()
                     .when(header(StoreStage.OUTCOME).isNotEqualTo(StoreOutcome.DUPLICATE.name()))
                         .bean("translateStage", "translate")
+                        .bean("dedupStage", "check")
                         .to("jms:topic:" + RouteIds.RECORDS_TOPIC + "?deliveryPersistent=true")
                 .end();
     }

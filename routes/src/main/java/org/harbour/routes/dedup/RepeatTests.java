@@ -1,0 +1,129 @@
+package org.harbour.routes.dedup;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.Date;
+import java.util.List;
+import java.util.Set;
+import java.util.UUID;
+import org.hl7.fhir.r4.model.CodeableConcept;
+import org.hl7.fhir.r4.model.Coding;
+import org.hl7.fhir.r4.model.DetectedIssue;
+import org.hl7.fhir.r4.model.Observation;
+import org.hl7.fhir.r4.model.Quantity;
+import org.hl7.fhir.r4.model.Reference;
+import org.hl7.fhir.r4.model.Resource;
+import org.hl7.fhir.r4.model.ServiceRequest;
+import org.hl7.fhir.r4.model.StringType;
+import org.hl7.fhir.r4.model.Type;
+
+/**
+ * Compares a message's lab orders with the patient's history across institutions: an order
+ * for a test with a final result inside the test's window yields a DetectedIssue (repeat test)
+ * naming the earlier result(s) and the new order. The order itself flows on: Harbour advises,
+ * it does not block. The message's own results go into the history first.
+ */
+public class RepeatTests {
+
+    public static final String ISSUE_SYSTEM = "urn:harbour:detected-issue";
+    static final Set<String> RESULT_STATUSES = Set.of("final", "corrected", "amended");
+    static final Set<String> OPEN_ORDER = Set.of("active", "draft", "on-hold", "unknown");
+
+    private final LabHistory history;
+    private final TestIdentity identity;
+    private final DedupWindows windows;
+    private final DateTimeFormatter day;
+
+    public RepeatTests(LabHistory history, TestIdentity identity, DedupWindows windows, ZoneId zone) {
+        this.history = history;
+        this.identity = identity;
+        this.windows = windows;
+        this.day = DateTimeFormatter.ofPattern("yyyy-MM-dd").withZone(zone);
+    }
+
+    /** One repeat found: the alert, and the test and facility it is counted under. */
+    public record Repeat(DetectedIssue issue, TestIdentity.Test test, String facility) {
+    }
+
+    /** Adds the message's results to the history, then checks its open orders against it. */
+    public List<Repeat> check(String patientId, String facility, List<Resource> resources, Instant now) {
+        List<String> own = new ArrayList<>();
+        for (Resource r : resources) {
+            if (r instanceof Observation o && o.hasStatus() && RESULT_STATUSES.contains(o.getStatus().toCode())) {
+                LabHistory.Result result = result(patientId, facility, o);
+                if (result != null) {
+                    history.record(result);
+                    own.add(result.observationRef());
+                }
+            }
+        }
+        List<Repeat> repeats = new ArrayList<>();
+        for (Resource r : resources) {
+            if (!(r instanceof ServiceRequest order) || !order.hasStatus()
+                    || !OPEN_ORDER.contains(order.getStatus().toCode())) {
+                continue;
+            }
+            TestIdentity.Test test = identity.of(order.getCode(), facility);
+            if (test == null) {
+                continue;
+            }
+            List<LabHistory.Result> prior = history.recent(patientId, test.key(), windows.since(test, now), 3).stream()
+                    .filter(p -> !own.contains(p.observationRef()) && RESULT_STATUSES.contains(p.status())).toList();
+            if (!prior.isEmpty()) {
+                repeats.add(new Repeat(issue(patientId, order, test, prior, now), test, facility));
+            }
+        }
+        return repeats;
+    }
+
+    LabHistory.Result result(String patientId, String facility, Observation o) {
+        TestIdentity.Test test = identity.of(o.getCode(), facility);
+        Date when = o.hasEffectiveDateTimeType() ? o.getEffectiveDateTimeType().getValue()
+                : o.hasEffectivePeriod() ? o.getEffectivePeriod().getStart() : o.getIssued();
+        if (test == null || when == null) {
+            return null;
+        }
+        return new LabHistory.Result("Observation/" + o.getIdElement().getIdPart(), patientId, test.key(),
+                when.toInstant(), o.getStatus().toCode(), value(o.getValue()), facility);
+    }
+
+    private DetectedIssue issue(String patientId, ServiceRequest order, TestIdentity.Test test,
+            List<LabHistory.Result> prior, Instant now) {
+        String orderRef = "ServiceRequest/" + order.getIdElement().getIdPart();
+        DetectedIssue issue = new DetectedIssue();
+        issue.setId(UUID.nameUUIDFromBytes(("repeat-test|" + orderRef).getBytes(StandardCharsets.UTF_8)).toString());
+        issue.setStatus(DetectedIssue.DetectedIssueStatus.FINAL);
+        issue.setCode(new CodeableConcept().addCoding(new Coding(ISSUE_SYSTEM, "repeat-test", "Repeat laboratory test"))
+                .setText("Repeat laboratory test"));
+        issue.setSeverity(DetectedIssue.DetectedIssueSeverity.MODERATE);
+        issue.setPatient(new Reference("Patient/" + patientId));
+        issue.setIdentified(new org.hl7.fhir.r4.model.DateTimeType(Date.from(now)));
+        issue.setAuthor(new Reference().setDisplay("Harbour"));
+        for (LabHistory.Result p : prior) {
+            issue.addImplicated(new Reference(p.observationRef()));
+        }
+        issue.addImplicated(new Reference(orderRef));
+        LabHistory.Result last = prior.get(0);
+        issue.setDetail(test.display() + " " + (last.valueText() == null ? "" : last.valueText() + " ") + "on "
+                + day.format(last.effectiveAt()) + " at " + last.facility() + " — repeat?");
+        return issue;
+    }
+
+    static String value(Type value) {
+        if (value instanceof Quantity q && q.hasValue()) {
+            return (q.hasComparator() ? q.getComparator().toCode() : "") + q.getValue().stripTrailingZeros()
+                    .toPlainString() + (q.hasUnit() ? " " + q.getUnit() : q.hasCode() ? " " + q.getCode() : "");
+        }
+        if (value instanceof CodeableConcept cc) {
+            return cc.hasText() ? cc.getText() : cc.getCodingFirstRep().hasDisplay() ? cc.getCodingFirstRep().getDisplay()
+                    : cc.getCodingFirstRep().getCode();
+        }
+        if (value instanceof StringType s) {
+            return s.getValue();
+        }
+        return value == null ? null : value.primitiveValue();
+    }
+}
