@@ -65,6 +65,7 @@ class DeliveryTest extends HubTestSupport {
                 + ";MODE=PostgreSQL;DATABASE_TO_LOWER=TRUE;DEFAULT_NULL_ORDERING=HIGH;WRITE_DELAY=0;QUERY_CACHE_SIZE=64");
         recipient(registry, "dr-chan", "陳醫生", "kwc-clinic", "dingtalk", ROBOT.url().toString(), SECRET, "minimum");
         registry.add("harbour.recipients.dr-chan.mentions", () -> "85291234567");
+        registry.add("harbour.recipients.dr-chan.identifiers", () -> "D1234");
         recipient(registry, "dr-wong", "黃醫生", "qmh", "webhook", WEBHOOK.url("/hooks/harbour").toString(), "whsec-wong",
                 "full");
         recipient(registry, "dr-lee", "Dr Lee", "pwh", "slack", SLACK.url("/services/T1/B1/x").toString(), null,
@@ -309,6 +310,28 @@ class DeliveryTest extends HubTestSupport {
             WEBHOOK.answer(200, null);
         }
         assertThat(disclosedTo(patient, "dr-wong")).isEmpty();
+    }
+
+    @Test
+    void anOrderRepeatingARecentResultAlertsTheOrderingDoctorOnly() throws Exception {
+        int n = 307001;
+        String patient = patient(n);
+        assertThat(put("/fhir/Consent/c-" + n, consent("c-" + n, patient, "active", "Organization/kwc-clinic", null))
+                .statusCode()).isEqualTo(201);
+        var counter = meters.counter("harbour.dedup.repeat.orders", "test", "2823-3", "facility", "QMH");
+        double before = counter.count();
+        send(Hl7Samples.order("QMH", "O" + n, n, "2823-3", "LN"));
+        await().atMost(Duration.ofSeconds(30)).until(() -> shownAbout(n).stream()
+                .anyMatch(s -> s.text().contains("Repeat-test alert")));
+        DingTalkRobotServer.Shown alert = shownAbout(n).stream().filter(s -> s.text().contains("Repeat-test alert"))
+                .findFirst().orElseThrow();
+        assertThat(alert.text()).contains("Repeat-test alert: Test 2823-3 4.1 mmol/L on 2026-11-22 at KWC"
+                + " — repeat?", "sent to dr-chan");
+        assertThat(counter.count()).isEqualTo(before + 1);
+        String issues = text(getWithToken("/fhir/DetectedIssue?patient=" + patient));
+        assertThat(issues).contains("\"total\":1", "\"code\":\"repeat-test\"", "\"severity\":\"moderate\"");
+        // dr-ma works at the same clinic (the consent covers them) but did not order: no alert for them
+        assertThat(disclosedTo(patient, "dr-ma")).isEmpty();
     }
 
     private List<String> disclosedTo(String patient, String recipient) {
