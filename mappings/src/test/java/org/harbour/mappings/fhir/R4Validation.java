@@ -18,15 +18,15 @@ import org.hl7.fhir.instance.model.api.IBaseResource;
  * bindings against the code systems shipped with the specification). One per test class: it
  * takes seconds to warm up.
  */
-final class R4Validation {
+public final class R4Validation {
 
-    static final FhirContext FHIR = FhirContext.forR4Cached();
+    public static final FhirContext FHIR = FhirContext.forR4Cached();
     private static FhirValidator validator;
 
     private R4Validation() {
     }
 
-    static synchronized FhirValidator validator() {
+    public static synchronized FhirValidator validator() {
         if (validator == null) {
             ValidationSupportChain chain = new ValidationSupportChain(
                     new DefaultProfileValidationSupport(FHIR),
@@ -41,7 +41,7 @@ final class R4Validation {
     }
 
     /** Every message of severity ERROR or FATAL. */
-    static List<SingleValidationMessage> errors(IBaseResource resource) {
+    public static List<SingleValidationMessage> errors(IBaseResource resource) {
         return validator().validateWithResult(resource).getMessages().stream()
                 .filter(m -> m.getSeverity() == ResultSeverityEnum.ERROR || m.getSeverity() == ResultSeverityEnum.FATAL)
                 .toList();
