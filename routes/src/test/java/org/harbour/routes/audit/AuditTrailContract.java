@@ -8,7 +8,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.Base64;
 import javax.sql.DataSource;
-import org.flywaydb.core.Flyway;
+import org.harbour.routes.TestDatabase;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -20,11 +20,7 @@ import org.springframework.transaction.support.TransactionTemplate;
  * The audit trail's tamper evidence, on each supported database: an intact chain verifies; an
  * edited, deleted, inserted, reordered or truncated entry is detected and the first bad one named.
  */
-abstract class AuditTrailContract {
-
-    protected abstract DataSource freshDatabase();
-
-    protected abstract Flyway flyway(DataSource dataSource);
+abstract class AuditTrailContract implements TestDatabase {
 
     private DataSource db;
     private JdbcTemplate jdbc;

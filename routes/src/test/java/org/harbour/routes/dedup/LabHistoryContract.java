@@ -4,17 +4,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.time.Instant;
 import javax.sql.DataSource;
-import org.flywaydb.core.Flyway;
+import org.harbour.routes.TestDatabase;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.jdbc.core.JdbcTemplate;
 
 /** A patient's lab history on each supported database: recent results by test, and the same result again. */
-abstract class LabHistoryContract {
-
-    protected abstract DataSource freshDatabase();
-
-    protected abstract Flyway flyway(DataSource dataSource);
+abstract class LabHistoryContract implements TestDatabase {
 
     private LabHistory history;
 

@@ -10,7 +10,7 @@ import java.util.Date;
 import java.util.List;
 import java.util.Map;
 import javax.sql.DataSource;
-import org.flywaydb.core.Flyway;
+import org.harbour.routes.TestDatabase;
 import org.harbour.mappings.codes.CodeTables;
 import org.hl7.fhir.r4.model.CodeableConcept;
 import org.hl7.fhir.r4.model.Coding;
@@ -27,14 +27,10 @@ import org.springframework.jdbc.core.JdbcTemplate;
  * Repeated-test rules on each supported database: inside and outside the window, a per-test
  * window, across facilities by patient, unmapped local codes only within their facility.
  */
-abstract class RepeatTestsContract {
+abstract class RepeatTestsContract implements TestDatabase {
 
     private static final ZoneId HONG_KONG = ZoneId.of("Asia/Hong_Kong");
     private static final Instant NOW = Instant.parse("2026-11-22T03:00:00Z");
-
-    protected abstract DataSource freshDatabase();
-
-    protected abstract Flyway flyway(DataSource dataSource);
 
     private RepeatTests tests;
 

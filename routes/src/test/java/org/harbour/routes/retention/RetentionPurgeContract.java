@@ -13,7 +13,7 @@ import java.time.ZoneOffset;
 import java.util.Base64;
 import java.util.List;
 import javax.sql.DataSource;
-import org.flywaydb.core.Flyway;
+import org.harbour.routes.TestDatabase;
 import org.harbour.mappings.fhir.TranslatorSettings;
 import org.harbour.mappings.fhir.V2ToFhir;
 import org.harbour.routes.Hl7Samples;
@@ -38,16 +38,12 @@ import org.springframework.transaction.support.TransactionTemplate;
  * bytes and reports, records, old versions, resend keys), newer ones stay, and every run is in
  * the audit trail, which itself is kept whole.
  */
-abstract class RetentionPurgeContract {
+abstract class RetentionPurgeContract implements TestDatabase {
 
     private static final ZoneId HONG_KONG = ZoneId.of("Asia/Hong_Kong");
     private static final Instant OLD = Instant.parse("2018-03-01T02:00:00Z");
     private static final Instant RECENT = Instant.parse("2026-11-01T02:00:00Z");
     private static final Instant NOW = Instant.parse("2026-11-22T02:00:00Z");
-
-    protected abstract DataSource freshDatabase();
-
-    protected abstract Flyway flyway(DataSource dataSource);
 
     private JdbcTemplate jdbc;
     private TransactionTemplate tx;

@@ -1,24 +1,7 @@
 package org.harbour.routes.retention;
 
-import java.nio.file.Path;
-import javax.sql.DataSource;
-import org.flywaydb.core.Flyway;
-import org.harbour.routes.TestH2;
-import org.junit.jupiter.api.io.TempDir;
+import org.harbour.routes.TestDatabase;
 
 /** Retention on H2, the embedded default. */
-class RetentionPurgeH2Test extends RetentionPurgeContract {
-
-    @TempDir
-    Path dir;
-
-    @Override
-    protected DataSource freshDatabase() {
-        return TestH2.fresh(dir);
-    }
-
-    @Override
-    protected Flyway flyway(DataSource dataSource) {
-        return TestH2.flyway(dataSource);
-    }
+class RetentionPurgeH2Test extends RetentionPurgeContract implements TestDatabase.OnH2 {
 }

@@ -1,27 +1,7 @@
 package org.harbour.routes.retention;
 
-import javax.sql.DataSource;
-import org.flywaydb.core.Flyway;
-import org.harbour.routes.TestPostgres;
-import org.junit.jupiter.api.AfterEach;
+import org.harbour.routes.TestDatabase;
 
 /** Retention on PostgreSQL, for real (a fresh schema on the local server). */
-class RetentionPurgePostgresTest extends RetentionPurgeContract {
-
-    private final TestPostgres postgres = new TestPostgres();
-
-    @Override
-    protected DataSource freshDatabase() {
-        return postgres.freshSchema();
-    }
-
-    @Override
-    protected Flyway flyway(DataSource dataSource) {
-        return postgres.flyway(dataSource);
-    }
-
-    @AfterEach
-    void dropSchema() {
-        postgres.drop();
-    }
+class RetentionPurgePostgresTest extends RetentionPurgeContract implements TestDatabase.OnPostgres {
 }

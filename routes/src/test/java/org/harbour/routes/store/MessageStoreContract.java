@@ -17,6 +17,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import javax.sql.DataSource;
 import org.flywaydb.core.Flyway;
+import org.harbour.routes.TestDatabase;
 import org.flywaydb.core.api.MigrationInfo;
 import org.flywaydb.core.api.MigrationState;
 import org.junit.jupiter.api.BeforeEach;
@@ -29,18 +30,12 @@ import org.springframework.transaction.support.TransactionTemplate;
  * The message store's behaviour, run against each supported database: the same Flyway
  * migrations, the same queries.
  */
-abstract class MessageStoreContract {
+abstract class MessageStoreContract implements TestDatabase {
 
     private static final Instant T0 = Instant.parse("2026-11-22T01:30:00Z");
 
     protected MessageStore store;
     protected JdbcTemplate jdbc;
-
-    /** A fresh, empty database (or schema) for one test. */
-    protected abstract DataSource freshDatabase();
-
-    /** Flyway configured for that database. */
-    protected abstract Flyway flyway(DataSource dataSource);
 
     @BeforeEach
     void migrate() {
