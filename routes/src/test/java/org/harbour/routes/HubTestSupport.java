@@ -33,6 +33,8 @@ import org.springframework.test.context.DynamicPropertySource;
  * data directory, with the MLLP listener and HTTP on free ports. Shared by the route tests (the
  * context is cached between test classes).
  */
+// metrics exported as in production (Spring Boot tests turn exporters off by default)
+@org.springframework.boot.test.autoconfigure.actuate.observability.AutoConfigureObservability(tracing = false)
 @SpringBootTest(classes = HarbourApplication.class, webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
         properties = {
             "harbour.mllp.port=0",

@@ -57,6 +57,18 @@ class HttpSecurityTest extends HubTestSupport {
     }
 
     @Test
+    void metricsAreForPrometheusAndTheConsoleOnly() {
+        assertThat(get("/actuator/prometheus", null).statusCode()).isEqualTo(401);
+        assertThat(get("/actuator/prometheus", "Bearer " + API_TOKEN).statusCode()).isEqualTo(401);
+        HttpResponse<byte[]> scrape = get("/actuator/prometheus", basic("admin", CONSOLE_PASSWORD));
+        assertThat(scrape.statusCode()).isEqualTo(200);
+        assertThat(text(scrape)).contains("# TYPE harbour_store_messages_total counter");
+        HttpResponse<byte[]> mbeans = get("/jolokia/search/metrics:*", basic("admin", CONSOLE_PASSWORD));
+        assertThat(mbeans.statusCode()).isEqualTo(200);
+        assertThat(text(mbeans)).contains("harbourStoreMessages");
+    }
+
+    @Test
     void consoleSeesTheCamelRoutesAndTheBrokerQueues() {
         HttpResponse<byte[]> routes = get("/jolokia/search/org.apache.camel:type=routes,*", basic("admin", CONSOLE_PASSWORD));
         assertThat(routes.statusCode()).isEqualTo(200);
