@@ -104,9 +104,13 @@ public abstract class HubTestSupport {
         return store.count(new MessageQuery(null, sender, null, null, null, 0, 1));
     }
 
-    /** Waits until the store has {@code expected} messages from the sender. */
+    /**
+     * Waits until the store has {@code expected} messages from the sender: at least a minute, and
+     * for a large batch as long as the store-and-translate stage takes at 40 msgs/s (it takes each
+     * message through translation, dedup and publishing before the next, on 2 cores).
+     */
     protected void awaitStored(String sender, long expected) {
-        await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(50))
+        await().atMost(Duration.ofSeconds(Math.max(60, expected / 40))).pollInterval(Duration.ofMillis(50))
                 .until(() -> countFrom(sender) >= expected);
     }
 
