@@ -8,6 +8,7 @@ import org.apache.camel.Exchange;
 import org.apache.camel.Message;
 import org.harbour.routes.Headers;
 import org.harbour.routes.records.RecordStore;
+import org.harbour.routes.translate.TranslateStage;
 import org.hl7.fhir.r4.model.Bundle;
 import org.hl7.fhir.r4.model.Resource;
 import org.slf4j.Logger;
@@ -49,9 +50,14 @@ public class DedupStage {
         }
         String facility = in.getHeader(Headers.SENDER, String.class);
         String body = in.getBody(String.class);
-        List<Resource> resources = fhir.newJsonParser().parseResource(Bundle.class, body).getEntry().stream()
-                .map(Bundle.BundleEntryComponent::getResource).toList();
-        List<RepeatTests.Repeat> repeats = tx.execute(s -> tests.check(patientId, facility, resources, clock.instant()));
+        @SuppressWarnings("unchecked")
+        List<Resource> resources = exchange.getProperty(TranslateStage.STORED_RESOURCES, List.class);
+        if (resources == null) {
+            resources = fhir.newJsonParser().parseResource(Bundle.class, body).getEntry().stream()
+                    .map(Bundle.BundleEntryComponent::getResource).toList();
+        }
+        List<Resource> ofMessage = resources;
+        List<RepeatTests.Repeat> repeats = tx.execute(s -> tests.check(patientId, facility, ofMessage, clock.instant()));
         if (repeats == null || repeats.isEmpty()) {
             return;
         }

@@ -69,6 +69,9 @@ public class TranslateStage implements AutoCloseable {
         return stored;
     }
 
+    /** Exchange property: the stored resources (a List of Resource), for later steps of the same stage. */
+    public static final String STORED_RESOURCES = "HarbourStoredResources";
+
     public void translate(Exchange exchange) throws Exception {
         Message in = exchange.getIn();
         String messageId = in.getHeader(Headers.MESSAGE_ID, String.class);
@@ -95,6 +98,8 @@ public class TranslateStage implements AutoCloseable {
         if (stored.patientId() != null) {
             in.setHeader(Headers.PATIENT_ID, stored.patientId());
         }
+        // the same resources as objects, for the dedup step in this exchange (not sent on)
+        exchange.setProperty(STORED_RESOURCES, stored.resources());
         LOG.debug("Message {} controlId={} {}: {} resources, {} written", messageId,
                 in.getHeader(Headers.CONTROL_ID), outcome, stored.references().size(), stored.written());
     }
