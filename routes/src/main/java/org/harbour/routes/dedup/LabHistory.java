@@ -40,13 +40,18 @@ public class LabHistory {
         this.jdbc = jdbc;
     }
 
-    /** Records (or replaces, for a correction) a stored result. */
+    /** Records (or replaces, for a correction) a stored result: one statement, on H2 and PostgreSQL alike. */
     public void record(Result r) {
-        jdbc.update("DELETE FROM lab_result WHERE observation_ref = ?", r.observationRef());
-        jdbc.update("INSERT INTO lab_result (observation_ref, patient_id, test_key, effective_at, status, value_text,"
-                + " facility, fingerprint) VALUES (?, ?, ?, ?, ?, ?, ?, ?)", r.observationRef(), r.patientId(),
-                clip(r.testKey(), 300), Timestamp.from(r.effectiveAt()), r.status(), clip(r.valueText(), 200),
-                clip(r.facility(), 200), r.fingerprint());
+        jdbc.update("MERGE INTO lab_result t USING (SELECT CAST(? AS VARCHAR(140)) AS observation_ref) s"
+                + " ON t.observation_ref = s.observation_ref"
+                + " WHEN MATCHED THEN UPDATE SET patient_id = ?, test_key = ?, effective_at = ?, status = ?,"
+                + " value_text = ?, facility = ?, fingerprint = ?"
+                + " WHEN NOT MATCHED THEN INSERT (observation_ref, patient_id, test_key, effective_at, status, value_text,"
+                + " facility, fingerprint) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                r.observationRef(), r.patientId(), clip(r.testKey(), 300), Timestamp.from(r.effectiveAt()), r.status(),
+                clip(r.valueText(), 200), clip(r.facility(), 200), r.fingerprint(),
+                r.observationRef(), r.patientId(), clip(r.testKey(), 300), Timestamp.from(r.effectiveAt()), r.status(),
+                clip(r.valueText(), 200), clip(r.facility(), 200), r.fingerprint());
     }
 
     /** Another stored result with the same patient, test, time and value, if any. */
