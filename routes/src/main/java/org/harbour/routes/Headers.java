@@ -20,6 +20,11 @@ public final class Headers {
     public static final String CHARSET = "HarbourCharset";
     /** The hub Patient a record belongs to (on harbour.records). */
     public static final String PATIENT_ID = "HarbourPatientId";
+    /**
+     * On harbour.records: the Type/ids among the published records that an earlier message
+     * brought (unchanged since, or repeated by this one), comma-separated; not disclosed again.
+     */
+    public static final String EARLIER_RECORDS = "HarbourEarlierRecords";
     /** Why a message failed, on the dead-letter queue. */
     public static final String FAILURE_REASON = "HarbourFailureReason";
     public static final String FAILED_ROUTE = "HarbourFailedRoute";

@@ -30,6 +30,9 @@ final class MappingContext {
     private final Map<String, Resource> shared = new HashMap<>();
     Patient patient;
     Encounter encounter;
+    /** The sender's key of the order being mapped (placer, else filler order number); null outside orders. */
+    String orderKey;
+    private final Map<String, Integer> stableKeys = new HashMap<>();
 
     MappingContext(V2Message message, TranslatorSettings settings) {
         this.message = message;
@@ -68,6 +71,25 @@ final class MappingContext {
     }
 
     /**
+     * Adds a record the sender keys itself ({@link Ids#stable}): its id is the same in every
+     * message from this source. A key used twice in one message (two results of the same test
+     * without sub-ids) is counted, so each keeps its own id. Without a key, the position decides.
+     */
+    <T extends Resource> T addStable(T resource, String key, String position) {
+        if (key == null || key.isEmpty()) {
+            return add(resource, position);
+        }
+        String full = resource.fhirType() + "|" + key;
+        int seen = stableKeys.merge(full, 1, Integer::sum);
+        add(resource, position);
+        resource.setId(ids.stable(seen == 1 ? full : full + "#" + seen));
+        Bundle.BundleEntryComponent entry = bundle.getEntry().get(bundle.getEntry().size() - 1);
+        entry.setFullUrl("urn:uuid:" + resource.getIdElement().getIdPart());
+        entry.getRequest().setUrl(resource.fhirType() + "/" + resource.getIdElement().getIdPart());
+        return resource;
+    }
+
+    /**
      * A resource shared within the message under a content key (the same doctor named in PV1 and
      * OBR is one Practitioner); {@code make} runs the first time only.
      */
@@ -78,7 +100,7 @@ final class MappingContext {
             return (T) existing;
         }
         T made = make.get();
-        add(made, "shared|" + key);
+        addStable(made, "shared|" + key, "shared|" + key);
         shared.put(key, made);
         return made;
     }

@@ -34,7 +34,10 @@ final class ObxToObservation {
 
     Observation map(Segment obx, MappingContext ctx, String category) {
         obx.consumed(1);
-        Observation o = ctx.add(new Observation(), "OBX|" + obx.position());
+        // within an order, a result is the order's test code and sub-id: the same in a resend and in a correction
+        String key = ctx.orderKey == null || obx.field(3).text(1).isEmpty() ? null
+                : ctx.orderKey + "|" + obx.field(3).text(1) + "^" + obx.field(3).text(3) + "|" + obx.text(4);
+        Observation o = ctx.addStable(new Observation(), key, "OBX|" + obx.position());
         String status = obx.text(11);
         o.setStatus(Observation.ObservationStatus.fromCode(ctx.table("observation-status").codeOrFallback(status)));
         if (status.isEmpty()) {

@@ -24,7 +24,8 @@ final class OrderMappers {
     /** ORC (optional) and OBR (optional; one of them present) → ServiceRequest. */
     ServiceRequest serviceRequest(Segment orc, Segment obr, MappingContext ctx) {
         Segment anchor = obr != null ? obr : orc;
-        ServiceRequest sr = ctx.add(new ServiceRequest(), "ServiceRequest|" + anchor.position());
+        ctx.orderKey = orderKey(orc, obr);
+        ServiceRequest sr = ctx.addStable(new ServiceRequest(), ctx.orderKey, "ServiceRequest|" + anchor.position());
         sr.setIntent(ServiceRequest.ServiceRequestIntent.ORDER);
         sr.setSubject(ctx.requirePatientRef(anchor));
         sr.setEncounter(ctx.encounterRef());
@@ -123,6 +124,22 @@ final class OrderMappers {
         return sr;
     }
 
+    /**
+     * The sender's own key of an order: the placer order number (OBR-2, else ORC-2), else the
+     * filler's (OBR-3, else ORC-3), with its namespace; null when the message names neither.
+     * An order and its results carry the same placer number, so they meet as one request.
+     */
+    static String orderKey(Segment orc, Segment obr) {
+        for (int field : new int[] {2, 3}) {
+            for (Segment s : new Segment[] {obr, orc}) {
+                if (s != null && !s.field(field).text(1).isEmpty()) {
+                    return (field == 2 ? "placer|" : "filler|") + s.field(field).text(1) + "^" + s.field(field).text(2);
+                }
+            }
+        }
+        return null;
+    }
+
     private static void priority(ServiceRequest sr, String code, MappingContext ctx) {
         ctx.table("request-priority").map(code)
                 .ifPresent(t -> sr.setPriority(ServiceRequest.ServiceRequestPriority.fromCode(t.code())));
@@ -143,7 +160,7 @@ final class OrderMappers {
 
     /** OBR in a result message → DiagnosticReport, based on the request. */
     DiagnosticReport report(Segment obr, ServiceRequest request, MappingContext ctx) {
-        DiagnosticReport dr = ctx.add(new DiagnosticReport(), "OBR|" + obr.position());
+        DiagnosticReport dr = ctx.addStable(new DiagnosticReport(), ctx.orderKey, "OBR|" + obr.position());
         identifiers(dr.getIdentifier(), obr.field(2), obr.field(3), ctx);
         if (request != null) {
             dr.addBasedOn(MappingContext.ref(request));
@@ -205,7 +222,7 @@ final class OrderMappers {
         if (!obr.has(15) && !obr.has(14) && !obr.has(9) && !obr.has(10)) {
             return null;
         }
-        Specimen sp = ctx.add(new Specimen(), "OBR-specimen|" + obr.position());
+        Specimen sp = ctx.addStable(new Specimen(), ctx.orderKey, "OBR-specimen|" + obr.position());
         sp.setSubject(ctx.patientRef());
         Composite source = obr.field(15);
         if (!source.isEmpty()) {
@@ -252,9 +269,10 @@ final class OrderMappers {
     /** SPM → Specimen. */
     Specimen specimen(Segment spm, MappingContext ctx) {
         spm.consumed(1);
-        Specimen sp = ctx.add(new Specimen(), "SPM|" + spm.position());
-        sp.setSubject(ctx.patientRef());
         Composite ids = spm.field(2);
+        String key = !ids.isEmpty() ? "specimen|" + ids.raw() : ctx.orderKey == null ? null : ctx.orderKey + "|SPM";
+        Specimen sp = ctx.addStable(new Specimen(), key, "SPM|" + spm.position());
+        sp.setSubject(ctx.patientRef());
         if (!ids.isEmpty()) {
             Identifier placer = ctx.types.entityIdentifier(ids.component(1), "specimen");
             Identifier filler = ctx.types.entityIdentifier(ids.component(2), "specimen");

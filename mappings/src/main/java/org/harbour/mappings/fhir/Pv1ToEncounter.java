@@ -19,7 +19,9 @@ final class Pv1ToEncounter {
 
     Encounter map(Segment pv1, MappingContext ctx) {
         pv1.consumed(1);
-        Encounter encounter = ctx.add(new Encounter(), "PV1|" + pv1.position());
+        // a visit number (PV1-19) names the same encounter in every message about it
+        String visitKey = pv1.field(19).text(1).isEmpty() ? null : "visit|" + pv1.field(19).raw();
+        Encounter encounter = ctx.addStable(new Encounter(), visitKey, "PV1|" + pv1.position());
         CodeTable classes = ctx.table("encounter-class");
         String patientClass = pv1.text(2);
         CodeTable.Target cls = classes.map(patientClass).orElse(classes.map("O").orElseThrow());

@@ -345,6 +345,7 @@ public final class V2ToFhir {
         }
 
         private void endOrder() {
+            ctx.orderKey = null;
             report = null;
             request = null;
             specimen = null;

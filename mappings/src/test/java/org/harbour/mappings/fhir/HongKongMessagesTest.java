@@ -104,6 +104,49 @@ class HongKongMessagesTest {
         assertThat(second).isEqualTo(first);
     }
 
+    private static final String POTASSIUM = "MSH|^~\\&|LIS|KWC|HARBOUR|HUB|20261123081500+0800||ORU^R01^ORU_R01|%s|P|2.5.1\r"
+            + "PID|1||KWC-88^^^KWC^MR~A123456(3)^^^HKID^NNHKG||CHAN^TAI MAN||19600101|M\r"
+            + "PV1|1|O|KWC-OPD||||D100^LEE^MEI||||||||||||V-2026-77^^^KWC^VN\r"
+            + "ORC|RE|PL-900^KWC|FL-900^KWCLAB||CM||||20261123070000+0800|||D100^LEE^MEI\r"
+            + "OBR|1|PL-900^KWC|FL-900^KWCLAB|2823-3^Potassium^LN|||20261123070000+0800||||||||||||||20261123081000+0800||CH|%s\r"
+            + "OBX|1|NM|2823-3^Potassium^LN||%s|mmol/L|3.5-5.1|%s|||%s|||20261123070000+0800\r"
+            + "OBX|2|ST|8251-1^Service comment^LN||haemolysed||||||%s\r"
+            + "OBX|3|ST|8251-1^Service comment^LN||recollect||||||%s\r";
+
+    private Bundle potassium(String controlId, String value, String flag, String status) {
+        return translator.convert(String.format(POTASSIUM, controlId, status, value, flag, status, status, status)
+                .getBytes(StandardCharsets.UTF_8)).bundle();
+    }
+
+    private static List<String> ids(Bundle bundle, Class<? extends Resource> type) {
+        return all(bundle, type).stream().map(Resource::getIdPart).map(String.class::cast).toList();
+    }
+
+    @Test
+    void aResultResentUnderAnotherControlIdOrCorrectedKeepsItsRecordIds() {
+        Bundle first = potassium("KWC-1", "6.2", "HH", "F");
+        Bundle resent = potassium("KWC-2", "6.2", "HH", "F");
+        Bundle corrected = potassium("KWC-3", "5.0", "N", "C");
+        for (Class<? extends Resource> type : List.of(Observation.class, DiagnosticReport.class,
+                org.hl7.fhir.r4.model.ServiceRequest.class, org.hl7.fhir.r4.model.Encounter.class,
+                org.hl7.fhir.r4.model.Practitioner.class)) {
+            assertThat(ids(resent, type)).as(type.getSimpleName()).isNotEmpty().isEqualTo(ids(first, type));
+            assertThat(ids(corrected, type)).as(type.getSimpleName()).isEqualTo(ids(first, type));
+        }
+        // two comments of the same test without sub-ids stay two records
+        assertThat(ids(first, Observation.class)).hasSize(3).doesNotHaveDuplicates();
+        Observation fixed = all(corrected, Observation.class).get(0);
+        assertThat(fixed.getStatus()).isEqualTo(Observation.ObservationStatus.CORRECTED);
+        assertThat(fixed.getValueQuantity().getValue()).isEqualByComparingTo("5.0");
+        // what belongs to the message itself is the message's own
+        assertThat(ids(resent, org.hl7.fhir.r4.model.MessageHeader.class))
+                .doesNotContainAnyElementsOf(ids(first, org.hl7.fhir.r4.model.MessageHeader.class));
+        // the same numbers from another sender are another sender's records
+        Bundle elsewhere = translator.convert(String.format(POTASSIUM, "KWC-1", "F", "6.2", "HH", "F", "F", "F")
+                .replace("|LIS|KWC|", "|LIS|QMH|").getBytes(StandardCharsets.UTF_8)).bundle();
+        assertThat(ids(elsewhere, Observation.class)).doesNotContainAnyElementsOf(ids(first, Observation.class));
+    }
+
     @Test
     void microbiologySusceptibilitiesHangUnderTheirOrganism() throws IOException {
         Conversion c = convert("oru-r01-micro.hl7");

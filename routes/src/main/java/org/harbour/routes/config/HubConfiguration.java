@@ -291,17 +291,16 @@ public class HubConfiguration {
     }
 
     @Bean
-    org.harbour.routes.dedup.DedupStage dedupStage(RecordStore records, FhirContext fhir, MeterRegistry meters,
-            PlatformTransactionManager transactions, JdbcTemplate jdbc, HarbourProperties properties, Clock clock) {
+    org.harbour.routes.dedup.DedupStage dedupStage(RecordStore records, MeterRegistry meters, JdbcTemplate jdbc,
+            HarbourProperties properties, Clock clock) {
         Path overrides = properties.translation().codeOverrides();
-        org.harbour.routes.dedup.RepeatTests tests = new org.harbour.routes.dedup.RepeatTests(
-                new org.harbour.routes.dedup.LabHistory(jdbc),
-                new org.harbour.routes.dedup.TestIdentity(new CodeTables(overrides != null && Files.isDirectory(overrides)
-                        ? overrides : null).get("lab-test-loinc")),
+        org.harbour.routes.dedup.LabHistory history = new org.harbour.routes.dedup.LabHistory(jdbc);
+        org.harbour.routes.dedup.TestIdentity identity = new org.harbour.routes.dedup.TestIdentity(
+                new CodeTables(overrides != null && Files.isDirectory(overrides) ? overrides : null).get("lab-test-loinc"));
+        org.harbour.routes.dedup.RepeatTests tests = new org.harbour.routes.dedup.RepeatTests(history, identity,
                 new org.harbour.routes.dedup.DedupWindows(properties.dedup().window(), properties.dedup().windows(),
                         properties.timezone()), properties.timezone());
-        return new org.harbour.routes.dedup.DedupStage(tests, records, fhir, meters, new TransactionTemplate(transactions),
-                clock);
+        return new org.harbour.routes.dedup.DedupStage(tests, history, identity, records, meters, clock);
     }
 
     @Bean
@@ -345,8 +344,9 @@ public class HubConfiguration {
 
     @Bean
     TranslateStage translateStage(V2ToFhir translator, RecordStore records, MessageStore messages, RecordCipher cipher,
-            MeterRegistry meters, PlatformTransactionManager transactions, AuditTrail audit, HarbourProperties properties) {
-        return new TranslateStage(translator, records, messages, cipher, meters, audit,
+            MeterRegistry meters, PlatformTransactionManager transactions, AuditTrail audit,
+            org.harbour.routes.dedup.DedupStage dedup, HarbourProperties properties) {
+        return new TranslateStage(translator, records, messages, cipher, meters, audit, dedup,
                 new TransactionTemplate(transactions), properties.stages().recordWriters(), Duration.ofSeconds(120));
     }
 

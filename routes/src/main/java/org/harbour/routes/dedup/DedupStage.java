@@ -1,81 +1,100 @@
 package org.harbour.routes.dedup;
 
-import ca.uhn.fhir.context.FhirContext;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Clock;
 import java.util.List;
-import org.apache.camel.Exchange;
-import org.apache.camel.Message;
-import org.harbour.routes.Headers;
+import java.util.Map;
 import org.harbour.routes.records.RecordStore;
-import org.harbour.routes.translate.TranslateStage;
 import org.hl7.fhir.r4.model.Bundle;
+import org.hl7.fhir.r4.model.Observation;
 import org.hl7.fhir.r4.model.Resource;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.springframework.transaction.support.TransactionTemplate;
 
 /**
- * The dedup step of the store stage: the message's results join the patient's lab history, its
- * open orders are checked against it, and each repeat becomes a stored DetectedIssue added to
- * what is published on harbour.records (so it is forwarded, under consent, to the ordering
- * doctor). Counted per test and facility ({@code harbour.dedup.repeat.orders}).
+ * The dedup step of the store stage, inside the record store's transaction (one commit for
+ * both): results that repeat stored ones are left out as the record store writes
+ * ({@link #repeatsFor}); then the message's results join the patient's lab history, its open
+ * orders are checked against it, and each repeat order becomes a stored DetectedIssue that is
+ * published with the rest (so it is forwarded, under consent, to the ordering doctor).
+ * Counted per test and facility: {@code harbour.dedup.repeat.orders} and
+ * {@code harbour.dedup.repeated.results}.
  */
 public class DedupStage {
 
     private static final Logger LOG = LoggerFactory.getLogger(DedupStage.class);
 
     private final RepeatTests tests;
+    private final LabHistory history;
+    private final TestIdentity identity;
     private final RecordStore records;
-    private final FhirContext fhir;
     private final MeterRegistry meters;
-    private final TransactionTemplate tx;
     private final Clock clock;
 
-    public DedupStage(RepeatTests tests, RecordStore records, FhirContext fhir, MeterRegistry meters,
-            TransactionTemplate tx, Clock clock) {
+    public DedupStage(RepeatTests tests, LabHistory history, TestIdentity identity, RecordStore records,
+            MeterRegistry meters, Clock clock) {
         this.tests = tests;
+        this.history = history;
+        this.identity = identity;
         this.records = records;
-        this.fhir = fhir;
         this.meters = meters;
-        this.tx = tx;
         this.clock = clock;
     }
 
-    public void check(Exchange exchange) {
-        Message in = exchange.getIn();
-        String patientId = in.getHeader(Headers.PATIENT_ID, String.class);
+    /** What the record store leaves out of a message from this facility: results already stored. */
+    public RecordStore.Repeats repeatsFor(String facility) {
+        return new ResultRepeats(tests, history, facility);
+    }
+
+    /** The repeat-order alerts a stored message raised, as stored. */
+    public record Alerts(List<RepeatTests.Repeat> repeats, RecordStore.Stored stored) {
+    }
+
+    /** In the caller's transaction: history, repeat-order check, alerts stored; null when there are none. */
+    public Alerts check(String patientId, String facility, RecordStore.Stored stored, String messageId) {
         if (patientId == null) {
-            return;
+            return null;
         }
-        String facility = in.getHeader(Headers.SENDER, String.class);
-        String body = in.getBody(String.class);
-        @SuppressWarnings("unchecked")
-        List<Resource> resources = exchange.getProperty(TranslateStage.STORED_RESOURCES, List.class);
-        if (resources == null) {
-            resources = fhir.newJsonParser().parseResource(Bundle.class, body).getEntry().stream()
-                    .map(Bundle.BundleEntryComponent::getResource).toList();
-        }
-        List<Resource> ofMessage = resources;
-        List<RepeatTests.Repeat> repeats = tx.execute(s -> tests.check(patientId, facility, ofMessage, clock.instant()));
-        if (repeats == null || repeats.isEmpty()) {
-            return;
+        List<RepeatTests.Repeat> repeats = tests.check(patientId, facility, stored.resources(), stored.earlier(),
+                clock.instant());
+        if (repeats.isEmpty()) {
+            return null;
         }
         Bundle issues = new Bundle().setType(Bundle.BundleType.TRANSACTION);
         for (RepeatTests.Repeat repeat : repeats) {
             String ref = "DetectedIssue/" + repeat.issue().getIdElement().getIdPart();
             issues.addEntry().setFullUrl(ref).setResource(repeat.issue()).getRequest().setMethod(Bundle.HTTPVerb.PUT)
                     .setUrl(ref);
-            meters.counter("harbour.dedup.repeat.orders", "test", repeat.test().code(), "facility",
-                    facility == null ? "unknown" : facility).increment();
         }
-        RecordStore.Stored stored = records.store(issues, in.getHeader(Headers.MESSAGE_ID, String.class));
-        StringBuilder added = new StringBuilder();
-        for (String json : stored.json()) {
-            added.append(",{\"resource\":").append(json).append('}');
+        LOG.debug("Message {}: {} repeated-test alerts", messageId, repeats.size());
+        return new Alerts(repeats, records.store(issues, messageId));
+    }
+
+    /** After the commit: counts the repeated results left out and the alerts raised (not again on a redelivery). */
+    public void count(RecordStore.Stored stored, Alerts alerts, String facility, boolean redelivered) {
+        if (redelivered) {
+            return;
         }
-        boolean empty = body.endsWith("[]}");
-        in.setBody(body.substring(0, body.length() - 2) + (empty ? added.substring(1) : added) + "]}");
-        LOG.debug("Message {}: {} repeated-test alerts", in.getHeader(Headers.MESSAGE_ID), repeats.size());
+        String where = facility == null ? "unknown" : facility;
+        Map<String, Resource> byRef = new java.util.HashMap<>();
+        for (Resource r : stored.resources()) {
+            byRef.put(r.fhirType() + "/" + r.getIdElement().getIdPart(), r);
+        }
+        for (Map.Entry<String, String> repeat : stored.repeats().entrySet()) {
+            if (repeat.getKey().startsWith("Observation/") && stored.earlier().contains(repeat.getValue())
+                    && byRef.get(repeat.getValue()) instanceof Observation o) {
+                TestIdentity.Test test = identity.of(o.getCode(), facility);
+                meters.counter("harbour.dedup.repeated.results", "test", test == null ? "unknown" : test.code(),
+                        "facility", where).increment();
+            }
+        }
+        if (alerts != null) {
+            for (RepeatTests.Repeat repeat : alerts.repeats()) {
+                if (!alerts.stored().earlier().contains("DetectedIssue/" + repeat.issue().getIdElement().getIdPart())) {
+                    meters.counter("harbour.dedup.repeat.orders", "test", repeat.test().code(), "facility", where)
+                            .increment();
+                }
+            }
+        }
     }
 }

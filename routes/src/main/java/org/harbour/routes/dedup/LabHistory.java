@@ -19,7 +19,12 @@ public class LabHistory {
 
     /** One stored result. {@code valueText} is the value as shown (number and unit, or text). */
     public record Result(String observationRef, String patientId, String testKey, Instant effectiveAt, String status,
-            String valueText, String facility) {
+            String valueText, String facility, String reportRef) {
+
+        public Result(String observationRef, String patientId, String testKey, Instant effectiveAt, String status,
+                String valueText, String facility) {
+            this(observationRef, patientId, testKey, effectiveAt, status, valueText, facility, null);
+        }
 
         /** Same patient, test, time and value: the same result, whatever its id. */
         public String fingerprint() {
@@ -45,13 +50,13 @@ public class LabHistory {
         jdbc.update("MERGE INTO lab_result t USING (SELECT CAST(? AS VARCHAR(140)) AS observation_ref) s"
                 + " ON t.observation_ref = s.observation_ref"
                 + " WHEN MATCHED THEN UPDATE SET patient_id = ?, test_key = ?, effective_at = ?, status = ?,"
-                + " value_text = ?, facility = ?, fingerprint = ?"
+                + " value_text = ?, facility = ?, fingerprint = ?, report_ref = ?"
                 + " WHEN NOT MATCHED THEN INSERT (observation_ref, patient_id, test_key, effective_at, status, value_text,"
-                + " facility, fingerprint) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                + " facility, fingerprint, report_ref) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 r.observationRef(), r.patientId(), clip(r.testKey(), 300), Timestamp.from(r.effectiveAt()), r.status(),
-                clip(r.valueText(), 200), clip(r.facility(), 200), r.fingerprint(),
+                clip(r.valueText(), 200), clip(r.facility(), 200), r.fingerprint(), r.reportRef(),
                 r.observationRef(), r.patientId(), clip(r.testKey(), 300), Timestamp.from(r.effectiveAt()), r.status(),
-                clip(r.valueText(), 200), clip(r.facility(), 200), r.fingerprint());
+                clip(r.valueText(), 200), clip(r.facility(), 200), r.fingerprint(), r.reportRef());
     }
 
     /** Another stored result with the same patient, test, time and value, if any. */
@@ -60,13 +65,27 @@ public class LabHistory {
                 String.class, r.fingerprint(), r.observationRef()).stream().findFirst();
     }
 
-    /** The patient's results for a test taken at or after {@code since}, newest first (at most {@code limit}). */
+    /** Stored results with the same patient, test, time and value as this one (its own row included). */
+    public List<Result> sameResults(Result r) {
+        return jdbc.query(SELECT + " WHERE fingerprint = ?", this::row, r.fingerprint());
+    }
+
+    /**
+     * The patient's results for a test taken at or after {@code since} that still stand (final,
+     * corrected or amended; not withdrawn), newest first (at most {@code limit}).
+     */
     public List<Result> recent(String patientId, String testKey, Instant since, int limit) {
-        return jdbc.query("SELECT observation_ref, patient_id, test_key, effective_at, status, value_text, facility"
-                + " FROM lab_result WHERE patient_id = ? AND test_key = ? AND effective_at >= ?"
-                + " ORDER BY effective_at DESC LIMIT ?", (rs, n) -> new Result(rs.getString(1), rs.getString(2),
-                        rs.getString(3), rs.getTimestamp(4).toInstant(), rs.getString(5), rs.getString(6),
-                        rs.getString(7)), patientId, testKey, Timestamp.from(since), limit);
+        return jdbc.query(SELECT + " WHERE patient_id = ? AND test_key = ? AND effective_at >= ?"
+                + " AND status IN ('final', 'corrected', 'amended') ORDER BY effective_at DESC LIMIT ?", this::row,
+                patientId, testKey, Timestamp.from(since), limit);
+    }
+
+    private static final String SELECT = "SELECT observation_ref, patient_id, test_key, effective_at, status, value_text,"
+            + " facility, report_ref FROM lab_result";
+
+    private Result row(java.sql.ResultSet rs, int n) throws java.sql.SQLException {
+        return new Result(rs.getString(1), rs.getString(2), rs.getString(3), rs.getTimestamp(4).toInstant(),
+                rs.getString(5), rs.getString(6), rs.getString(7), rs.getString(8));
     }
 
     private static String clip(String text, int max) {

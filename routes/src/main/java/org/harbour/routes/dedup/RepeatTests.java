@@ -50,13 +50,37 @@ public class RepeatTests {
 
     /** Adds the message's results to the history, then checks its open orders against it. */
     public List<Repeat> check(String patientId, String facility, List<Resource> resources, Instant now) {
+        return check(patientId, facility, resources, Set.of(), now);
+    }
+
+    /**
+     * Adds the message's results to the history (all but {@code earlier}: records an earlier
+     * message stored, which the history has as they came), then checks its open orders. A result
+     * withdrawn (entered in error, cancelled) stays in the history under that status and no
+     * longer counts.
+     */
+    public List<Repeat> check(String patientId, String facility, List<Resource> resources, Set<String> earlier,
+            Instant now) {
+        java.util.Map<String, String> reportOf = new java.util.HashMap<>();
+        for (Resource r : resources) {
+            if (r instanceof org.hl7.fhir.r4.model.DiagnosticReport dr) {
+                for (Reference result : dr.getResult()) {
+                    reportOf.putIfAbsent(result.getReference(), "DiagnosticReport/" + dr.getIdElement().getIdPart());
+                }
+            }
+        }
         List<String> own = new ArrayList<>();
         for (Resource r : resources) {
-            if (r instanceof Observation o && o.hasStatus() && RESULT_STATUSES.contains(o.getStatus().toCode())) {
+            if (r instanceof Observation o && o.hasStatus()) {
                 LabHistory.Result result = result(patientId, facility, o);
-                if (result != null) {
-                    history.record(result);
-                    own.add(result.observationRef());
+                if (result == null) {
+                    continue;
+                }
+                own.add(result.observationRef());
+                if (!earlier.contains(result.observationRef())) {
+                    history.record(new LabHistory.Result(result.observationRef(), patientId, result.testKey(),
+                            result.effectiveAt(), result.status(), result.valueText(), facility,
+                            reportOf.get(result.observationRef())));
                 }
             }
         }

@@ -72,8 +72,13 @@ public class DiscloseStage {
             return;
         }
         Bundle bundle = fhir.newJsonParser().parseResource(Bundle.class, in.getBody(String.class));
+        // what an earlier message brought was decided then; a resend or a repeat is not disclosed again
+        String earlierHeader = in.getHeader(Headers.EARLIER_RECORDS, String.class);
+        java.util.Set<String> earlier = earlierHeader == null || earlierHeader.isEmpty() ? java.util.Set.of()
+                : new java.util.HashSet<>(java.util.Arrays.asList(earlierHeader.split(",")));
         List<Resource> records = bundle.getEntry().stream().map(Bundle.BundleEntryComponent::getResource)
-                .filter(r -> RecordKinds.DISCLOSABLE.containsKey(r.fhirType())).toList();
+                .filter(r -> RecordKinds.DISCLOSABLE.containsKey(r.fhirType()))
+                .filter(r -> !earlier.contains(r.fhirType() + "/" + r.getIdElement().getIdPart())).toList();
         if (records.isEmpty()) {
             in.setBody(out);
             return;

@@ -12,6 +12,7 @@ import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Date;
+import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -55,19 +56,46 @@ public class RecordStore {
 
     /**
      * What storing a Bundle did: the hub patient (if any), every stored resource as Type/id, how
-     * many were new versions, and the resources as stored (references resolved, meta set) with
-     * their JSON.
+     * many were new versions, the resources as stored (references resolved, meta set) with their
+     * JSON, and which of them this message did not bring anew: unchanged since an earlier message,
+     * or repeating a record stored under another id ({@link Repeats}). Those are not disclosed again.
      */
     public record Stored(String patientId, List<String> references, int written, List<Resource> resources,
-            List<String> json) {
+            List<String> json, Set<String> earlier, Map<String, String> repeats) {
     }
 
-    /** Stores a translated Bundle in one transaction. */
+    /**
+     * Finds the resources of a message that repeat records already stored: the same result sent
+     * again, or arriving by another route under another id.
+     */
+    @FunctionalInterface
+    public interface Repeats {
+        /**
+         * @param resources the message's resources, references resolved to stored ones
+         * @param current the stored current version of those that exist, by Type/id
+         * @return Type/id of each repeating resource → Type/id of the stored record it repeats
+         *     (its own, when the sender's id for it is the same)
+         */
+        Map<String, String> find(List<Resource> resources, Map<String, Resource> current, String patientId);
+
+        Repeats NONE = (resources, current, patientId) -> Map.of();
+    }
+
+    /** Stores a translated Bundle in one transaction (joining the caller's, if any). */
     public Stored store(Bundle bundle, String messageId) {
-        return tx.execute(status -> storeInTransaction(bundle, messageId));
+        return store(bundle, messageId, Repeats.NONE);
     }
 
-    private Stored storeInTransaction(Bundle bundle, String messageId) {
+    /** Stores a translated Bundle, leaving out what {@code repeats} finds already stored. */
+    public Stored store(Bundle bundle, String messageId, Repeats repeats) {
+        return tx.execute(status -> storeInTransaction(bundle, messageId, repeats));
+    }
+
+    /** A stored current version and the message that wrote it. */
+    private record Current(Resource resource, String messageId) {
+    }
+
+    private Stored storeInTransaction(Bundle bundle, String messageId, Repeats repeats) {
         Map<String, String> targets = new LinkedHashMap<>();
         List<Resource> resources = new ArrayList<>();
         for (Bundle.BundleEntryComponent entry : bundle.getEntry()) {
@@ -84,18 +112,13 @@ public class RecordStore {
                 mainPatient = e.getValue();
             }
         }
-        FhirTerser terser = fhir.newTerser();
-        List<String> stored = new ArrayList<>();
-        List<Resource> kept = new ArrayList<>();
-        List<String> keptJson = new ArrayList<>();
-        int written = 0;
         for (Resource r : resources) {
             if (r instanceof Patient p && hubIds.get(p) != null) {
                 p.setId(hubIds.get(p));
             }
         }
-        Map<String, Resource> existing = existing(resources);
-        Batch batch = new Batch();
+        FhirTerser terser = fhir.newTerser();
+        Map<Resource, List<Reference>> referencesOf = new IdentityHashMap<>();
         for (Resource r : resources) {
             List<Reference> references = terser.getAllPopulatedChildElementsOfType(r, Reference.class);
             for (Reference ref : references) {
@@ -104,39 +127,90 @@ public class RecordStore {
                     ref.setReference(target);
                 }
             }
-            String patientId = r instanceof Patient ? r.getIdElement().getIdPart() : patientOf(references);
+            referencesOf.put(r, references);
+        }
+        Map<String, Current> existing = existing(resources);
+        Map<String, Resource> current = new java.util.HashMap<>();
+        existing.forEach((key, c) -> current.put(key, c.resource()));
+        Map<String, String> repeated = mainPatient == null ? Map.of() : repeats.find(resources, current, mainPatient);
+        if (!repeated.isEmpty()) {
+            // what refers to a repeat refers to the record already stored
+            for (List<Reference> references : referencesOf.values()) {
+                for (Reference ref : references) {
+                    String to = repeated.get(ref.getReference());
+                    if (to != null) {
+                        ref.setReference(to);
+                    }
+                }
+            }
+        }
+        List<String> stored = new ArrayList<>();
+        List<Resource> kept = new ArrayList<>();
+        List<String> keptJson = new ArrayList<>();
+        Set<String> earlier = new java.util.LinkedHashSet<>();
+        int written = 0;
+        Batch batch = new Batch();
+        for (Resource r : resources) {
             String key = r.fhirType() + "/" + r.getIdElement().getIdPart();
+            String repeatOf = repeated.get(key);
+            if (repeatOf != null && !repeatOf.equals(key)) {
+                // the same record under another id: not stored again
+                if (!stored.contains(repeatOf)) {
+                    Current other = existing.containsKey(repeatOf) ? existing.get(repeatOf)
+                            : currentOf(repeatOf.substring(0, repeatOf.indexOf('/')), repeatOf.substring(repeatOf.indexOf('/') + 1));
+                    if (other != null) {
+                        kept.add(other.resource());
+                        keptJson.add(json().encodeResourceToString(other.resource()));
+                        stored.add(repeatOf);
+                        earlier.add(repeatOf);
+                    }
+                }
+                continue;
+            }
             if (stored.contains(key)) {
                 // two of the message's patients are one hub Patient (a merge of a record into itself)
                 continue;
             }
-            String json = write(r, patientId, messageId, existing.get(key), batch);
+            List<Reference> references = referencesOf.get(r);
+            String patientId = r instanceof Patient ? r.getIdElement().getIdPart() : patientOf(references);
+            Current was = existing.get(key);
+            String json = repeatOf != null ? null
+                    : write(r, patientId, messageId, was == null ? null : was.resource(), batch);
             if (json != null) {
                 written++;
                 kept.add(r);
                 keptJson.add(json);
             } else {
-                kept.add(existing.get(key));
-                keptJson.add(json().encodeResourceToString(existing.get(key)));
+                kept.add(was.resource());
+                keptJson.add(json().encodeResourceToString(was.resource()));
+                if (messageId == null || !messageId.equals(was.messageId())) {
+                    earlier.add(key);
+                }
             }
             stored.add(key);
         }
         batch.flush(jdbc);
-        return new Stored(mainPatient, stored, written, kept, keptJson);
+        return new Stored(mainPatient, stored, written, kept, keptJson, earlier, repeated);
     }
 
     /** The stored current versions of these resources, by Type/id (primary-key look-ups). */
-    private Map<String, Resource> existing(List<Resource> resources) {
-        Map<String, Resource> out = new java.util.HashMap<>();
+    private Map<String, Current> existing(List<Resource> resources) {
+        Map<String, Current> out = new java.util.HashMap<>();
         for (Resource r : resources) {
             String type = r.fhirType();
             String id = r.getIdElement().getIdPart();
             // locked: two writers storing the same resource (a patient's hub Patient) take turns, none loses an update
-            jdbc.query("SELECT version_id, payload FROM fhir_resource WHERE resource_type = ? AND id = ? FOR UPDATE",
-                    (rs, n) -> decode(type, id, rs.getInt(1), rs.getBytes(2)), type, id).stream().findFirst()
-                    .ifPresent(found -> out.put(type + "/" + id, found));
+            jdbc.query("SELECT version_id, payload, message_id FROM fhir_resource WHERE resource_type = ? AND id = ? FOR UPDATE",
+                    (rs, n) -> new Current(decode(type, id, rs.getInt(1), rs.getBytes(2)), rs.getString(3)), type, id)
+                    .stream().findFirst().ifPresent(found -> out.put(type + "/" + id, found));
         }
         return out;
+    }
+
+    private Current currentOf(String type, String id) {
+        return jdbc.query("SELECT version_id, payload, message_id FROM fhir_resource WHERE resource_type = ? AND id = ?",
+                (rs, n) -> new Current(decode(type, id, rs.getInt(1), rs.getBytes(2)), rs.getString(3)), type, id)
+                .stream().findFirst().orElse(null);
     }
 
     /** Inserts of new resources and their index rows, sent to the database as JDBC batches. */
@@ -209,6 +283,9 @@ public class RecordStore {
         Resource b = incoming.copy();
         a.setMeta(null);
         b.setMeta(null);
+        // a decoded resource's id carries its version, which the encoder would write back as meta.versionId
+        a.setId(a.getIdElement().getIdPart());
+        b.setId(b.getIdElement().getIdPart());
         return json().encodeResourceToString(a).equals(json().encodeResourceToString(b));
     }
 

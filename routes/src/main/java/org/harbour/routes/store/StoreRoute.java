@@ -6,7 +6,8 @@ import org.harbour.routes.StageErrorHandling;
 
 /**
  * Store and translate stage: consumes harbour.inbound in a JMS transaction; records the message
- * in the message store (once), translates it to FHIR R4 into the record store, and publishes the
+ * in the message store (once), translates it to FHIR R4 into the record store (leaving out results
+ * already stored, checking orders against the lab history: one transaction), and publishes the
  * stored resources on topic harbour.records. The message leaves the queue only after all of that
  * committed. A resend already stored is not translated again; a redelivery of the same message
  * is (translation is idempotent). Failures follow the shared stage error handling.
@@ -25,7 +26,6 @@ public class StoreRoute extends RouteBuilder {
                 .choice()
                     .when(header(StoreStage.OUTCOME).isNotEqualTo(StoreOutcome.DUPLICATE.name()))
                         .bean("translateStage", "translate")
-                        .bean("dedupStage", "check")
                         .to("jms:topic:" + RouteIds.RECORDS_TOPIC + "?deliveryPersistent=true")
                 .end();
     }

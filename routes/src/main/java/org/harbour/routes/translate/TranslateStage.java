@@ -13,6 +13,9 @@ import org.harbour.mappings.fhir.V2ToFhir;
 import org.harbour.routes.Headers;
 import org.harbour.routes.audit.AuditEvents;
 import org.harbour.routes.audit.AuditTrail;
+import org.harbour.routes.dedup.DedupStage;
+import org.harbour.routes.store.StoreOutcome;
+import org.harbour.routes.store.StoreStage;
 import org.harbour.routes.records.RecordCipher;
 import org.harbour.routes.records.RecordStore;
 import org.harbour.routes.store.MessageStore;
@@ -38,8 +41,9 @@ public class TranslateStage implements AutoCloseable {
     private final MessageStore messages;
     private final RecordCipher cipher;
     private final MeterRegistry meters;
-    private final GroupCommit<Translated, RecordStore.Stored> commits;
+    private final GroupCommit<Translated, Written> commits;
     private final AuditTrail audit;
+    private final DedupStage dedup;
 
     /**
      * Translation runs in the consumers' threads, in parallel; the writes go through one group
@@ -47,8 +51,10 @@ public class TranslateStage implements AutoCloseable {
      * share database transactions.
      */
     public TranslateStage(V2ToFhir translator, RecordStore records, MessageStore messages, RecordCipher cipher,
-            MeterRegistry meters, AuditTrail audit, TransactionTemplate tx, int writers, Duration timeout) {
+            MeterRegistry meters, AuditTrail audit, DedupStage dedup, TransactionTemplate tx, int writers,
+            Duration timeout) {
         this.audit = audit;
+        this.dedup = dedup;
         this.translator = translator;
         this.records = records;
         this.messages = messages;
@@ -60,17 +66,20 @@ public class TranslateStage implements AutoCloseable {
     }
 
     /** A translated message waiting to be written. */
-    private record Translated(Bundle bundle, String messageId, String outcome, byte[] report, long weight) {
+    private record Translated(Bundle bundle, String messageId, String facility, String outcome, byte[] report,
+            long weight) {
     }
 
-    private RecordStore.Stored write(Translated t) {
-        RecordStore.Stored stored = records.store(t.bundle(), t.messageId());
+    /** What writing it did: the records stored, and the repeat-order alerts it raised (or null). */
+    private record Written(RecordStore.Stored stored, DedupStage.Alerts alerts) {
+    }
+
+    /** In the batch's transaction: records (repeats left out), translation outcome, lab history and alerts. */
+    private Written write(Translated t) {
+        RecordStore.Stored stored = records.store(t.bundle(), t.messageId(), dedup.repeatsFor(t.facility()));
         messages.recordTranslation(t.messageId(), t.outcome(), stored.references().size(), t.report());
-        return stored;
+        return new Written(stored, dedup.check(stored.patientId(), t.facility(), stored, t.messageId()));
     }
-
-    /** Exchange property: the stored resources (a List of Resource), for later steps of the same stage. */
-    public static final String STORED_RESOURCES = "HarbourStoredResources";
 
     public void translate(Exchange exchange) throws Exception {
         Message in = exchange.getIn();
@@ -79,11 +88,12 @@ public class TranslateStage implements AutoCloseable {
         String report = conversion.report().entries().stream().map(ConversionReport.Entry::toString)
                 .collect(Collectors.joining("\n"));
         String outcome = conversion.mapped() ? "TRANSLATED" : "UNMAPPED";
-        RecordStore.Stored stored = commits.submit(new Translated(conversion.bundle(), messageId, outcome,
+        String sender = in.getHeader(Headers.SENDER, String.class);
+        Written written = commits.submit(new Translated(conversion.bundle(), messageId, sender, outcome,
                 cipher.encrypt(report.getBytes(StandardCharsets.UTF_8), "message-report/" + messageId),
                 in.getBody(byte[].class).length));
+        RecordStore.Stored stored = written.stored();
         String controlId = in.getHeader(Headers.CONTROL_ID, String.class);
-        String sender = in.getHeader(Headers.SENDER, String.class);
         audit.recordAll(List.of(
                 AuditEvents.messageTranslated(messageId, controlId, sender, stored.patientId(), outcome,
                         stored.references().size()),
@@ -91,15 +101,23 @@ public class TranslateStage implements AutoCloseable {
         meters.counter("harbour.translate.messages", "outcome", outcome).increment();
         meters.counter("harbour.translate.report.warnings")
                 .increment(conversion.report().entries(ConversionReport.Severity.WARNING).size());
-        // a collection Bundle of the stored resources, assembled from the JSON already written
-        in.setBody(stored.json().stream().map(json -> "{\"resource\":" + json + "}")
+        dedup.count(stored, written.alerts(), sender,
+                StoreOutcome.REDELIVERED.name().equals(in.getHeader(StoreStage.OUTCOME)));
+        // a collection Bundle of the stored resources (and alerts), assembled from the JSON already written
+        java.util.stream.Stream<String> json = written.alerts() == null ? stored.json().stream()
+                : java.util.stream.Stream.concat(stored.json().stream(), written.alerts().stored().json().stream());
+        in.setBody(json.map(j -> "{\"resource\":" + j + "}")
                 .collect(Collectors.joining(",", "{\"resourceType\":\"Bundle\",\"id\":\"" + messageId
                         + "\",\"type\":\"collection\",\"entry\":[", "]}")));
         if (stored.patientId() != null) {
             in.setHeader(Headers.PATIENT_ID, stored.patientId());
         }
-        // the same resources as objects, for the dedup step in this exchange (not sent on)
-        exchange.setProperty(STORED_RESOURCES, stored.resources());
+        // records an earlier message brought (unchanged, or repeated here): published for context, not disclosed again
+        java.util.Set<String> earlier = new java.util.LinkedHashSet<>(stored.earlier());
+        if (written.alerts() != null) {
+            earlier.addAll(written.alerts().stored().earlier());
+        }
+        in.setHeader(Headers.EARLIER_RECORDS, String.join(",", earlier));
         LOG.debug("Message {} controlId={} {}: {} resources, {} written", messageId,
                 in.getHeader(Headers.CONTROL_ID), outcome, stored.references().size(), stored.written());
     }

@@ -168,7 +168,9 @@ class FhirApiTest extends HubTestSupport {
     void paging() throws Exception {
         String sender = uniqueSender("FHIRP");
         for (int i = 1; i <= 3; i++) {
-            send(Hl7Samples.oru(sender, "FP-" + i, "UNICODE UTF-8").replace("A1234563", "X1234566"));
+            // three results (values differ: the same value at the same time would be one result, sent three times)
+            send(Hl7Samples.oru(sender, "FP-" + i, "UNICODE UTF-8").replace("A1234563", "X1234566")
+                    .replace("||8.1|", "||" + (6 + i) + ".1|"));
         }
         await().atMost(Duration.ofSeconds(30)).until(() -> {
             Bundle p = search("Patient?" + hkid("X1234566"));

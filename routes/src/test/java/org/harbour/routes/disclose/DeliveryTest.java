@@ -20,6 +20,8 @@ import org.harbour.routes.Hl7Samples;
 import org.harbour.routes.HubTestSupport;
 import org.harbour.routes.audit.AuditTrail;
 import org.hl7.fhir.r4.model.AuditEvent;
+import org.hl7.fhir.r4.model.Bundle;
+import org.hl7.fhir.r4.model.Observation;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.test.context.DynamicPropertyRegistry;
@@ -105,7 +107,8 @@ class DeliveryTest extends HubTestSupport {
 
     /** Sends a first result so the patient exists, and returns the hub Patient id. */
     private String patient(int n) throws Exception {
-        send(Hl7Samples.potassium("KWC", "P" + n + "-0", n, "4.1", "N"));
+        // a value no test sends again: the same value at the same time would be a repeat, not disclosed anew
+        send(Hl7Samples.potassium("KWC", "P" + n + "-0", n, "3.9", "N"));
         return hubPatient(Hl7Samples.hkidOf(n));
     }
 
@@ -289,6 +292,38 @@ class DeliveryTest extends HubTestSupport {
         assertThat(disclosedTo(patient, "dr-lee")).doesNotHaveDuplicates();
     }
 
+    private static final ca.uhn.fhir.context.FhirContext FHIR = ca.uhn.fhir.context.FhirContext.forR4Cached();
+
+    @Test
+    void aResultResentOrArrivingByAnotherRouteIsForwardedOnceAndItsCorrectionAgain() throws Exception {
+        int n = 308001;
+        String patient = patient(n);
+        assertThat(put("/fhir/Consent/c-" + n, consent("c-" + n, patient, "active", "Organization/pwh", null))
+                .statusCode()).isEqualTo(201);
+        String result = Hl7Samples.potassium("PWH", "P" + n + "-1", n, "5.3", "H");
+        send(result);
+        await().atMost(Duration.ofSeconds(30)).until(() -> disclosedTo(patient, "dr-lee").size() == 1);
+        var repeated = meters.find("harbour.dedup.repeated.results").tags("test", "2823-3");
+        double before = repeated.counters().stream().mapToDouble(c -> c.count()).sum();
+        // the same report resent under another control id, and the same result forwarded by another hospital
+        send(result.replace("|P" + n + "-1|P|", "|P" + n + "-1-resent|P|"));
+        send(Hl7Samples.potassium("QMH", "P" + n + "-2", n, "5.3", "H"));
+        await().atMost(Duration.ofSeconds(30)).until(() -> meters.find("harbour.dedup.repeated.results")
+                .tags("test", "2823-3").counters().stream().mapToDouble(c -> c.count()).sum() >= before + 2);
+        // the correction (same order, OBX-11 C) replaces the result and is forwarded
+        send(result.replace("|P" + n + "-1|P|", "|P" + n + "-1-corr|P|").replace("||5.3|", "||4.9|")
+                .replace("|H|||F|", "|N|||C|"));
+        await().atMost(Duration.ofSeconds(30)).until(() -> disclosedTo(patient, "dr-lee").size() == 2);
+        String correction = disclosedTo(patient, "dr-lee").get(1);
+        assertThat(correction).startsWith("Observation/");
+        Observation corrected = FHIR.newJsonParser().parseResource(Observation.class,
+                text(getWithToken("/fhir/" + correction)));
+        assertThat(corrected.getStatus()).isEqualTo(Observation.ObservationStatus.CORRECTED);
+        assertThat(corrected.getMeta().getVersionId()).isEqualTo("2");
+        assertThat(FHIR.newJsonParser().parseResource(Bundle.class, text(getWithToken("/fhir/Observation?patient="
+                + patient + "&code=http://loinc.org%7C2823-3"))).getTotal()).as("3.9 at first, then this one").isEqualTo(2);
+    }
+
     @Test
     void aMessageTheEndpointRefusesGoesToTheDeadLetterQueueWithTheReason() throws Exception {
         int n = 306001;
@@ -325,7 +360,7 @@ class DeliveryTest extends HubTestSupport {
                 .anyMatch(s -> s.text().contains("Repeat-test alert")));
         DingTalkRobotServer.Shown alert = shownAbout(n).stream().filter(s -> s.text().contains("Repeat-test alert"))
                 .findFirst().orElseThrow();
-        assertThat(alert.text()).contains("Repeat-test alert: Test 2823-3 4.1 mmol/L on 2026-11-22 at KWC"
+        assertThat(alert.text()).contains("Repeat-test alert: Test 2823-3 3.9 mmol/L on 2026-11-22 at KWC"
                 + " — repeat?", "sent to dr-chan");
         assertThat(counter.count()).isEqualTo(before + 1);
         String issues = text(getWithToken("/fhir/DetectedIssue?patient=" + patient));
