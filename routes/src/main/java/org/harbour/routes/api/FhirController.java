@@ -136,10 +136,14 @@ public class FhirController {
                         new java.util.Date())).setPublisher("Harbour");
         cs.addFormat("application/fhir+json");
         cs.getSoftware().setName("Harbour");
-        cs.getImplementation().setDescription("Harbour record store (FHIR R4 read and search)");
+        cs.getImplementation().setDescription("Harbour record store (FHIR R4 read and search; transaction and batch Bundles pushed)");
         CapabilityStatement.CapabilityStatementRestComponent rest = cs.addRest()
                 .setMode(CapabilityStatement.RestfulCapabilityMode.SERVER);
         rest.getSecurity().setDescription("Authorization: Bearer <token> on every request");
+        // POST /fhir: clinics push transaction and batch Bundles (answered 202 once durably queued)
+        rest.addInteraction().setCode(CapabilityStatement.SystemRestfulInteraction.TRANSACTION)
+                .setDocumentation("accepted with 202 once durably queued; stored and checked in the background");
+        rest.addInteraction().setCode(CapabilityStatement.SystemRestfulInteraction.BATCH);
         SEARCHABLE.forEach((type, params) -> {
             var resource = rest.addResource().setType(type);
             resource.addInteraction().setCode(CapabilityStatement.TypeRestfulInteraction.READ);

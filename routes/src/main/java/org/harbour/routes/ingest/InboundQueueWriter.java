@@ -68,7 +68,12 @@ public class InboundQueueWriter implements AutoCloseable {
                 properties.put(header.getKey(), value);
             }
         }
-        commits.submit(new Outgoing(exchange.getIn().getBody(byte[].class), properties));
+        write(exchange.getIn().getBody(byte[].class), properties);
+    }
+
+    /** Sends a body with these message properties; returns once the broker committed it. */
+    public void write(byte[] body, Map<String, Object> properties) throws Exception {
+        commits.submit(new Outgoing(body, Map.copyOf(properties)));
     }
 
     private List<Boolean> sendAll(List<Outgoing> batch) throws JMSException {

@@ -108,7 +108,8 @@ public class RecordStore {
         String mainPatient = null;
         for (Map.Entry<Patient, String> e : hubIds.entrySet()) {
             targets.put("urn:uuid:" + e.getKey().getIdElement().getIdPart(), "Patient/" + e.getValue());
-            if (mainPatient == null && e.getKey().getActive()) {
+            // the message's patient: the first not marked inactive (an MRG prior patient is)
+            if (mainPatient == null && !(e.getKey().hasActive() && !e.getKey().getActive())) {
                 mainPatient = e.getValue();
             }
         }
@@ -330,6 +331,10 @@ public class RecordStore {
                 tokens.add(new String[] {param, coding.getCode()});
             }
         }
+    }
+
+    public FhirContext fhirContext() {
+        return fhir;
     }
 
     /** The current version of a resource. */

@@ -9,6 +9,7 @@ import org.apache.camel.Exchange;
 import org.apache.camel.Message;
 import org.harbour.mappings.fhir.Conversion;
 import org.harbour.mappings.fhir.ConversionReport;
+import org.harbour.mappings.fhir.FhirBundleIntake;
 import org.harbour.mappings.fhir.V2ToFhir;
 import org.harbour.routes.Headers;
 import org.harbour.routes.audit.AuditEvents;
@@ -37,6 +38,7 @@ public class TranslateStage implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(TranslateStage.class);
 
     private final V2ToFhir translator;
+    private final FhirBundleIntake intake;
     private final RecordStore records;
     private final MessageStore messages;
     private final RecordCipher cipher;
@@ -56,6 +58,7 @@ public class TranslateStage implements AutoCloseable {
         this.audit = audit;
         this.dedup = dedup;
         this.translator = translator;
+        this.intake = new FhirBundleIntake(records.fhirContext());
         this.records = records;
         this.messages = messages;
         this.cipher = cipher;
@@ -84,7 +87,10 @@ public class TranslateStage implements AutoCloseable {
     public void translate(Exchange exchange) throws Exception {
         Message in = exchange.getIn();
         String messageId = in.getHeader(Headers.MESSAGE_ID, String.class);
-        Conversion conversion = translator.convert(in.getBody(byte[].class));
+        Conversion conversion = FhirBundleIntake.MESSAGE_TYPE.equals(in.getHeader(Headers.MESSAGE_TYPE))
+                ? intake.convert(in.getBody(byte[].class), in.getHeader(Headers.SENDER, String.class),
+                        in.getHeader(Headers.CONTROL_ID, String.class))
+                : translator.convert(in.getBody(byte[].class));
         String report = conversion.report().entries().stream().map(ConversionReport.Entry::toString)
                 .collect(Collectors.joining("\n"));
         String outcome = conversion.mapped() ? "TRANSLATED" : "UNMAPPED";

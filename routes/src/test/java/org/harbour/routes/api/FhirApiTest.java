@@ -15,10 +15,12 @@ import org.harbour.routes.Hl7Samples;
 import org.harbour.routes.HubTestSupport;
 import org.hl7.fhir.r4.model.Bundle;
 import org.hl7.fhir.r4.model.CapabilityStatement;
+import org.hl7.fhir.r4.model.DetectedIssue;
 import org.hl7.fhir.r4.model.Identifier;
 import org.hl7.fhir.r4.model.Observation;
 import org.hl7.fhir.r4.model.OperationOutcome;
 import org.hl7.fhir.r4.model.Patient;
+import org.hl7.fhir.r4.model.ServiceRequest;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.jdbc.core.JdbcTemplate;
@@ -77,6 +79,52 @@ class FhirApiTest extends HubTestSupport {
         Bundle versions = FHIR.newJsonParser().parseResource(Bundle.class, text(history));
         assertThat(versions.getTotal()).isGreaterThanOrEqualTo(2);
         assertThat(getWithToken("/fhir/Patient/" + id + "/_history/1").statusCode()).isEqualTo(200);
+    }
+
+    private static String pushedOrder(String hkid, String orderId) {
+        return "{\"resourceType\":\"Bundle\",\"type\":\"transaction\",\"identifier\":{\"value\":\"" + orderId + "\"},"
+                + "\"entry\":[{\"fullUrl\":\"urn:uuid:5b0c1f7e-0000-4000-8000-000000000001\",\"resource\":"
+                + "{\"resourceType\":\"Patient\",\"identifier\":[{\"system\":\"urn:harbour:id:hkid\",\"value\":\"" + hkid
+                + "\"}],\"name\":[{\"family\":\"陳\",\"given\":[\"大文\"]}]},\"request\":{\"method\":\"POST\",\"url\":\"Patient\"}},"
+                + "{\"fullUrl\":\"urn:uuid:5b0c1f7e-0000-4000-8000-000000000002\",\"resource\":{\"resourceType\":"
+                + "\"ServiceRequest\",\"id\":\"" + orderId + "\",\"status\":\"active\",\"intent\":\"order\",\"code\":"
+                + "{\"coding\":[{\"system\":\"http://loinc.org\",\"code\":\"2823-3\"}]},\"subject\":{\"reference\":"
+                + "\"urn:uuid:5b0c1f7e-0000-4000-8000-000000000001\"}},\"request\":{\"method\":\"PUT\",\"url\":"
+                + "\"ServiceRequest/" + orderId + "\"}}]}";
+    }
+
+    @Test
+    void aServiceRequestPushedOverFhirForARecentTestRaisesARepeatAlert() throws Exception {
+        String hkid = Hl7Samples.hkidOf(990001);
+        send(Hl7Samples.potassium(uniqueSender("FHIRK"), "FK-1", 990001, "4.0", "N"));
+        await().atMost(Duration.ofSeconds(30)).until(() -> search("Patient?" + hkid(hkid)).getTotal() == 1);
+        String patient = search("Patient?" + hkid(hkid)).getEntryFirstRep().getResource().getIdElement().getIdPart();
+
+        HttpResponse<String> pushed = sendJson("POST", "/fhir", pushedOrder(hkid, "clinic-order-1"));
+        assertThat(pushed.statusCode()).isEqualTo(202);
+        assertThat(pushed.headers().firstValue("Location")).hasValueSatisfying(l -> assertThat(l).startsWith("/api/messages/"));
+        await().atMost(Duration.ofSeconds(30)).until(() -> search("DetectedIssue?patient=" + patient).getTotal() == 1);
+        DetectedIssue issue = (DetectedIssue) search("DetectedIssue?patient=" + patient).getEntryFirstRep().getResource();
+        assertThat(issue.getDetail()).contains("4 mmol/L", "— repeat?");
+        String order = issue.getImplicated().get(issue.getImplicated().size() - 1).getReference();
+        assertThat(order).startsWith("ServiceRequest/");
+        ServiceRequest stored = FHIR.newJsonParser().parseResource(ServiceRequest.class, text(getWithToken("/fhir/" + order)));
+        assertThat(stored.getSubject().getReference()).isEqualTo("Patient/" + patient);
+        // the pushed Bundle is kept as received, like an HL7 v2 message
+        String id = pushed.headers().firstValue("Location").orElseThrow().substring("/api/messages/".length());
+        assertThat(text(getWithToken("/api/messages/" + id + "/raw"))).contains("clinic-order-1");
+    }
+
+    @Test
+    void aPushedBundleThatCannotBeTakenIsRefusedWithEveryReason() {
+        HttpResponse<String> refused = sendJson("POST", "/fhir", "{\"resourceType\":\"Bundle\",\"type\":\"collection\","
+                + "\"entry\":[{\"request\":{\"method\":\"POST\",\"url\":\"Patient\"}}]}");
+        assertThat(refused.statusCode()).isEqualTo(400);
+        OperationOutcome outcome = FHIR.newJsonParser().parseResource(OperationOutcome.class, refused.body());
+        assertThat(outcome.getIssue()).extracting(OperationOutcome.OperationOutcomeIssueComponent::getDiagnostics)
+                .anySatisfy(d -> assertThat(d).contains("transaction or batch"))
+                .anySatisfy(d -> assertThat(d).contains("Bundle.entry[0]: no resource"));
+        assertThat(sendJson("POST", "/fhir", "not json").statusCode()).isEqualTo(400);
     }
 
     @Test
