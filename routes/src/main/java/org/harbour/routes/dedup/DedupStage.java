@@ -42,8 +42,8 @@ public class DedupStage {
     }
 
     /** What the record store leaves out of a message from this facility: results already stored. */
-    public RecordStore.Repeats repeatsFor(String facility) {
-        return new ResultRepeats(tests, history, facility);
+    public ResultRepeats repeatsFor(String facility) {
+        return new ResultRepeats(tests, history, facility, clock.instant());
     }
 
     /** The repeat-order alerts a stored message raised, as stored. */
@@ -52,11 +52,17 @@ public class DedupStage {
 
     /** In the caller's transaction: history, repeat-order check, alerts stored; null when there are none. */
     public Alerts check(String patientId, String facility, RecordStore.Stored stored, String messageId) {
+        return check(patientId, facility, stored, messageId, null);
+    }
+
+    /** The same, with the history {@code found} read while the record store looked for repeats. */
+    public Alerts check(String patientId, String facility, RecordStore.Stored stored, String messageId,
+            ResultRepeats found) {
         if (patientId == null) {
             return null;
         }
         List<RepeatTests.Repeat> repeats = tests.check(patientId, facility, stored.resources(), stored.earlier(),
-                clock.instant());
+                clock.instant(), found == null ? null : found.lookupFor(patientId));
         if (repeats.isEmpty()) {
             return null;
         }

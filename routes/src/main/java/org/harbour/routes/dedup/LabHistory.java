@@ -5,7 +5,10 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.sql.Timestamp;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HexFormat;
+import java.util.Map;
 import java.util.List;
 import java.util.Optional;
 import org.springframework.jdbc.core.JdbcTemplate;
@@ -47,13 +50,7 @@ public class LabHistory {
 
     /** Records (or replaces, for a correction) a stored result: one statement, on H2 and PostgreSQL alike. */
     public void record(Result r) {
-        jdbc.update("MERGE INTO lab_result t USING (SELECT CAST(? AS VARCHAR(140)) AS observation_ref) s"
-                + " ON t.observation_ref = s.observation_ref"
-                + " WHEN MATCHED THEN UPDATE SET patient_id = ?, test_key = ?, effective_at = ?, status = ?,"
-                + " value_text = ?, facility = ?, fingerprint = ?, report_ref = ?"
-                + " WHEN NOT MATCHED THEN INSERT (observation_ref, patient_id, test_key, effective_at, status, value_text,"
-                + " facility, fingerprint, report_ref) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                r.observationRef(), r.patientId(), clip(r.testKey(), 300), Timestamp.from(r.effectiveAt()), r.status(),
+        jdbc.update(MERGE, r.observationRef(), r.patientId(), clip(r.testKey(), 300), Timestamp.from(r.effectiveAt()), r.status(),
                 clip(r.valueText(), 200), clip(r.facility(), 200), r.fingerprint(), r.reportRef(),
                 r.observationRef(), r.patientId(), clip(r.testKey(), 300), Timestamp.from(r.effectiveAt()), r.status(),
                 clip(r.valueText(), 200), clip(r.facility(), 200), r.fingerprint(), r.reportRef());
@@ -63,6 +60,64 @@ public class LabHistory {
     public Optional<String> sameResultAs(Result r) {
         return jdbc.queryForList("SELECT observation_ref FROM lab_result WHERE fingerprint = ? AND observation_ref <> ?",
                 String.class, r.fingerprint(), r.observationRef()).stream().findFirst();
+    }
+
+    /** Records several results in one round trip (a JDBC batch of the statement above). */
+    public void recordAll(List<Result> results) {
+        if (results.size() == 1) {
+            record(results.get(0));
+            return;
+        }
+        if (results.isEmpty()) {
+            return;
+        }
+        jdbc.batchUpdate(MERGE, results.stream().map(r -> new Object[] {r.observationRef(), r.patientId(),
+                clip(r.testKey(), 300), Timestamp.from(r.effectiveAt()), r.status(), clip(r.valueText(), 200),
+                clip(r.facility(), 200), r.fingerprint(), r.reportRef(), r.observationRef(), r.patientId(),
+                clip(r.testKey(), 300), Timestamp.from(r.effectiveAt()), r.status(), clip(r.valueText(), 200),
+                clip(r.facility(), 200), r.fingerprint(), r.reportRef()}).toList());
+    }
+
+    /**
+     * What one message's check needs, read in one query: the stored results sharing a fingerprint
+     * with any of {@code results}, and for each test in {@code sinceByTest} the patient's standing
+     * results taken since then, newest first (at most {@code limit} a test).
+     */
+    public record Lookup(Map<String, List<Result>> byFingerprint, Map<String, List<Result>> recentByTest) {
+        public static final Lookup EMPTY = new Lookup(Map.of(), Map.of());
+    }
+
+    public Lookup lookup(List<Result> results, String patientId, Map<String, Instant> sinceByTest, int limit) {
+        List<String> parts = new ArrayList<>();
+        List<Object> args = new ArrayList<>();
+        if (!results.isEmpty()) {
+            parts.add("SELECT 'f' AS part, " + COLUMNS + ", fingerprint FROM lab_result WHERE fingerprint IN ("
+                    + String.join(",", java.util.Collections.nCopies(results.size(), "?")) + ")");
+            results.forEach(r -> args.add(r.fingerprint()));
+        }
+        for (Map.Entry<String, Instant> test : sinceByTest.entrySet()) {
+            parts.add("(SELECT 't' AS part, " + COLUMNS + ", fingerprint FROM lab_result WHERE patient_id = ? AND"
+                    + " test_key = ? AND effective_at >= ? AND status IN ('final', 'corrected', 'amended')"
+                    + " ORDER BY effective_at DESC LIMIT ?)");
+            args.addAll(List.of(patientId, clip(test.getKey(), 300), Timestamp.from(test.getValue()), limit));
+        }
+        if (parts.isEmpty()) {
+            return Lookup.EMPTY;
+        }
+        Map<String, List<Result>> byFingerprint = new HashMap<>();
+        Map<String, List<Result>> recent = new HashMap<>();
+        sinceByTest.keySet().forEach(test -> recent.put(clip(test, 300), new ArrayList<>()));
+        jdbc.query(String.join(" UNION ALL ", parts), rs -> {
+            Result r = new Result(rs.getString(2), rs.getString(3), rs.getString(4), rs.getTimestamp(5).toInstant(),
+                    rs.getString(6), rs.getString(7), rs.getString(8), rs.getString(9));
+            if ("f".equals(rs.getString(1))) {
+                byFingerprint.computeIfAbsent(rs.getString(10), f -> new ArrayList<>()).add(r);
+            } else {
+                recent.computeIfAbsent(r.testKey(), t -> new ArrayList<>()).add(r);
+            }
+        }, args.toArray());
+        recent.values().forEach(list -> list.sort(java.util.Comparator.comparing(Result::effectiveAt).reversed()));
+        return new Lookup(byFingerprint, recent);
     }
 
     /** Stored results with the same patient, test, time and value as this one (its own row included). */
@@ -80,8 +135,15 @@ public class LabHistory {
                 patientId, testKey, Timestamp.from(since), limit);
     }
 
-    private static final String SELECT = "SELECT observation_ref, patient_id, test_key, effective_at, status, value_text,"
-            + " facility, report_ref FROM lab_result";
+    private static final String COLUMNS = "observation_ref, patient_id, test_key, effective_at, status, value_text,"
+            + " facility, report_ref";
+    private static final String SELECT = "SELECT " + COLUMNS + " FROM lab_result";
+    private static final String MERGE = "MERGE INTO lab_result t USING (SELECT CAST(? AS VARCHAR(140)) AS observation_ref) s"
+            + " ON t.observation_ref = s.observation_ref"
+            + " WHEN MATCHED THEN UPDATE SET patient_id = ?, test_key = ?, effective_at = ?, status = ?,"
+            + " value_text = ?, facility = ?, fingerprint = ?, report_ref = ?"
+            + " WHEN NOT MATCHED THEN INSERT (observation_ref, patient_id, test_key, effective_at, status, value_text,"
+            + " facility, fingerprint, report_ref) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)";
 
     private Result row(java.sql.ResultSet rs, int n) throws java.sql.SQLException {
         return new Result(rs.getString(1), rs.getString(2), rs.getString(3), rs.getTimestamp(4).toInstant(),

@@ -50,17 +50,44 @@ public class RepeatTests {
 
     /** Adds the message's results to the history, then checks its open orders against it. */
     public List<Repeat> check(String patientId, String facility, List<Resource> resources, Instant now) {
-        return check(patientId, facility, resources, Set.of(), now);
+        return check(patientId, facility, resources, Set.of(), now, null);
+    }
+
+    /** An open order for a known test, and how far back an earlier result of it counts. */
+    public record OpenOrder(ServiceRequest order, TestIdentity.Test test, Instant since) {
+    }
+
+    /** The message's open orders (active, draft, on hold) for tests it can identify. */
+    public List<OpenOrder> openOrders(List<Resource> resources, String facility, Instant now) {
+        List<OpenOrder> orders = new ArrayList<>();
+        for (Resource r : resources) {
+            if (r instanceof ServiceRequest order && order.hasStatus() && OPEN_ORDER.contains(order.getStatus().toCode())) {
+                TestIdentity.Test test = identity.of(order.getCode(), facility);
+                if (test != null) {
+                    orders.add(new OpenOrder(order, test, windows.since(test, now)));
+                }
+            }
+        }
+        return orders;
+    }
+
+    /** How many earlier results a history look-up reads per test (the message's own may be among them). */
+    static final int LOOKUP_LIMIT = 6;
+
+    static java.util.Map<String, Instant> sinceByTest(List<OpenOrder> orders) {
+        java.util.Map<String, Instant> since = new java.util.LinkedHashMap<>();
+        orders.forEach(o -> since.merge(o.test().key(), o.since(), (a, b) -> a.isBefore(b) ? a : b));
+        return since;
     }
 
     /**
      * Adds the message's results to the history (all but {@code earlier}: records an earlier
-     * message stored, which the history has as they came), then checks its open orders. A result
-     * withdrawn (entered in error, cancelled) stays in the history under that status and no
-     * longer counts.
+     * message stored, which the history has as they came), then checks its open orders against
+     * the history read by {@code lookup} (read here when null). A result withdrawn (entered in
+     * error, cancelled) stays in the history under that status and no longer counts.
      */
     public List<Repeat> check(String patientId, String facility, List<Resource> resources, Set<String> earlier,
-            Instant now) {
+            Instant now, LabHistory.Lookup lookup) {
         java.util.Map<String, String> reportOf = new java.util.HashMap<>();
         for (Resource r : resources) {
             if (r instanceof org.hl7.fhir.r4.model.DiagnosticReport dr) {
@@ -69,7 +96,8 @@ public class RepeatTests {
                 }
             }
         }
-        List<String> own = new ArrayList<>();
+        Set<String> own = new java.util.HashSet<>();
+        List<LabHistory.Result> joining = new ArrayList<>();
         for (Resource r : resources) {
             if (r instanceof Observation o && o.hasStatus()) {
                 LabHistory.Result result = result(patientId, facility, o);
@@ -78,26 +106,24 @@ public class RepeatTests {
                 }
                 own.add(result.observationRef());
                 if (!earlier.contains(result.observationRef())) {
-                    history.record(new LabHistory.Result(result.observationRef(), patientId, result.testKey(),
+                    joining.add(new LabHistory.Result(result.observationRef(), patientId, result.testKey(),
                             result.effectiveAt(), result.status(), result.valueText(), facility,
                             reportOf.get(result.observationRef())));
                 }
             }
         }
+        List<OpenOrder> orders = openOrders(resources, facility, now);
+        LabHistory.Lookup read = lookup != null ? lookup : orders.isEmpty() ? LabHistory.Lookup.EMPTY
+                : history.lookup(List.of(), patientId, sinceByTest(orders), LOOKUP_LIMIT);
+        history.recordAll(joining);
         List<Repeat> repeats = new ArrayList<>();
-        for (Resource r : resources) {
-            if (!(r instanceof ServiceRequest order) || !order.hasStatus()
-                    || !OPEN_ORDER.contains(order.getStatus().toCode())) {
-                continue;
-            }
-            TestIdentity.Test test = identity.of(order.getCode(), facility);
-            if (test == null) {
-                continue;
-            }
-            List<LabHistory.Result> prior = history.recent(patientId, test.key(), windows.since(test, now), 3).stream()
-                    .filter(p -> !own.contains(p.observationRef()) && RESULT_STATUSES.contains(p.status())).toList();
+        for (OpenOrder o : orders) {
+            List<LabHistory.Result> prior = read.recentByTest().getOrDefault(o.test().key(), List.of()).stream()
+                    .filter(p -> !p.effectiveAt().isBefore(o.since()) && !own.contains(p.observationRef())
+                            && RESULT_STATUSES.contains(p.status()))
+                    .limit(3).toList();
             if (!prior.isEmpty()) {
-                repeats.add(new Repeat(issue(patientId, order, test, prior, now), test, facility));
+                repeats.add(new Repeat(issue(patientId, o.order(), o.test(), prior, now), o.test(), facility));
             }
         }
         return repeats;

@@ -23,36 +23,52 @@ public final class ResultRepeats implements RecordStore.Repeats {
     private final RepeatTests tests;
     private final LabHistory history;
     private final String facility;
+    private final java.time.Instant now;
+    private String patientId;
+    private LabHistory.Lookup lookup;
 
-    public ResultRepeats(RepeatTests tests, LabHistory history, String facility) {
+    public ResultRepeats(RepeatTests tests, LabHistory history, String facility, java.time.Instant now) {
         this.tests = tests;
         this.history = history;
         this.facility = facility;
+        this.now = now;
+    }
+
+    /**
+     * The history read while finding repeats (one query for the results' fingerprints and the
+     * open orders' tests), for the order check of the same message; null for another patient.
+     */
+    public LabHistory.Lookup lookupFor(String patient) {
+        return patient != null && patient.equals(patientId) ? lookup : null;
     }
 
     @Override
     public Map<String, String> find(List<Resource> resources, Map<String, Resource> current, String patientId) {
         Map<String, String> repeats = new HashMap<>();
         Map<String, LabHistory.Result> matched = new HashMap<>();
+        List<LabHistory.Result> incoming = new java.util.ArrayList<>();
         for (Resource r : resources) {
-            if (!(r instanceof Observation o) || !o.hasStatus()
-                    || !RepeatTests.RESULT_STATUSES.contains(o.getStatus().toCode())) {
-                continue;
+            if (r instanceof Observation o && o.hasStatus() && RepeatTests.RESULT_STATUSES.contains(o.getStatus().toCode())) {
+                LabHistory.Result result = tests.result(patientId, facility, o);
+                if (result != null) {
+                    incoming.add(result);
+                }
             }
-            LabHistory.Result incoming = tests.result(patientId, facility, o);
-            if (incoming == null) {
-                continue;
-            }
+        }
+        this.patientId = patientId;
+        this.lookup = history.lookup(incoming, patientId,
+                RepeatTests.sinceByTest(tests.openOrders(resources, facility, now)), RepeatTests.LOOKUP_LIMIT);
+        for (LabHistory.Result result : incoming) {
             LabHistory.Result same = null;
-            for (LabHistory.Result stored : history.sameResults(incoming)) {
-                if (stored.status().equals(incoming.status())
-                        && (same == null || stored.observationRef().equals(incoming.observationRef()))) {
+            for (LabHistory.Result stored : lookup.byFingerprint().getOrDefault(result.fingerprint(), List.of())) {
+                if (stored.status().equals(result.status())
+                        && (same == null || stored.observationRef().equals(result.observationRef()))) {
                     same = stored;
                 }
             }
             if (same != null) {
-                repeats.put(incoming.observationRef(), same.observationRef());
-                matched.put(incoming.observationRef(), same);
+                repeats.put(result.observationRef(), same.observationRef());
+                matched.put(result.observationRef(), same);
             }
         }
         for (Resource r : resources) {

@@ -79,9 +79,10 @@ public class TranslateStage implements AutoCloseable {
 
     /** In the batch's transaction: records (repeats left out), translation outcome, lab history and alerts. */
     private Written write(Translated t) {
-        RecordStore.Stored stored = records.store(t.bundle(), t.messageId(), dedup.repeatsFor(t.facility()));
+        org.harbour.routes.dedup.ResultRepeats repeats = dedup.repeatsFor(t.facility());
+        RecordStore.Stored stored = records.store(t.bundle(), t.messageId(), repeats);
         messages.recordTranslation(t.messageId(), t.outcome(), stored.references().size(), t.report());
-        return new Written(stored, dedup.check(stored.patientId(), t.facility(), stored, t.messageId()));
+        return new Written(stored, dedup.check(stored.patientId(), t.facility(), stored, t.messageId(), repeats));
     }
 
     public void translate(Exchange exchange) throws Exception {

@@ -106,9 +106,10 @@ abstract class RepeatedResultsContract implements TestDatabase {
     private Outcome receive(String message, String messageId) {
         String sender = message.substring(message.indexOf('|', 9) + 1, message.indexOf('|', message.indexOf('|', 9) + 1));
         Outcome outcome = tx.execute(s -> {
+            ResultRepeats repeats = dedup.repeatsFor(sender);
             RecordStore.Stored stored = records.store(translator.convert(message.getBytes(StandardCharsets.UTF_8)).bundle(),
-                    messageId, dedup.repeatsFor(sender));
-            return new Outcome(stored, dedup.check(stored.patientId(), sender, stored, messageId));
+                    messageId, repeats);
+            return new Outcome(stored, dedup.check(stored.patientId(), sender, stored, messageId, repeats));
         });
         dedup.count(outcome.stored(), outcome.alerts(), sender, false);
         return outcome;
