@@ -67,9 +67,16 @@ class EmittedFhirIsValidTest {
     void theRepeatedTestAlertIsValidR4() {
         LabHistory history = new LabHistory(null) {
             @Override
-            public List<Result> recent(String patientId, String testKey, Instant since, int limit) {
-                return List.of(new Result("Observation/o-1", patientId, testKey, Instant.parse("2026-09-02T01:00:00Z"),
-                        "final", "8.1 %", "KWC"));
+            public Lookup lookup(List<Result> results, String patientId, Map<String, Instant> sinceByTest, int limit) {
+                Map<String, List<Result>> recent = new java.util.HashMap<>();
+                sinceByTest.keySet().forEach(testKey -> recent.put(testKey, List.of(new Result("Observation/o-1",
+                        patientId, testKey, Instant.parse("2026-09-02T01:00:00Z"), "final", "8.1 %", "KWC"))));
+                return new Lookup(Map.of(), recent);
+            }
+
+            @Override
+            public void recordAll(List<Result> results) {
+                assertThat(results).isEmpty();
             }
         };
         RepeatTests tests = new RepeatTests(history, new TestIdentity(CodeTables.builtIn().get("lab-test-loinc")),

@@ -91,7 +91,9 @@ abstract class RetentionPurgeContract implements TestDatabase {
     void payloadsOlderThanTheRetentionPeriodArePurgedAndThePurgeIsAudited() throws Exception {
         String old = receive(Hl7Samples.oru("KWC", "OLD-1", ""), "KWC", "OLD-1", OLD);
         String recent = receive(Hl7Samples.adt("QEH", "NEW-1"), "QEH", "NEW-1", OLD);
-        String recentAgain = receive(Hl7Samples.adt("QEH", "NEW-2"), "QEH", "NEW-2", RECENT);
+        // the same patient again with an address: a new version of the Patient, the old one kept as a version
+        String recentAgain = receive(Hl7Samples.adt("QEH", "NEW-2").replace("|19751231|F\r",
+                "|19751231|F|||香港九龍彌敦道1號^^九龍^^^HKG\r"), "QEH", "NEW-2", RECENT);
         long recentResources = count("SELECT COUNT(*) FROM fhir_resource WHERE message_id = ?", recentAgain);
         assertThat(count("SELECT COUNT(*) FROM fhir_resource WHERE message_id = ?", old)).isGreaterThan(3);
         assertThat(count("SELECT COUNT(*) FROM fhir_resource_version WHERE message_id = ?", recent)).isGreaterThan(0);
