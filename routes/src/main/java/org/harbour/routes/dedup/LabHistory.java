@@ -120,11 +120,6 @@ public class LabHistory {
         return new Lookup(byFingerprint, recent);
     }
 
-    /** Stored results with the same patient, test, time and value as this one (its own row included). */
-    public List<Result> sameResults(Result r) {
-        return jdbc.query(SELECT + " WHERE fingerprint = ?", this::row, r.fingerprint());
-    }
-
     /**
      * The patient's results for a test taken at or after {@code since} that still stand (final,
      * corrected or amended; not withdrawn), newest first (at most {@code limit}).

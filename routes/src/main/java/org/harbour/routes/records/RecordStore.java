@@ -158,7 +158,8 @@ public class RecordStore {
                 // the same record under another id: not stored again
                 if (!stored.contains(repeatOf)) {
                     Current other = existing.containsKey(repeatOf) ? existing.get(repeatOf)
-                            : currentOf(repeatOf.substring(0, repeatOf.indexOf('/')), repeatOf.substring(repeatOf.indexOf('/') + 1));
+                            : currentOf(repeatOf.substring(0, repeatOf.indexOf('/')), repeatOf.substring(repeatOf.indexOf('/') + 1),
+                                    false);
                     if (other != null) {
                         kept.add(other.resource());
                         keptJson.add(json().encodeResourceToString(other.resource()));
@@ -198,20 +199,19 @@ public class RecordStore {
     private Map<String, Current> existing(List<Resource> resources) {
         Map<String, Current> out = new java.util.HashMap<>();
         for (Resource r : resources) {
-            String type = r.fhirType();
-            String id = r.getIdElement().getIdPart();
             // locked: two writers storing the same resource (a patient's hub Patient) take turns, none loses an update
-            jdbc.query("SELECT version_id, payload, message_id FROM fhir_resource WHERE resource_type = ? AND id = ? FOR UPDATE",
-                    (rs, n) -> new Current(decode(type, id, rs.getInt(1), rs.getBytes(2)), rs.getString(3)), type, id)
-                    .stream().findFirst().ifPresent(found -> out.put(type + "/" + id, found));
+            Current found = currentOf(r.fhirType(), r.getIdElement().getIdPart(), true);
+            if (found != null) {
+                out.put(r.fhirType() + "/" + r.getIdElement().getIdPart(), found);
+            }
         }
         return out;
     }
 
-    private Current currentOf(String type, String id) {
-        return jdbc.query("SELECT version_id, payload, message_id FROM fhir_resource WHERE resource_type = ? AND id = ?",
-                (rs, n) -> new Current(decode(type, id, rs.getInt(1), rs.getBytes(2)), rs.getString(3)), type, id)
-                .stream().findFirst().orElse(null);
+    private Current currentOf(String type, String id, boolean lock) {
+        return jdbc.query("SELECT version_id, payload, message_id FROM fhir_resource WHERE resource_type = ? AND id = ?"
+                + (lock ? " FOR UPDATE" : ""), (rs, n) -> new Current(decode(type, id, rs.getInt(1), rs.getBytes(2)),
+                        rs.getString(3)), type, id).stream().findFirst().orElse(null);
     }
 
     /** Inserts of new resources and their index rows, sent to the database as JDBC batches. */
