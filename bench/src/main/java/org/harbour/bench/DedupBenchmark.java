@@ -119,7 +119,7 @@ public final class DedupBenchmark {
                     long next = begin + interval * worker / workers;
                     for (long i = 0; next < until; i++, next += interval) {
                         while (System.nanoTime() < next) {
-                            TimeUnit.NANOSECONDS.sleep(Math.max(0, Math.min(next - System.nanoTime(), 1_000_000)));
+                            java.util.concurrent.locks.LockSupport.parkNanos(next - System.nanoTime());
                         }
                         long n = i * workers + worker;
                         String patient = "p" + Math.floorMod(n * 104729, patients);

@@ -38,7 +38,7 @@ final class FixedRate {
                     long next = start + intervalNanos * connection / connections;
                     for (long i = 0; next < until; i++, next += intervalNanos) {
                         while (System.nanoTime() < next) {
-                            TimeUnit.NANOSECONDS.sleep(Math.max(0, Math.min(next - System.nanoTime(), 1_000_000)));
+                            java.util.concurrent.locks.LockSupport.parkNanos(next - System.nanoTime());
                         }
                         send.send(client, connection, i, next, next >= from);
                     }

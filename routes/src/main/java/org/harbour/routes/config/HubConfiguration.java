@@ -338,8 +338,9 @@ public class HubConfiguration {
 
     @Bean
     RecordStore recordStore(JdbcTemplate jdbc, PlatformTransactionManager transactions, RecordCipher cipher,
-            FhirContext fhir, PatientLinks links, Clock clock) {
-        return new RecordStore(jdbc, new TransactionTemplate(transactions), cipher, fhir, links, clock);
+            FhirContext fhir, PatientLinks links, Clock clock, HarbourProperties properties) {
+        return new RecordStore(jdbc, new TransactionTemplate(transactions), cipher, fhir, links, clock,
+                properties.stages().recordWriters() > 1);
     }
 
     @Bean

@@ -43,9 +43,21 @@ public class RecordStore {
     private final FhirContext fhir;
     private final PatientLinks links;
     private final Clock clock;
+    private final boolean lockRows;
 
     public RecordStore(JdbcTemplate jdbc, TransactionTemplate tx, RecordCipher cipher, FhirContext fhir,
             PatientLinks links, Clock clock) {
+        this(jdbc, tx, cipher, fhir, links, clock, true);
+    }
+
+    /**
+     * @param lockRows read the stored versions row-locked: needed only when several writers store
+     *     messages side by side (two of them updating one hub Patient take turns instead of one
+     *     failing on the version it also tried to write and retrying)
+     */
+    public RecordStore(JdbcTemplate jdbc, TransactionTemplate tx, RecordCipher cipher, FhirContext fhir,
+            PatientLinks links, Clock clock, boolean lockRows) {
+        this.lockRows = lockRows;
         this.jdbc = jdbc;
         this.tx = tx;
         this.cipher = cipher;
@@ -91,8 +103,8 @@ public class RecordStore {
         return tx.execute(status -> storeInTransaction(bundle, messageId, repeats));
     }
 
-    /** A stored current version and the message that wrote it. */
-    private record Current(Resource resource, String messageId) {
+    /** A stored current version, its JSON, and the message that wrote it. */
+    private record Current(Resource resource, String json, String messageId) {
     }
 
     private Stored storeInTransaction(Bundle bundle, String messageId, Repeats repeats) {
@@ -162,7 +174,7 @@ public class RecordStore {
                                     false);
                     if (other != null) {
                         kept.add(other.resource());
-                        keptJson.add(json().encodeResourceToString(other.resource()));
+                        keptJson.add(other.json());
                         stored.add(repeatOf);
                         earlier.add(repeatOf);
                     }
@@ -184,7 +196,7 @@ public class RecordStore {
                 keptJson.add(json);
             } else {
                 kept.add(was.resource());
-                keptJson.add(json().encodeResourceToString(was.resource()));
+                keptJson.add(was.json());
                 if (messageId == null || !messageId.equals(was.messageId())) {
                     earlier.add(key);
                 }
@@ -195,23 +207,36 @@ public class RecordStore {
         return new Stored(mainPatient, stored, written, kept, keptJson, earlier, repeated);
     }
 
-    /** The stored current versions of these resources, by Type/id (primary-key look-ups). */
+    /** The stored current versions of these resources, by Type/id: one query, by primary key. */
     private Map<String, Current> existing(List<Resource> resources) {
         Map<String, Current> out = new java.util.HashMap<>();
+        List<Object> keys = new ArrayList<>();
         for (Resource r : resources) {
-            // locked: two writers storing the same resource (a patient's hub Patient) take turns, none loses an update
-            Current found = currentOf(r.fhirType(), r.getIdElement().getIdPart(), true);
-            if (found != null) {
-                out.put(r.fhirType() + "/" + r.getIdElement().getIdPart(), found);
-            }
+            keys.add(r.fhirType());
+            keys.add(r.getIdElement().getIdPart());
         }
+        if (keys.isEmpty()) {
+            return out;
+        }
+        jdbc.query("SELECT resource_type, id, version_id, payload, message_id FROM fhir_resource WHERE (resource_type, id)"
+                + " IN (" + String.join(", ", java.util.Collections.nCopies(resources.size(), "(?, ?)")) + ")"
+                + (lockRows ? " FOR UPDATE" : ""), rs -> {
+                    String type = rs.getString(1);
+                    String id = rs.getString(2);
+                    out.put(type + "/" + id, current(type, id, rs.getInt(3), rs.getBytes(4), rs.getString(5)));
+                }, keys.toArray());
         return out;
     }
 
     private Current currentOf(String type, String id, boolean lock) {
         return jdbc.query("SELECT version_id, payload, message_id FROM fhir_resource WHERE resource_type = ? AND id = ?"
-                + (lock ? " FOR UPDATE" : ""), (rs, n) -> new Current(decode(type, id, rs.getInt(1), rs.getBytes(2)),
+                + (lock ? " FOR UPDATE" : ""), (rs, n) -> current(type, id, rs.getInt(1), rs.getBytes(2),
                         rs.getString(3)), type, id).stream().findFirst().orElse(null);
+    }
+
+    private Current current(String type, String id, int version, byte[] payload, String messageId) {
+        String json = new String(cipher.decrypt(payload, aad(type, id, version)), StandardCharsets.UTF_8);
+        return new Current((Resource) json().parseResource(json), json, messageId);
     }
 
     /** Inserts of new resources and their index rows, sent to the database as JDBC batches. */
@@ -279,15 +304,61 @@ public class RecordStore {
         return json;
     }
 
-    private boolean sameContent(Resource stored, Resource incoming) {
-        Resource a = stored.copy();
-        Resource b = incoming.copy();
-        a.setMeta(null);
-        b.setMeta(null);
-        // a decoded resource's id carries its version, which the encoder would write back as meta.versionId
-        a.setId(a.getIdElement().getIdPart());
-        b.setId(b.getIdElement().getIdPart());
-        return json().encodeResourceToString(a).equals(json().encodeResourceToString(b));
+    /**
+     * The same resource apart from its meta (version, time) and the version an id may carry:
+     * element by element, primitives by their text (so a date's precision or zone counts), empty
+     * elements as absent (as in the JSON).
+     */
+    static boolean sameContent(Resource stored, Resource incoming) {
+        if (stored.getClass() != incoming.getClass()
+                || !java.util.Objects.equals(stored.getIdElement().getIdPart(), incoming.getIdElement().getIdPart())) {
+            return false;
+        }
+        return sameChildren(stored, incoming, true);
+    }
+
+    private static boolean same(Base a, Base b) {
+        if (a.getClass() != b.getClass()) {
+            return false;
+        }
+        if (a.isPrimitive() && !java.util.Objects.equals(a.primitiveValue(), b.primitiveValue())) {
+            return false;
+        }
+        return sameChildren(a, b, false);
+    }
+
+    private static boolean sameChildren(Base a, Base b, boolean skipIdAndMeta) {
+        List<org.hl7.fhir.r4.model.Property> left = a.children();
+        List<org.hl7.fhir.r4.model.Property> right = b.children();
+        if (left.size() != right.size()) {
+            return false;
+        }
+        for (int i = 0; i < left.size(); i++) {
+            String name = left.get(i).getName();
+            if (skipIdAndMeta && (name.equals("id") || name.equals("meta"))) {
+                continue;
+            }
+            List<Base> x = present(left.get(i).getValues());
+            List<Base> y = present(right.get(i).getValues());
+            if (x.size() != y.size()) {
+                return false;
+            }
+            for (int j = 0; j < x.size(); j++) {
+                if (!same(x.get(j), y.get(j))) {
+                    return false;
+                }
+            }
+        }
+        return true;
+    }
+
+    private static List<Base> present(List<Base> values) {
+        for (Base v : values) {
+            if (v == null || v.isEmpty()) {
+                return values.stream().filter(e -> e != null && !e.isEmpty()).toList();
+            }
+        }
+        return values;
     }
 
     /** The search index rows of a resource: param and token (identifiers as keyed hashes). */
