@@ -90,6 +90,19 @@ public final class Hl7EnvelopeReader {
         return new EnvelopeResult.Accepted(envelope);
     }
 
+    /** Character sets in which every 7-bit byte is the ASCII character (one byte, valid alone). */
+    private static final java.util.Set<String> ASCII_SUPERSETS = java.util.Set.of("US-ASCII", "ISO-8859-1", "UTF-8",
+            "Big5", "Big5-HKSCS", "GBK", "GB18030", "windows-1252");
+
+    private static boolean ascii(byte[] raw, int start) {
+        for (int i = start; i < raw.length; i++) {
+            if (raw[i] < 0) {
+                return false;
+            }
+        }
+        return true;
+    }
+
     /** Skips a UTF-8 byte-order mark and blank lines before the first segment. */
     static int startOfMessage(byte[] raw) {
         int i = 0;
@@ -113,6 +126,10 @@ public final class Hl7EnvelopeReader {
     }
 
     private static Optional<String> undecodable(byte[] raw, int start, Charset charset) {
+        if (ASCII_SUPERSETS.contains(charset.name()) && ascii(raw, start)) {
+            // the common case: plain ASCII is valid in every character set HL7 v2 messages here declare
+            return Optional.empty();
+        }
         CharsetDecoder decoder = charset.newDecoder()
                 .onMalformedInput(CodingErrorAction.REPORT)
                 .onUnmappableCharacter(CodingErrorAction.REPORT);

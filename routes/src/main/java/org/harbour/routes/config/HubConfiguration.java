@@ -363,8 +363,8 @@ public class HubConfiguration {
 
     @Bean
     @ConditionalOnProperty(name = "harbour.mllp.enabled", havingValue = "true", matchIfMissing = true)
-    IngestRoute ingestRoute() {
-        return new IngestRoute();
+    IngestRoute ingestRoute(InboundGate gate, InboundQueueWriter writer, Acknowledgements acknowledgements) {
+        return new IngestRoute(gate, writer, acknowledgements);
     }
 
     @Bean(MllpListenerComponent.SCHEME)

@@ -27,6 +27,8 @@ public class InboundGate {
     public static final String DISPOSITION = "HarbourDisposition";
     public static final String ENVELOPE = "HarbourEnvelope";
     public static final String PROBLEM = "HarbourProblem";
+    /** The receive time as an Instant, read once from its header. */
+    private static final String RECEIVED = "HarbourReceivedInstant";
 
     private static final Logger LOG = LoggerFactory.getLogger(InboundGate.class);
 
@@ -65,7 +67,7 @@ public class InboundGate {
                     + " bytes exceeds the maximum of " + maxMessageBytes + " bytes; its first bytes are kept"));
         } else if (result instanceof EnvelopeResult.Rejected rejected) {
             reject(exchange, rejected.problem());
-        } else if (resends.isResend(envelope.deduplicationKey(), receivedAt(in))) {
+        } else if (resends.isResend(envelope.deduplicationKey(), received(exchange))) {
             LOG.info("Resend recognised: controlId={} sender={}; acknowledged again, not enqueued",
                     envelope.controlId(), envelope.sender());
             exchange.setProperty(DISPOSITION, Disposition.DUPLICATE);
@@ -77,7 +79,16 @@ public class InboundGate {
     /** Called once the message is safely on the inbound queue. */
     public void enqueued(Exchange exchange) {
         Hl7Envelope envelope = exchange.getProperty(ENVELOPE, Hl7Envelope.class);
-        resends.enqueued(envelope.deduplicationKey(), receivedAt(exchange.getIn()));
+        resends.enqueued(envelope.deduplicationKey(), received(exchange));
+    }
+
+    private static Instant received(Exchange exchange) {
+        Instant at = exchange.getProperty(RECEIVED, Instant.class);
+        if (at == null) {
+            at = receivedAt(exchange.getIn());
+            exchange.setProperty(RECEIVED, at);
+        }
+        return at;
     }
 
     /** Keeps a rejected message, with its reason, where operators find it. */

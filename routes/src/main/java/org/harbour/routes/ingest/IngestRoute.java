@@ -8,8 +8,22 @@ import org.harbour.routes.RouteIds;
  * Ingest over MLLP: check the envelope, then either enqueue durably (persistent send to
  * harbour.inbound) or keep the rejected message, and only then acknowledge. A failure anywhere
  * leaves no reply body, and the listener answers AR so the sender keeps and resends the message.
+ *
+ * <p>The steps are the beans' methods called directly (processors), not through Camel's bean
+ * binding: this route runs once per received message, on the connection's thread, and the
+ * reflective invocation was a large share of its cost.
  */
 public class IngestRoute extends RouteBuilder {
+
+    private final InboundGate gate;
+    private final InboundQueueWriter writer;
+    private final Acknowledgements acknowledgements;
+
+    public IngestRoute(InboundGate gate, InboundQueueWriter writer, Acknowledgements acknowledgements) {
+        this.gate = gate;
+        this.writer = writer;
+        this.acknowledgements = acknowledgements;
+    }
 
     @Override
     public void configure() {
@@ -17,14 +31,14 @@ public class IngestRoute extends RouteBuilder {
                 .routeId(RouteIds.INGEST_MLLP)
                 .startupOrder(100)
                 .errorHandler(noErrorHandler())
-                .bean("inboundGate", "admit")
+                .process(gate::admit).id("admit")
                 .choice()
                     .when(exchangeProperty(InboundGate.DISPOSITION).isEqualTo(Disposition.ACCEPT))
-                        .bean("inboundQueueWriter", "write")
-                        .bean("inboundGate", "enqueued")
+                        .process(writer::write).id("enqueue")
+                        .process(gate::enqueued).id("remember-key")
                     .when(exchangeProperty(InboundGate.DISPOSITION).isEqualTo(Disposition.REJECT))
-                        .bean("inboundGate", "keepRejected")
+                        .process(gate::keepRejected).id("keep-rejected")
                 .end()
-                .bean("acknowledgements", "acknowledge");
+                .process(acknowledgements::acknowledge).id("acknowledge");
     }
 }
