@@ -23,7 +23,8 @@ final class ClinicalMappers {
     AllergyIntolerance allergy(Segment al1, MappingContext ctx) {
         al1.consumed(1);
         boolean iam = al1.name().equals("IAM");
-        AllergyIntolerance a = ctx.add(new AllergyIntolerance(), al1.name() + "|" + al1.position());
+        AllergyIntolerance a = ctx.addStable(new AllergyIntolerance(), ctx.patientRecordKey("allergy",
+                al1.peekField(3).text(1) + "^" + al1.peekField(3).text(3), ""), al1.name() + "|" + al1.position());
         a.setPatient(ctx.requirePatientRef(al1));
         a.getClinicalStatus().addCoding().setSystem(CLINICAL).setCode("active");
         a.getVerificationStatus().addCoding().setSystem(VERIFICATION).setCode("confirmed");
@@ -90,7 +91,9 @@ final class ClinicalMappers {
 
     Condition diagnosis(Segment dg1, MappingContext ctx) {
         dg1.consumed(1);
-        Condition c = ctx.add(new Condition(), "DG1|" + dg1.position());
+        String key = !dg1.peek(20).isEmpty() ? MappingContext.senderKey("diagnosis", dg1.peek(20)) : ctx.patientRecordKey("diagnosis",
+                dg1.peekField(3).text(1) + "^" + dg1.peekField(3).text(3), dg1.peek(5) + "|" + dg1.peek(6));
+        Condition c = ctx.addStable(new Condition(), key, "DG1|" + dg1.position());
         c.setSubject(ctx.requirePatientRef(dg1));
         c.setEncounter(ctx.encounterRef());
         CodeableConcept code = ctx.types.concept(dg1.field(3));
@@ -120,7 +123,7 @@ final class ClinicalMappers {
         if (dg1.has(15)) {
             c.addNote().setText("diagnosis priority " + dg1.text(15));
         }
-        if (dg1.has(20)) {
+        if (!dg1.peek(20).isEmpty()) {
             c.addIdentifier(ctx.types.entityIdentifier(dg1.field(20), "diagnosis"));
         }
         if (dg1.text(21).equals("D")) {
@@ -136,7 +139,9 @@ final class ClinicalMappers {
     }
 
     Condition problem(Segment prb, MappingContext ctx) {
-        Condition c = ctx.add(new Condition(), "PRB|" + prb.position());
+        String key = !prb.peek(4).isEmpty() ? MappingContext.senderKey("problem", prb.peek(4)) : ctx.patientRecordKey("problem",
+                prb.peekField(3).text(1) + "^" + prb.peekField(3).text(3), prb.peek(7));
+        Condition c = ctx.addStable(new Condition(), key, "PRB|" + prb.position());
         c.setSubject(ctx.requirePatientRef(prb));
         c.setEncounter(ctx.encounterRef());
         if (prb.has(4)) {
@@ -233,7 +238,8 @@ final class ClinicalMappers {
 
     Procedure procedure(Segment pr1, MappingContext ctx) {
         pr1.consumed(1, 2);
-        Procedure p = ctx.add(new Procedure(), "PR1|" + pr1.position());
+        Procedure p = ctx.addStable(new Procedure(), ctx.patientRecordKey("procedure",
+                pr1.peekField(3).text(1) + "^" + pr1.peekField(3).text(3), pr1.peek(5)), "PR1|" + pr1.position());
         p.setSubject(ctx.requirePatientRef(pr1));
         p.setEncounter(ctx.encounterRef());
         p.setStatus(Procedure.ProcedureStatus.COMPLETED);

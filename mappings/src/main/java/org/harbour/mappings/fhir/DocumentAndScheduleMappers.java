@@ -20,7 +20,8 @@ final class DocumentAndScheduleMappers {
 
     DocumentReference document(Segment txa, MappingContext ctx) {
         txa.consumed(1);
-        DocumentReference doc = ctx.add(new DocumentReference(), "TXA|" + txa.position());
+        DocumentReference doc = ctx.addStable(new DocumentReference(), MappingContext.senderKey("document", txa.peek(12)),
+                "TXA|" + txa.position());
         doc.setSubject(ctx.requirePatientRef(txa));
         String availability = txa.text(19);
         doc.setStatus(availability.equals("OB") || availability.equals("RE")
@@ -131,7 +132,8 @@ final class DocumentAndScheduleMappers {
     }
 
     Appointment appointment(Segment sch, MappingContext ctx) {
-        Appointment ap = ctx.add(new Appointment(), "SCH|" + sch.position());
+        Appointment ap = ctx.addStable(new Appointment(), MappingContext.senderKey("appointment",
+                !sch.peek(2).isEmpty() ? sch.peek(2) : sch.peek(1)), "SCH|" + sch.position());
         if (sch.has(1)) {
             ap.addIdentifier(ctx.types.entityIdentifier(sch.field(1), "appointment-placer"));
         }
@@ -259,7 +261,8 @@ final class DocumentAndScheduleMappers {
 
     Coverage coverage(Segment in1, MappingContext ctx) {
         in1.consumed(1);
-        Coverage c = ctx.add(new Coverage(), "IN1|" + in1.position());
+        Coverage c = ctx.addStable(new Coverage(), ctx.patientRecordKey("coverage", in1.peek(2), in1.peek(3) + "|"
+                + in1.peek(36)), "IN1|" + in1.position());
         c.setStatus(Coverage.CoverageStatus.ACTIVE);
         c.setBeneficiary(ctx.requirePatientRef(in1));
         if (in1.has(2)) {

@@ -32,6 +32,8 @@ final class MappingContext {
     Encounter encounter;
     /** The sender's key of the order being mapped (placer, else filler order number); null outside orders. */
     String orderKey;
+    /** The sender's key of the message's patient (first PID-3 identifier and its authority); null without one. */
+    String patientKey;
     private final Map<String, Integer> stableKeys = new HashMap<>();
 
     MappingContext(V2Message message, TranslatorSettings settings) {
@@ -87,6 +89,24 @@ final class MappingContext {
         entry.setFullUrl("urn:uuid:" + resource.getIdElement().getIdPart());
         entry.getRequest().setUrl(resource.fhirType() + "/" + resource.getIdElement().getIdPart());
         return resource;
+    }
+
+    /**
+     * The key of a record the sender does not number itself (an allergy, a diagnosis, a vaccination):
+     * the patient's key, the kind, what names the record ({@code what}, required) and what tells
+     * two of the same apart ({@code detail}, may be empty). Null without a patient key or
+     * {@code what}: the record then keeps its position-based id.
+     */
+    String patientRecordKey(String kind, String what, String detail) {
+        if (patientKey == null || what == null || what.isEmpty() || what.equals("^")) {
+            return null;
+        }
+        return patientKey + "|" + kind + "|" + what + "|" + (detail == null ? "" : detail);
+    }
+
+    /** A key the sender gives the record itself (a document or appointment number); null when empty. */
+    static String senderKey(String kind, String raw) {
+        return raw == null || raw.isEmpty() ? null : kind + "|" + raw;
     }
 
     /**

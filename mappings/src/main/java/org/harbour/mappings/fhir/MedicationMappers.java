@@ -21,7 +21,9 @@ final class MedicationMappers {
 
     MedicationRequest request(Segment orc, Segment rx, MappingContext ctx) {
         boolean encoded = rx.name().equals("RXE");
-        MedicationRequest mr = ctx.add(new MedicationRequest(), rx.name() + "|" + rx.position());
+        String orderKey = orc == null ? null : !orc.peek(2).isEmpty() ? orc.peek(2) : orc.peek(3);
+        MedicationRequest mr = ctx.addStable(new MedicationRequest(), MappingContext.senderKey("medication-order",
+                orderKey), rx.name() + "|" + rx.position());
         mr.setIntent(MedicationRequest.MedicationRequestIntent.ORDER);
         mr.setSubject(ctx.requirePatientRef(rx));
         mr.setEncounter(ctx.encounterRef());
@@ -170,7 +172,8 @@ final class MedicationMappers {
     /** RXA → Immunization. */
     Immunization immunization(Segment rxa, Segment orc, MappingContext ctx) {
         rxa.consumed(1, 2);
-        Immunization im = ctx.add(new Immunization(), "RXA|" + rxa.position());
+        Immunization im = ctx.addStable(new Immunization(), ctx.patientRecordKey("vaccination",
+                rxa.peekField(5).text(1) + "^" + rxa.peekField(5).text(3), rxa.peek(3)), "RXA|" + rxa.position());
         im.setPatient(ctx.requirePatientRef(rxa));
         im.setEncounter(ctx.encounterRef());
         CodeableConcept vaccine = ctx.types.concept(rxa.field(5));
@@ -254,7 +257,8 @@ final class MedicationMappers {
     /** RXA outside a vaccination message → MedicationAdministration. */
     MedicationAdministration administration(Segment rxa, MedicationRequest request, MappingContext ctx) {
         rxa.consumed(1, 2);
-        MedicationAdministration ma = ctx.add(new MedicationAdministration(), "RXA|" + rxa.position());
+        MedicationAdministration ma = ctx.addStable(new MedicationAdministration(), ctx.patientRecordKey("administration",
+                rxa.peekField(5).text(1) + "^" + rxa.peekField(5).text(3), rxa.peek(3)), "RXA|" + rxa.position());
         ma.setSubject(ctx.requirePatientRef(rxa));
         ma.setContext(ctx.encounterRef());
         CodeableConcept medication = ctx.types.concept(rxa.field(5));

@@ -19,6 +19,16 @@ import org.hl7.fhir.r4.model.Reference;
  */
 final class PidToPatient {
 
+    /** The sender's key of the patient: the first PID-3 identifier with its assigning authority. */
+    static String senderKey(Segment pid) {
+        for (org.harbour.mappings.v2.Composite cx : pid.all(3)) {
+            if (!cx.text(1).isEmpty()) {
+                return "patient|" + cx.text(1) + "^" + cx.text(4);
+            }
+        }
+        return null;
+    }
+
     private static final String PATIENT_IDENTIFIER_LIST = "PID-3";
 
     Patient map(Segment pid, MappingContext ctx) {

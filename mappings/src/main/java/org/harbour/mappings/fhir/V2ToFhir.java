@@ -165,6 +165,7 @@ public final class V2ToFhir {
                 case "PID" -> {
                     flushOrc();
                     ctx.patient = patients.map(s, ctx);
+                    ctx.patientKey = PidToPatient.senderKey(s);
                     noteTarget = null;
                 }
                 case "PD1" -> {

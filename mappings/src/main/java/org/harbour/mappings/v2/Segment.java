@@ -48,6 +48,11 @@ public final class Segment {
     /** Field {@code n} undecoded, repetitions included; "" when absent. */
     public String raw(int n) {
         read.set(n);
+        return peek(n);
+    }
+
+    /** Field {@code n} undecoded, without counting it as mapped (for keys; the report still lists it). */
+    public String peek(int n) {
         if (header && n == 1) {
             return String.valueOf(delimiters.field());
         }
@@ -73,7 +78,13 @@ public final class Segment {
 
     /** The first repetition of field {@code n}; empty when absent. */
     public Composite field(int n) {
-        String raw = raw(n);
+        read.set(n);
+        return peekField(n);
+    }
+
+    /** The first repetition of field {@code n}, without counting it as mapped. */
+    public Composite peekField(int n) {
+        String raw = peek(n);
         if (raw.isEmpty()) {
             return Composite.EMPTY;
         }
