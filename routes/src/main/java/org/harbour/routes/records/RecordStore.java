@@ -51,9 +51,10 @@ public class RecordStore {
     }
 
     /**
-     * @param lockRows read the stored versions row-locked: needed only when several writers store
-     *     messages side by side (two of them updating one hub Patient take turns instead of one
-     *     failing on the version it also tried to write and retrying)
+     * @param lockRows read the stored versions of a message's records row-locked: needed only when
+     *     several writers store messages side by side (two of them updating one hub Patient take
+     *     turns instead of one failing on the version it also tried to write and retrying). Other
+     *     writes (consents and care teams through the API, which may race each other) always lock.
      */
     public RecordStore(JdbcTemplate jdbc, TransactionTemplate tx, RecordCipher cipher, FhirContext fhir,
             PatientLinks links, Clock clock, boolean lockRows) {
@@ -95,19 +96,19 @@ public class RecordStore {
 
     /** Stores a translated Bundle in one transaction (joining the caller's, if any). */
     public Stored store(Bundle bundle, String messageId) {
-        return store(bundle, messageId, Repeats.NONE);
+        return tx.execute(status -> storeInTransaction(bundle, messageId, Repeats.NONE, true));
     }
 
-    /** Stores a translated Bundle, leaving out what {@code repeats} finds already stored. */
+    /** Stores a translated message's Bundle, leaving out what {@code repeats} finds already stored. */
     public Stored store(Bundle bundle, String messageId, Repeats repeats) {
-        return tx.execute(status -> storeInTransaction(bundle, messageId, repeats));
+        return tx.execute(status -> storeInTransaction(bundle, messageId, repeats, lockRows));
     }
 
     /** A stored current version, its JSON, and the message that wrote it. */
     private record Current(Resource resource, String json, String messageId) {
     }
 
-    private Stored storeInTransaction(Bundle bundle, String messageId, Repeats repeats) {
+    private Stored storeInTransaction(Bundle bundle, String messageId, Repeats repeats, boolean lock) {
         Map<String, String> targets = new LinkedHashMap<>();
         List<Resource> resources = new ArrayList<>();
         for (Bundle.BundleEntryComponent entry : bundle.getEntry()) {
@@ -142,7 +143,7 @@ public class RecordStore {
             }
             referencesOf.put(r, references);
         }
-        Map<String, Current> existing = existing(resources);
+        Map<String, Current> existing = existing(resources, lock);
         Map<String, Resource> current = new java.util.HashMap<>();
         existing.forEach((key, c) -> current.put(key, c.resource()));
         Map<String, String> repeated = mainPatient == null ? Map.of() : repeats.find(resources, current, mainPatient);
@@ -208,7 +209,7 @@ public class RecordStore {
     }
 
     /** The stored current versions of these resources, by Type/id: one query, by primary key. */
-    private Map<String, Current> existing(List<Resource> resources) {
+    private Map<String, Current> existing(List<Resource> resources, boolean lock) {
         Map<String, Current> out = new java.util.HashMap<>();
         List<Object> keys = new ArrayList<>();
         for (Resource r : resources) {
@@ -220,7 +221,7 @@ public class RecordStore {
         }
         jdbc.query("SELECT resource_type, id, version_id, payload, message_id FROM fhir_resource WHERE (resource_type, id)"
                 + " IN (" + String.join(", ", java.util.Collections.nCopies(resources.size(), "(?, ?)")) + ")"
-                + (lockRows ? " FOR UPDATE" : ""), rs -> {
+                + (lock ? " FOR UPDATE" : ""), rs -> {
                     String type = rs.getString(1);
                     String id = rs.getString(2);
                     out.put(type + "/" + id, current(type, id, rs.getInt(3), rs.getBytes(4), rs.getString(5)));
