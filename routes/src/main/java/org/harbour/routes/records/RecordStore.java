@@ -208,24 +208,27 @@ public class RecordStore {
         return new Stored(mainPatient, stored, written, kept, keptJson, earlier, repeated);
     }
 
-    /** The stored current versions of these resources, by Type/id: one query, by primary key. */
+    /** Resources looked up by one statement (two bind parameters each; PostgreSQL takes at most 32,767). */
+    private static final int LOOKUP_CHUNK = 500;
+
+    /** The stored current versions of these resources, by Type/id: by primary key, one query per 500. */
     private Map<String, Current> existing(List<Resource> resources, boolean lock) {
         Map<String, Current> out = new java.util.HashMap<>();
-        List<Object> keys = new ArrayList<>();
-        for (Resource r : resources) {
-            keys.add(r.fhirType());
-            keys.add(r.getIdElement().getIdPart());
+        for (int from = 0; from < resources.size(); from += LOOKUP_CHUNK) {
+            List<Resource> chunk = resources.subList(from, Math.min(resources.size(), from + LOOKUP_CHUNK));
+            List<Object> keys = new ArrayList<>();
+            for (Resource r : chunk) {
+                keys.add(r.fhirType());
+                keys.add(r.getIdElement().getIdPart());
+            }
+            jdbc.query("SELECT resource_type, id, version_id, payload, message_id FROM fhir_resource WHERE (resource_type, id)"
+                    + " IN (" + String.join(", ", java.util.Collections.nCopies(chunk.size(), "(?, ?)")) + ")"
+                    + (lock ? " FOR UPDATE" : ""), rs -> {
+                        String type = rs.getString(1);
+                        String id = rs.getString(2);
+                        out.put(type + "/" + id, current(type, id, rs.getInt(3), rs.getBytes(4), rs.getString(5)));
+                    }, keys.toArray());
         }
-        if (keys.isEmpty()) {
-            return out;
-        }
-        jdbc.query("SELECT resource_type, id, version_id, payload, message_id FROM fhir_resource WHERE (resource_type, id)"
-                + " IN (" + String.join(", ", java.util.Collections.nCopies(resources.size(), "(?, ?)")) + ")"
-                + (lock ? " FOR UPDATE" : ""), rs -> {
-                    String type = rs.getString(1);
-                    String id = rs.getString(2);
-                    out.put(type + "/" + id, current(type, id, rs.getInt(3), rs.getBytes(4), rs.getString(5)));
-                }, keys.toArray());
         return out;
     }
 

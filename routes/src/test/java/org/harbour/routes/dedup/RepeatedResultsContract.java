@@ -125,6 +125,28 @@ abstract class RepeatedResultsContract implements TestDatabase {
     }
 
     @Test
+    void aLargeReportResentIsStoredOnce() {
+        // 1,200 results: the stored versions are looked up 500 at a time (PostgreSQL takes at most 32,767 bind values)
+        StringBuilder report = new StringBuilder(String.format(ORDER, "QMH-BIG-1").replace("ORM^O01^ORM_O01", "ORU^R01^ORU_R01")
+                .replace("ORC|NW|", "ORC|RE|"));
+        for (int i = 1; i <= 1200; i++) {
+            report.append("OBX|").append(i).append("|NM|2823-3^Potassium^LN|").append(i).append("|4.").append(i % 10)
+                    .append("|mmol/L|3.5-5.1|N|||F|||20261124083000+0800\r");
+        }
+        String first = report.toString();
+        String resent = first.replace("|QMH-BIG-1|", "|QMH-BIG-2|");
+
+        Outcome stored = receive(first, "m-big-1");
+        Outcome again = receive(resent, "m-big-2");
+
+        assertThat(stored.newlyBrought("Observation")).hasSize(1200);
+        assertThat(again.newlyBrought("Observation")).isEmpty();
+        assertThat(stored("Observation")).isEqualTo(1200);
+        assertThat(jdbc.queryForObject("SELECT COUNT(*) FROM fhir_resource_version WHERE resource_type = 'Observation'",
+                Integer.class)).as("unchanged results get no new version").isZero();
+    }
+
+    @Test
     void theSameReportResentUnderAnotherControlIdIsStoredOnceAndNotBroughtAgain() {
         Outcome first = receive(String.format(CLINIC, "KWC-1", "F", "6.2", "HH", "F"), "m1");
         assertThat(first.newlyBrought("Observation")).hasSize(2);
