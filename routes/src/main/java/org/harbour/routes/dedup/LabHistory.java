@@ -87,13 +87,16 @@ public class LabHistory {
         public static final Lookup EMPTY = new Lookup(Map.of(), Map.of());
     }
 
+    /** Fingerprints looked up by one statement (PostgreSQL takes at most 32,767 bind values). */
+    private static final int FINGERPRINT_CHUNK = 1000;
+
     public Lookup lookup(List<Result> results, String patientId, Map<String, Instant> sinceByTest, int limit) {
         List<String> parts = new ArrayList<>();
         List<Object> args = new ArrayList<>();
-        if (!results.isEmpty()) {
-            parts.add("SELECT 'f' AS part, " + COLUMNS + ", fingerprint FROM lab_result WHERE fingerprint IN ("
-                    + String.join(",", java.util.Collections.nCopies(results.size(), "?")) + ")");
-            results.forEach(r -> args.add(r.fingerprint()));
+        List<Result> first = results.subList(0, Math.min(results.size(), FINGERPRINT_CHUNK));
+        if (!first.isEmpty()) {
+            parts.add(byFingerprints(first.size()));
+            first.forEach(r -> args.add(r.fingerprint()));
         }
         for (Map.Entry<String, Instant> test : sinceByTest.entrySet()) {
             parts.add("(SELECT 't' AS part, " + COLUMNS + ", fingerprint FROM lab_result WHERE patient_id = ? AND"
@@ -107,7 +110,7 @@ public class LabHistory {
         Map<String, List<Result>> byFingerprint = new HashMap<>();
         Map<String, List<Result>> recent = new HashMap<>();
         sinceByTest.keySet().forEach(test -> recent.put(clip(test, 300), new ArrayList<>()));
-        jdbc.query(String.join(" UNION ALL ", parts), rs -> {
+        org.springframework.jdbc.core.RowCallbackHandler row = rs -> {
             Result r = new Result(rs.getString(2), rs.getString(3), rs.getString(4), rs.getTimestamp(5).toInstant(),
                     rs.getString(6), rs.getString(7), rs.getString(8), rs.getString(9));
             if ("f".equals(rs.getString(1))) {
@@ -115,9 +118,20 @@ public class LabHistory {
             } else {
                 recent.computeIfAbsent(r.testKey(), t -> new ArrayList<>()).add(r);
             }
-        }, args.toArray());
+        };
+        // the common message is read in one query; a very large report's further fingerprints in more
+        jdbc.query(String.join(" UNION ALL ", parts), row, args.toArray());
+        for (int from = FINGERPRINT_CHUNK; from < results.size(); from += FINGERPRINT_CHUNK) {
+            List<Result> chunk = results.subList(from, Math.min(results.size(), from + FINGERPRINT_CHUNK));
+            jdbc.query(byFingerprints(chunk.size()), row, chunk.stream().map(Result::fingerprint).toArray());
+        }
         recent.values().forEach(list -> list.sort(java.util.Comparator.comparing(Result::effectiveAt).reversed()));
         return new Lookup(byFingerprint, recent);
+    }
+
+    private static String byFingerprints(int count) {
+        return "SELECT 'f' AS part, " + COLUMNS + ", fingerprint FROM lab_result WHERE fingerprint IN ("
+                + String.join(",", java.util.Collections.nCopies(count, "?")) + ")";
     }
 
     /**

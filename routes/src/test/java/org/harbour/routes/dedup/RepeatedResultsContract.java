@@ -130,17 +130,21 @@ abstract class RepeatedResultsContract implements TestDatabase {
         StringBuilder report = new StringBuilder(String.format(ORDER, "QMH-BIG-1").replace("ORM^O01^ORM_O01", "ORU^R01^ORU_R01")
                 .replace("ORC|NW|", "ORC|RE|"));
         for (int i = 1; i <= 1200; i++) {
-            report.append("OBX|").append(i).append("|NM|2823-3^Potassium^LN|").append(i).append("|4.").append(i % 10)
+            report.append("OBX|").append(i).append("|NM|2823-3^Potassium^LN|").append(i).append("|").append(i).append(".5")
                     .append("|mmol/L|3.5-5.1|N|||F|||20261124083000+0800\r");
         }
         String first = report.toString();
         String resent = first.replace("|QMH-BIG-1|", "|QMH-BIG-2|");
+        // the same results under another order number (another system forwarding them): found by fingerprint only
+        String forwarded = first.replace("|QMH-BIG-1|", "|QMH-BIG-3|").replace("QMH-ORD-8^QMH", "QMH-ORD-9^QMH");
 
         Outcome stored = receive(first, "m-big-1");
         Outcome again = receive(resent, "m-big-2");
+        Outcome viaAnotherRoute = receive(forwarded, "m-big-3");
 
         assertThat(stored.newlyBrought("Observation")).hasSize(1200);
         assertThat(again.newlyBrought("Observation")).isEmpty();
+        assertThat(viaAnotherRoute.newlyBrought("Observation")).isEmpty();
         assertThat(stored("Observation")).isEqualTo(1200);
         assertThat(jdbc.queryForObject("SELECT COUNT(*) FROM fhir_resource_version WHERE resource_type = 'Observation'",
                 Integer.class)).as("unchanged results get no new version").isZero();
