@@ -79,6 +79,9 @@ class CrashRecoveryIT {
         // phase 2: graceful stop (SIGTERM) mid-stream
         streamUntilStopped(sender, "T", attempted, acknowledged, () -> hub.destroy());
         assertThat(hub.waitFor()).isIn(0, 143);
+        // the stages finished their in-flight messages: the database stayed open until they had
+        assertThat(Files.readString(hubLog)).doesNotContain("Database is already closed")
+                .doesNotContain("Application exception overridden by rollback exception");
 
         startHub();
         resendEverything(sender, "T", attempted);
@@ -149,10 +152,14 @@ class CrashRecoveryIT {
         }
     }
 
+    /** The running (or last stopped) hub's output. */
+    private Path hubLog;
+
     private void startHub() throws IOException {
         Path jar = Path.of(System.getProperty("harbour.it.jar", "target/harbour.jar"));
         assertThat(jar).exists();
         Path log = work.resolve("hub-" + (++starts) + ".log");
+        hubLog = log;
         hub = new ProcessBuilder("java", "-Xmx768m", "-jar", jar.toString(),
                 "--harbour.data-dir=" + work.resolve("data"),
                 "--server.port=" + httpPort,
