@@ -84,8 +84,9 @@ class GroupCommitTest {
                 assertThat(good1.get()).isEqualTo("good1");
                 assertThat(good2.get()).isEqualTo("good2");
                 assertThatThrownBy(bad::get).hasRootCauseMessage("bad item");
-                assertThat(calls).contains(List.of("good1", "bad", "good2"), List.of("good1"), List.of("bad"),
-                        List.of("good2"));
+                // the three shared one batch (in the order their threads reached it), then each was tried alone
+                assertThat(calls).anySatisfy(batch -> assertThat(batch).containsExactlyInAnyOrder("good1", "bad", "good2"));
+                assertThat(calls).contains(List.of("good1"), List.of("bad"), List.of("good2"));
             } finally {
                 pool.shutdownNow();
             }
