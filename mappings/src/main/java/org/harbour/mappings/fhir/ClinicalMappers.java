@@ -24,7 +24,7 @@ final class ClinicalMappers {
         al1.consumed(1);
         boolean iam = al1.name().equals("IAM");
         AllergyIntolerance a = ctx.addStable(new AllergyIntolerance(), ctx.patientRecordKey("allergy",
-                al1.peekField(3).text(1) + "^" + al1.peekField(3).text(3), ""), al1.name() + "|" + al1.position());
+                MappingContext.codeKey(al1, 3), ""), al1.name() + "|" + al1.position());
         a.setPatient(ctx.requirePatientRef(al1));
         a.getClinicalStatus().addCoding().setSystem(CLINICAL).setCode("active");
         a.getVerificationStatus().addCoding().setSystem(VERIFICATION).setCode("confirmed");
@@ -92,7 +92,7 @@ final class ClinicalMappers {
     Condition diagnosis(Segment dg1, MappingContext ctx) {
         dg1.consumed(1);
         String key = !dg1.peek(20).isEmpty() ? MappingContext.senderKey("diagnosis", dg1.peek(20)) : ctx.patientRecordKey("diagnosis",
-                dg1.peekField(3).text(1) + "^" + dg1.peekField(3).text(3), dg1.peek(5) + "|" + dg1.peek(6));
+                MappingContext.codeKey(dg1, 3), dg1.peek(5) + "|" + dg1.peek(6));
         Condition c = ctx.addStable(new Condition(), key, "DG1|" + dg1.position());
         c.setSubject(ctx.requirePatientRef(dg1));
         c.setEncounter(ctx.encounterRef());
@@ -123,7 +123,7 @@ final class ClinicalMappers {
         if (dg1.has(15)) {
             c.addNote().setText("diagnosis priority " + dg1.text(15));
         }
-        if (!dg1.peek(20).isEmpty()) {
+        if (dg1.has(20)) {
             c.addIdentifier(ctx.types.entityIdentifier(dg1.field(20), "diagnosis"));
         }
         if (dg1.text(21).equals("D")) {
@@ -140,7 +140,7 @@ final class ClinicalMappers {
 
     Condition problem(Segment prb, MappingContext ctx) {
         String key = !prb.peek(4).isEmpty() ? MappingContext.senderKey("problem", prb.peek(4)) : ctx.patientRecordKey("problem",
-                prb.peekField(3).text(1) + "^" + prb.peekField(3).text(3), prb.peek(7));
+                MappingContext.codeKey(prb, 3), prb.peek(7));
         Condition c = ctx.addStable(new Condition(), key, "PRB|" + prb.position());
         c.setSubject(ctx.requirePatientRef(prb));
         c.setEncounter(ctx.encounterRef());
@@ -239,7 +239,7 @@ final class ClinicalMappers {
     Procedure procedure(Segment pr1, MappingContext ctx) {
         pr1.consumed(1, 2);
         Procedure p = ctx.addStable(new Procedure(), ctx.patientRecordKey("procedure",
-                pr1.peekField(3).text(1) + "^" + pr1.peekField(3).text(3), pr1.peek(5)), "PR1|" + pr1.position());
+                MappingContext.codeKey(pr1, 3), pr1.peek(5)), "PR1|" + pr1.position());
         p.setSubject(ctx.requirePatientRef(pr1));
         p.setEncounter(ctx.encounterRef());
         p.setStatus(Procedure.ProcedureStatus.COMPLETED);

@@ -98,10 +98,16 @@ final class MappingContext {
      * {@code what}: the record then keeps its position-based id.
      */
     String patientRecordKey(String kind, String what, String detail) {
-        if (patientKey == null || what == null || what.isEmpty() || what.equals("^")) {
+        if (patientKey == null || what == null || what.isEmpty()) {
             return null;
         }
         return patientKey + "|" + kind + "|" + what + "|" + (detail == null ? "" : detail);
+    }
+
+    /** A coded field's code and coding system (CWE-1 ^ CWE-3) as a key part; "" when it has no code. */
+    static String codeKey(Segment segment, int field) {
+        org.harbour.mappings.v2.Composite code = segment.peekField(field);
+        return code.text(1).isEmpty() ? "" : code.text(1) + "^" + code.text(3);
     }
 
     /** A key the sender gives the record itself (a document or appointment number); null when empty. */

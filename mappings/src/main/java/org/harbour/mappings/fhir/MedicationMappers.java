@@ -173,7 +173,7 @@ final class MedicationMappers {
     Immunization immunization(Segment rxa, Segment orc, MappingContext ctx) {
         rxa.consumed(1, 2);
         Immunization im = ctx.addStable(new Immunization(), ctx.patientRecordKey("vaccination",
-                rxa.peekField(5).text(1) + "^" + rxa.peekField(5).text(3), rxa.peek(3)), "RXA|" + rxa.position());
+                MappingContext.codeKey(rxa, 5), rxa.peek(3)), "RXA|" + rxa.position());
         im.setPatient(ctx.requirePatientRef(rxa));
         im.setEncounter(ctx.encounterRef());
         CodeableConcept vaccine = ctx.types.concept(rxa.field(5));
@@ -258,7 +258,7 @@ final class MedicationMappers {
     MedicationAdministration administration(Segment rxa, MedicationRequest request, MappingContext ctx) {
         rxa.consumed(1, 2);
         MedicationAdministration ma = ctx.addStable(new MedicationAdministration(), ctx.patientRecordKey("administration",
-                rxa.peekField(5).text(1) + "^" + rxa.peekField(5).text(3), rxa.peek(3)), "RXA|" + rxa.position());
+                MappingContext.codeKey(rxa, 5), rxa.peek(3)), "RXA|" + rxa.position());
         ma.setSubject(ctx.requirePatientRef(rxa));
         ma.setContext(ctx.encounterRef());
         CodeableConcept medication = ctx.types.concept(rxa.field(5));

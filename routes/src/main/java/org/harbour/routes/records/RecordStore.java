@@ -239,7 +239,7 @@ public class RecordStore {
     }
 
     private Current current(String type, String id, int version, byte[] payload, String messageId) {
-        String json = new String(cipher.decrypt(payload, aad(type, id, version)), StandardCharsets.UTF_8);
+        String json = plain(type, id, version, payload);
         return new Current((Resource) json().parseResource(json), json, messageId);
     }
 
@@ -479,8 +479,12 @@ public class RecordStore {
     }
 
     private Resource decode(String type, String id, int version, byte[] payload) {
-        String json = new String(cipher.decrypt(payload, aad(type, id, version)), StandardCharsets.UTF_8);
-        return (Resource) json().parseResource(json);
+        return (Resource) json().parseResource(plain(type, id, version, payload));
+    }
+
+    /** A stored payload decrypted: the resource's JSON. */
+    private String plain(String type, String id, int version, byte[] payload) {
+        return new String(cipher.decrypt(payload, aad(type, id, version)), StandardCharsets.UTF_8);
     }
 
     private IParser json() {
