@@ -5,6 +5,11 @@ public final class MllpHeaders {
 
     /** ISO-8601 instant at which the message's last byte arrived. */
     public static final String RECEIVED_AT = "HarbourReceivedAt";
+    /**
+     * Exchange property (not a header: it does not travel): the same instant as an
+     * {@link java.time.Instant}, so the route need not parse the header back.
+     */
+    public static final String RECEIVED_INSTANT = "HarbourReceivedInstant";
     /** Sender address and port. */
     public static final String REMOTE_ADDRESS = "HarbourRemoteAddress";
     /** The listener's name. */

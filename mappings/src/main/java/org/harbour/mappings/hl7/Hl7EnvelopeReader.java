@@ -130,6 +130,10 @@ public final class Hl7EnvelopeReader {
             // the common case: plain ASCII is valid in every character set HL7 v2 messages here declare
             return Optional.empty();
         }
+        if (charset.equals(StandardCharsets.UTF_8)) {
+            int bad = firstMalformedUtf8(raw, start);
+            return bad < 0 ? Optional.empty() : Optional.of(notValid(bad, charset));
+        }
         CharsetDecoder decoder = charset.newDecoder()
                 .onMalformedInput(CodingErrorAction.REPORT)
                 .onUnmappableCharacter(CodingErrorAction.REPORT);
@@ -138,11 +142,62 @@ public final class Hl7EnvelopeReader {
             decoder.decode(bytes);
             return Optional.empty();
         } catch (MalformedInputException | UnmappableCharacterException e) {
-            return Optional.of("bytes at offset " + bytes.position() + " are not valid " + charset.name()
-                    + " (MSH-18 declares the character set; UTF-8 when empty)");
+            return Optional.of(notValid(bytes.position(), charset));
         } catch (CharacterCodingException e) {
             return Optional.of("message cannot be decoded as " + charset.name());
         }
+    }
+
+    private static String notValid(int offset, Charset charset) {
+        return "bytes at offset " + offset + " are not valid " + charset.name()
+                + " (MSH-18 declares the character set; UTF-8 when empty)";
+    }
+
+    /**
+     * The offset of the first byte sequence that is not well-formed UTF-8 (Unicode table 3-7: no
+     * overlong forms, no surrogates, nothing above U+10FFFF), or -1. The same verdict as the JDK's
+     * strict decoder, without decoding into a character buffer the size of the message.
+     */
+    static int firstMalformedUtf8(byte[] raw, int start) {
+        int i = start;
+        while (i < raw.length) {
+            int b = raw[i] & 0xFF;
+            if (b < 0x80) {
+                i++;
+                continue;
+            }
+            int length;
+            int min = 0x80;
+            int max = 0xBF;
+            if (b >= 0xC2 && b <= 0xDF) {
+                length = 2;
+            } else if (b >= 0xE0 && b <= 0xEF) {
+                length = 3;
+                min = b == 0xE0 ? 0xA0 : 0x80;
+                max = b == 0xED ? 0x9F : 0xBF;
+            } else if (b >= 0xF0 && b <= 0xF4) {
+                length = 4;
+                min = b == 0xF0 ? 0x90 : 0x80;
+                max = b == 0xF4 ? 0x8F : 0xBF;
+            } else {
+                return i;
+            }
+            if (i + length > raw.length) {
+                return i;
+            }
+            int second = raw[i + 1] & 0xFF;
+            if (second < min || second > max) {
+                return i;
+            }
+            for (int k = 2; k < length; k++) {
+                int next = raw[i + k] & 0xFF;
+                if (next < 0x80 || next > 0xBF) {
+                    return i;
+                }
+            }
+            i += length;
+        }
+        return -1;
     }
 
     /** Envelope fields longer than HL7 allows (and than the message store keeps). */

@@ -2,8 +2,16 @@ package org.harbour.mappings.hl7;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.nio.ByteBuffer;
+import java.nio.CharBuffer;
 import java.nio.charset.Charset;
+import java.nio.charset.CoderResult;
+import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Random;
 import org.junit.jupiter.api.Test;
 
 class Hl7EnvelopeReaderTest {
@@ -120,5 +128,43 @@ class Hl7EnvelopeReaderTest {
         Hl7Problem problem = rejected(reader.read(msh.getBytes(StandardCharsets.US_ASCII)));
         assertThat(problem.ackCode()).isEqualTo(AckCode.AE);
         assertThat(problem.reason()).contains("MSH-10");
+    }
+
+    /** The UTF-8 check agrees with the JDK's strict decoder, on crafted edge cases and random bytes. */
+    @Test
+    void utf8CheckAgreesWithTheStrictDecoder() {
+        List<byte[]> cases = new ArrayList<>();
+        cases.add("陳大文 𠀋 é".getBytes(StandardCharsets.UTF_8));
+        int[][] crafted = {{0xC0, 0x80}, {0xC1, 0xBF}, {0xE0, 0x80, 0x80}, {0xE0, 0x9F, 0xBF}, {0xED, 0xA0, 0x80},
+            {0xED, 0x9F, 0xBF}, {0xF0, 0x8F, 0xBF, 0xBF}, {0xF4, 0x90, 0x80, 0x80}, {0xF4, 0x8F, 0xBF, 0xBF},
+            {0xF5, 0x80, 0x80, 0x80}, {0xE9, 0x99}, {0x80}, {0xFF}, {0x41, 0xE9, 0x99, 0xB3, 0x42}, {0xE9, 0x41, 0xB3}};
+        for (int[] bytes : crafted) {
+            byte[] b = new byte[bytes.length];
+            for (int i = 0; i < bytes.length; i++) {
+                b[i] = (byte) bytes[i];
+            }
+            cases.add(b);
+        }
+        Random random = new Random(20261202);
+        for (int n = 0; n < 20_000; n++) {
+            byte[] b = new byte[1 + random.nextInt(12)];
+            for (int i = 0; i < b.length; i++) {
+                // mostly lead and continuation bytes, where the edge cases are
+                b[i] = (byte) (random.nextInt(4) == 0 ? random.nextInt(0x80) : 0x80 + random.nextInt(0x80));
+            }
+            cases.add(b);
+        }
+        for (byte[] b : cases) {
+            assertThat(Hl7EnvelopeReader.firstMalformedUtf8(b, 0)).as(HexFormat.of().formatHex(b))
+                    .isEqualTo(strictDecoderVerdict(b));
+        }
+    }
+
+    private static int strictDecoderVerdict(byte[] b) {
+        ByteBuffer in = ByteBuffer.wrap(b);
+        CharBuffer out = CharBuffer.allocate(b.length * 2);
+        CoderResult result = StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
+                .onUnmappableCharacter(CodingErrorAction.REPORT).decode(in, out, true);
+        return result.isError() || result.isUnderflow() && in.hasRemaining() ? in.position() : -1;
     }
 }

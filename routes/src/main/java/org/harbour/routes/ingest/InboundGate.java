@@ -2,9 +2,6 @@ package org.harbour.routes.ingest;
 
 import java.time.Instant;
 import org.apache.camel.Exchange;
-import org.harbour.routes.audit.AuditEvents;
-import org.harbour.routes.audit.AuditTrail;
-import org.harbour.routes.store.InboundMessage;
 import org.apache.camel.Message;
 import org.harbour.connectors.mllp.MllpHeaders;
 import org.harbour.mappings.hl7.EnvelopeResult;
@@ -12,6 +9,8 @@ import org.harbour.mappings.hl7.Hl7Envelope;
 import org.harbour.mappings.hl7.Hl7EnvelopeReader;
 import org.harbour.mappings.hl7.Hl7Problem;
 import org.harbour.routes.Headers;
+import org.harbour.routes.audit.AuditEvents;
+import org.harbour.routes.audit.AuditTrail;
 import org.harbour.routes.store.InboundMessage;
 import org.harbour.routes.store.MessageStore;
 import org.slf4j.Logger;
@@ -27,8 +26,8 @@ public class InboundGate {
     public static final String DISPOSITION = "HarbourDisposition";
     public static final String ENVELOPE = "HarbourEnvelope";
     public static final String PROBLEM = "HarbourProblem";
-    /** The receive time as an Instant, read once from its header. */
-    private static final String RECEIVED = "HarbourReceivedInstant";
+    /** The receive time as an Instant: set by the MLLP listener, or read once from its header. */
+    private static final String RECEIVED = MllpHeaders.RECEIVED_INSTANT;
 
     private static final Logger LOG = LoggerFactory.getLogger(InboundGate.class);
 

@@ -62,6 +62,7 @@ final class MllpListenerConsumer extends DefaultConsumer {
             Message in = exchange.getIn();
             in.setBody(received.frame().payload());
             in.setHeader(MllpHeaders.RECEIVED_AT, received.receivedAt().toString());
+            exchange.setProperty(MllpHeaders.RECEIVED_INSTANT, received.receivedAt());
             in.setHeader(MllpHeaders.REMOTE_ADDRESS, received.remoteAddress());
             in.setHeader(MllpHeaders.LISTENER, received.listener());
             if (!received.tlsPeer().isEmpty()) {
