@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.function.ToLongFunction;
@@ -22,6 +23,13 @@ import org.slf4j.LoggerFactory;
  * tried again alone, so one bad item fails only itself. When {@link #submit} returns, the item
  * is committed; when it throws, the item may or may not have been (a timeout), and the caller
  * must treat it as not done — callers here are idempotent on retry.
+ *
+ * <p>With {@code leaders} > 0, a caller that finds a commit slot free commits its own items (with
+ * any others waiting) on its own thread, instead of handing them to a committer thread and being
+ * woken again: two thread switches fewer per item. That suits a store that batches concurrent
+ * commits itself (a broker journal syncing many sessions' sends at once); items go to the
+ * committer threads, to share their batches, only while every slot is busy. Only for batches that
+ * may run on any thread (no transaction or other state bound to the caller's thread).
  *
  * @param <T> what is committed
  * @param <R> what each item's commit yields
@@ -44,6 +52,9 @@ public final class GroupCommit<T, R> implements AutoCloseable {
     private final Duration timeout;
     private final LinkedBlockingQueue<Pending<T, R>> pending = new LinkedBlockingQueue<>();
     private final List<Thread> committers = new ArrayList<>();
+    private final boolean callersLead;
+    /** One per batch being committed at a time, by a committer thread or a leading caller. */
+    private final Semaphore slots;
     private volatile boolean closed;
 
     /**
@@ -52,6 +63,16 @@ public final class GroupCommit<T, R> implements AutoCloseable {
      */
     public GroupCommit(String name, int committers, int maxItems, long maxWeight, ToLongFunction<T> weight,
             Duration timeout, Batch<T, R> batch) {
+        this(name, committers, 0, maxItems, maxWeight, weight, timeout, batch);
+    }
+
+    /**
+     * @param committers how many committer threads there are
+     * @param leaders how many callers may commit on their own threads at once, besides the committers
+     * @param timeout how long {@link #submit} waits for its commit
+     */
+    public GroupCommit(String name, int committers, int leaders, int maxItems, long maxWeight,
+            ToLongFunction<T> weight, Duration timeout, Batch<T, R> batch) {
         if (committers < 1 || maxItems < 1) {
             throw new IllegalArgumentException(name + ": at least one committer and one item a batch are needed");
         }
@@ -61,6 +82,8 @@ public final class GroupCommit<T, R> implements AutoCloseable {
         this.maxWeight = maxWeight;
         this.weight = weight;
         this.timeout = timeout;
+        this.callersLead = leaders > 0;
+        this.slots = new Semaphore(committers + Math.max(0, leaders));
         for (int i = 0; i < committers; i++) {
             Thread committer = new Thread(this::commitLoop, name + "-commit-" + i);
             committer.setDaemon(true);
@@ -86,7 +109,17 @@ public final class GroupCommit<T, R> implements AutoCloseable {
         for (T item : items) {
             entries.add(new Pending<>(item, new CompletableFuture<>()));
         }
-        pending.addAll(entries);
+        if (callersLead && entries.size() <= maxItems && slots.tryAcquire()) {
+            List<Pending<T, R>> taken = new ArrayList<>(entries);
+            try {
+                collectWaiting(taken, totalWeight(taken));
+                commit(taken);
+            } finally {
+                slots.release();
+            }
+        } else {
+            pending.addAll(entries);
+        }
         long deadline = System.nanoTime() + timeout.toNanos();
         List<R> results = new ArrayList<>(items.size());
         for (Pending<T, R> entry : entries) {
@@ -112,8 +145,14 @@ public final class GroupCommit<T, R> implements AutoCloseable {
             try {
                 Pending<T, R> first = pending.poll(200, TimeUnit.MILLISECONDS);
                 if (first != null) {
-                    collect(first, taken);
-                    commit(taken);
+                    taken.add(first);
+                    slots.acquire();
+                    try {
+                        collectWaiting(taken, totalWeight(taken));
+                        commit(taken);
+                    } finally {
+                        slots.release();
+                    }
                 }
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
@@ -125,9 +164,16 @@ public final class GroupCommit<T, R> implements AutoCloseable {
         }
     }
 
-    private void collect(Pending<T, R> first, List<Pending<T, R>> taken) {
-        taken.add(first);
-        long total = weight.applyAsLong(first.item());
+    private long totalWeight(List<Pending<T, R>> taken) {
+        long total = 0;
+        for (Pending<T, R> p : taken) {
+            total += weight.applyAsLong(p.item());
+        }
+        return total;
+    }
+
+    /** Adds what is waiting to the batch, up to the count and weight limits. */
+    private void collectWaiting(List<Pending<T, R>> taken, long total) {
         Pending<T, R> next;
         while (taken.size() < maxItems && total < maxWeight && (next = pending.poll()) != null) {
             taken.add(next);

@@ -57,6 +57,50 @@ class GroupCommitTest {
     }
 
     @Test
+    void callersWithASlotFreeCommitOnTheirOwnThreadsAndTheRestShareTheCommittersBatch() throws Exception {
+        record Commit(String thread, int size) {
+        }
+        List<Commit> commitsSeen = new CopyOnWriteArrayList<>();
+        CountDownLatch leadersEntered = new CountDownLatch(2);
+        CountDownLatch release = new CountDownLatch(1);
+        // one committer thread and one more slot for a leading caller: two commits at once
+        try (GroupCommit<Integer, Integer> commits = new GroupCommit<>("test", 1, 1, 100, Long.MAX_VALUE, i -> 1,
+                Duration.ofSeconds(10), items -> {
+                    commitsSeen.add(new Commit(Thread.currentThread().getName(), items.size()));
+                    if (Thread.currentThread().getName().startsWith("caller")) {
+                        leadersEntered.countDown();
+                        release.await(10, TimeUnit.SECONDS);
+                    }
+                    return items.stream().map(i -> i * 10).toList();
+                })) {
+            ExecutorService pool = Executors.newFixedThreadPool(21, r -> new Thread(r, "caller"));
+            try {
+                List<Future<Integer>> results = new ArrayList<>();
+                for (int i = 0; i < 2; i++) {
+                    int item = i;
+                    results.add(pool.submit(() -> commits.submit(item)));
+                }
+                // both slots taken by callers committing their own items
+                assertThat(leadersEntered.await(10, TimeUnit.SECONDS)).isTrue();
+                for (int i = 2; i < 21; i++) {
+                    int item = i;
+                    results.add(pool.submit(() -> commits.submit(item)));
+                }
+                // the other 19 wait for the committer thread (which holds one of them, waiting for a slot)
+                org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> commits.waiting() == 18);
+                release.countDown();
+                for (int i = 0; i < 21; i++) {
+                    assertThat(results.get(i).get()).isEqualTo(i * 10);
+                }
+            } finally {
+                pool.shutdownNow();
+            }
+        }
+        assertThat(commitsSeen).containsExactlyInAnyOrder(new Commit("caller", 1), new Commit("caller", 1),
+                new Commit("test-commit-0", 19));
+    }
+
+    @Test
     void aFailingItemFailsAloneWhenItsBatchIsRetriedItemByItem() throws Exception {
         CountDownLatch hold = new CountDownLatch(1);
         List<List<String>> calls = new CopyOnWriteArrayList<>();
