@@ -1,7 +1,10 @@
 package org.harbour.routes;
 
+import java.util.concurrent.RejectedExecutionException;
+import org.apache.camel.CamelContext;
 import org.apache.camel.Exchange;
 import org.apache.camel.LoggingLevel;
+import org.apache.camel.ServiceStatus;
 import org.apache.camel.builder.RouteConfigurationBuilder;
 import org.harbour.routes.audit.AuditEvents;
 import org.harbour.routes.audit.AuditTrail;
@@ -13,6 +16,15 @@ import org.slf4j.LoggerFactory;
  * The error handling every stage after ingest shares: redelivery with exponential backoff (from
  * {@code harbour.stages.redelivery.*}), then the dead-letter queue, which keeps the original
  * message and says why it failed and where.
+ *
+ * <p>Stopping (the hub, or one route) cuts a waiting retry short, and the message goes back to
+ * its queue, not to the dead-letter queue: its transaction is rolled back (the dead-letter send
+ * with it), and it is tried again after the restart, still first in its queue. Without this a
+ * stop waited out the backoff (up to its maximum delay, or the shutdown timeout), and a retry
+ * cut short was dead-lettered though nothing was wrong with the message.
+ *
+ * <p>A dead letter that cannot be written fails the exchange too, so its transaction rolls back
+ * and the broker redelivers the message: it is never consumed without being kept somewhere.
  */
 public class StageErrorHandling extends RouteConfigurationBuilder {
 
@@ -62,6 +74,7 @@ public class StageErrorHandling extends RouteConfigurationBuilder {
                     .process(this::describeFailure).to("jms:queue:" + deadLetters);
         }
         configuration.errorHandler(deadLetterChannel("jms:queue:" + deadLetters)
+                .deadLetterHandleNewException(false)
                 .useOriginalMessage()
                 .maximumRedeliveries(maximumAttempts)
                 .redeliveryDelay(initialDelay.toMillis())
@@ -71,12 +84,44 @@ public class StageErrorHandling extends RouteConfigurationBuilder {
                 .retryAttemptedLogLevel(LoggingLevel.WARN)
                 .logExhaustedMessageHistory(false)
                 .logExhaustedMessageBody(false)
+                .allowRedeliveryWhileStopping(false)
                 .onPrepareFailure(this::describeFailure));
     }
 
-    /** Adds the reason and the failing route to the dead letter, and records the failure in the audit trail. */
-    void describeFailure(Exchange exchange) {
+    /**
+     * Whether the hub, or the exchange's route, is stopping. (A route being stopped on its own
+     * shows only in the retry it refuses: a RejectedExecutionException in place of the failure.)
+     */
+    private static boolean stopping(Exchange exchange) {
+        CamelContext camel = exchange.getContext();
+        if (camel.isStopping() || camel.isStopped()) {
+            return true;
+        }
+        ServiceStatus route = exchange.getFromRouteId() == null ? null
+                : camel.getRouteController().getRouteStatus(exchange.getFromRouteId());
+        return route != null && (route.isStopping() || route.isStopped());
+    }
+
+    /** Thrown instead of dead-lettering while stopping: the message stays on its queue. */
+    public static final class StoppedWhileRetrying extends Exception {
+        StoppedWhileRetrying(String route) {
+            super(route + " is stopping; the failed message stays on its queue and is retried after the restart");
+        }
+    }
+
+    /**
+     * Adds the reason and the failing route to the dead letter, and records the failure in the
+     * audit trail; or, while stopping, fails instead (nothing is dead-lettered): a stop cuts the
+     * retries short, and may itself be why the last attempt failed, so the message keeps its place
+     * and goes through its retries again after the restart.
+     */
+    void describeFailure(Exchange exchange) throws StoppedWhileRetrying {
         Exception cause = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Exception.class);
+        if (cause instanceof RejectedExecutionException || stopping(exchange)) {
+            LOG.info("Route {} is stopping; a failed message stays on its queue (not dead-lettered)",
+                    exchange.getFromRouteId());
+            throw new StoppedWhileRetrying(exchange.getFromRouteId());
+        }
         String reason = cause == null ? "unknown failure" : cause.getClass().getName() + ": " + cause.getMessage();
         exchange.getIn().setHeader(Headers.FAILURE_REASON,
                 reason.length() > MAX_REASON_LENGTH ? reason.substring(0, MAX_REASON_LENGTH) : reason);

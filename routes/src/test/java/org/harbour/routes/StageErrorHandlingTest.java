@@ -1,12 +1,15 @@
 package org.harbour.routes;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import jakarta.jms.BytesMessage;
 import jakarta.jms.Message;
 import java.nio.charset.StandardCharsets;
-import java.util.concurrent.atomic.AtomicInteger;
+import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.camel.ProducerTemplate;
 import org.apache.camel.builder.RouteBuilder;
 import org.harbour.routes.audit.AuditTrail;
@@ -59,5 +62,43 @@ class StageErrorHandlingTest extends HubTestSupport {
                         + RouteIds.DEAD_LETTER_QUEUE + ": java.lang.IllegalStateException: record store unavailable"));
         camel.getRouteController().stopRoute("test-failing-stage");
         camel.removeRoute("test-failing-stage");
+    }
+
+    /**
+     * A stop while a stage waits out its backoff (60 s here) ends at once, and the message stays
+     * on its queue for the restart: not dead-lettered, not audited as rejected.
+     */
+    @Test
+    void aStopDuringTheBackoffLeavesTheMessageOnItsQueue() throws Exception {
+        AtomicInteger attempts = new AtomicInteger();
+        camel.addRoutesConfigurations(new StageErrorHandling("test-slow-retries", "test.slow.dlq", 5,
+                Duration.ofSeconds(60), 2, Duration.ofSeconds(60), null, audit));
+        camel.addRoutes(new RouteBuilder() {
+            @Override
+            public void configure() {
+                from("jms:queue:test.slow-stage?transacted=true")
+                        .routeId("test-slow-stage")
+                        .routeConfigurationId("test-slow-retries")
+                        .process(exchange -> {
+                            attempts.incrementAndGet();
+                            throw new IllegalStateException("endpoint down");
+                        });
+            }
+        });
+        producer.sendBodyAndHeader("jms:queue:test.slow-stage", "陳大文 result", Headers.CONTROL_ID, "STOP-1");
+        await().atMost(Duration.ofSeconds(30)).until(() -> attempts.get() == 1);
+
+        long started = System.nanoTime();
+        camel.getRouteController().stopRoute("test-slow-stage", 30, TimeUnit.SECONDS);
+        assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(Duration.ofSeconds(15));
+        camel.removeRoute("test-slow-stage");
+
+        jms.setReceiveTimeout(5_000);
+        Message kept = jms.receiveSelected("test.slow-stage", Headers.CONTROL_ID + " = 'STOP-1'");
+        assertThat(kept).as("the message is back on its queue").isNotNull();
+        jms.setReceiveTimeout(1_000);
+        assertThat(jms.receive("test.slow.dlq")).as("nothing dead-lettered").isNull();
+        assertThat(audit.search(new AuditTrail.Query(null, "unknown", List.of("rejected"), null, null), 500, 0).entries())
+                .noneSatisfy(e -> assertThat(e.getOutcomeDesc()).contains("test-slow-stage"));
     }
 }
