@@ -48,10 +48,12 @@ public final class IngestBenchmark {
 
     private static final Duration WARMUP = Duration.ofSeconds(Long.getLong("bench.warmup", 5));
     private static final Duration MEASURE = Duration.ofSeconds(Long.getLong("bench.seconds", 15));
-
-
-    private static final org.HdrHistogram.ConcurrentHistogram GATE = new org.HdrHistogram.ConcurrentHistogram(3);
-    private static final org.HdrHistogram.ConcurrentHistogram WRITE = new org.HdrHistogram.ConcurrentHistogram(3);
+    /** Both paths run this long (half each, 16 connections) before any row, so the JIT has compiled them. */
+    private static final Duration JIT_WARMUP = Duration.ofSeconds(Long.getLong("bench.jitWarmup", 60));
+    /** Quiet time after a queue is emptied, before the next phase. */
+    private static final Duration SETTLE = Duration.ofSeconds(Long.getLong("bench.settle", 8));
+    /** Each row measures raw and ingest alternately this many times and reports the medians. */
+    private static final int REPEATS = Integer.getInteger("bench.repeats", 3);
 
     private IngestBenchmark() {
     }
@@ -77,18 +79,36 @@ public final class IngestBenchmark {
             ConnectionFactory factory = hub.getBean(ConnectionFactory.class);
             byte[] sample = oru("BENCH", "WARM-0").getBytes(StandardCharsets.UTF_8);
             report.append(header(sample.length));
-            report.append("| connections | raw persistent sends/s (ceiling) | MLLP ingest ACK AA/s | ingest / ceiling"
+            report.append("| connections | raw persistent sends/s (ceiling), median | MLLP ingest ACK AA/s, median"
+                    + " | ingest / ceiling | raw, each run | ingest, each run | resends ACKed AA/s, median (of ceiling)"
                     + " | store stage drain of the backlog, msgs/s |\n");
-            report.append("|---:|---:|---:|---:|---:|\n");
+            report.append("|---:|---:|---:|---:|---|---|---:|---:|\n");
+            jitWarmup(hub, factory, port, sample, paused);
             for (int connections : Arrays.stream(System.getProperty("bench.connections", "1,16,64").split(","))
                     .mapToInt(Integer::parseInt).toArray()) {
-                double raw = rawBrokerRate(factory, connections, sample);
-                purge(hub, "bench.raw");
-                double ingest = ingestRate(port, connections);
-                System.out.printf(Locale.ROOT, "%d connections: raw %.0f/s, ingest %.0f/s%n", connections, raw, ingest);
+                double[] raws = new double[REPEATS];
+                double[] ingests = new double[REPEATS];
+                double[] resends = new double[REPEATS];
+                for (int r = 0; r < REPEATS; r++) {
+                    raws[r] = rawBrokerRate(factory, connections, sample);
+                    purge(hub, "bench.raw");
+                    String sender = "BENCH-" + RUN.incrementAndGet();
+                    ingests[r] = ingestRate(port, connections, sender, 0);
+                    resends[r] = ingestRate(port, connections, sender, RESEND_CYCLE);
+                    if (paused) {
+                        purge(hub, RouteIds.INBOUND_QUEUE);
+                    }
+                    System.out.printf(Locale.ROOT, "%d connections: raw %.0f/s, ingest %.0f/s, resends %.0f/s%n",
+                            connections, raws[r], ingests[r], resends[r]);
+                }
+                double raw = median(raws);
+                double ingest = median(ingests);
                 double drain = paused ? Double.NaN : awaitDrained(hub, RouteIds.INBOUND_QUEUE);
-                String row = String.format(Locale.ROOT, "| %d | %.0f | %.0f | %.0f %% | %.0f |%n", connections, raw, ingest,
-                        100 * ingest / raw, drain);
+                double resend = median(resends);
+                String row = String.format(Locale.ROOT, "| %d | %.0f | %.0f | %.0f %% | %s | %s | %.0f (%.0f %%) | %s |%n",
+                        connections, raw, ingest, 100 * ingest / raw, spread(raws), spread(ingests), resend,
+                        100 * resend / raw,
+                        paused ? "— (paused)" : String.format(Locale.ROOT, "%.0f", drain));
                 System.out.print(row);
                 report.append(row);
             }
@@ -109,18 +129,54 @@ public final class IngestBenchmark {
         System.exit(0);
     }
 
+    /**
+     * Runs both paths unmeasured at 16 connections, so that the rows compare compiled code: in a
+     * fresh JVM on two cores the JIT compiler takes much of the CPU for the first minute, and it
+     * compiles the broker's send path (used by both) during the raw phase but the listener's and
+     * the envelope reader's code only during the ingest phase.
+     */
+    private static void jitWarmup(ConfigurableApplicationContext hub, ConnectionFactory factory, int port,
+            byte[] sample, boolean paused) throws Exception {
+        Duration half = JIT_WARMUP.dividedBy(2);
+        if (half.isZero()) {
+            return;
+        }
+        rawBrokerRate(factory, 16, sample, half, Duration.ZERO);
+        purge(hub, "bench.raw");
+        measure(16, half, Duration.ZERO, (worker, step) -> mllpSends(port, "WARM-" + worker, 0, step));
+        if (paused) {
+            purge(hub, RouteIds.INBOUND_QUEUE);
+        }
+    }
+
+    static double median(double[] values) {
+        double[] sorted = values.clone();
+        Arrays.sort(sorted);
+        int n = sorted.length;
+        return n % 2 == 1 ? sorted[n / 2] : (sorted[n / 2 - 1] + sorted[n / 2]) / 2;
+    }
+
+    private static String spread(double[] values) {
+        return String.join(", ", Arrays.stream(values).mapToObj(v -> String.format(Locale.ROOT, "%.0f", v)).toList());
+    }
+
     private static String header(int sampleBytes) throws IOException {
         String cpu = Files.readAllLines(Path.of("/proc/cpuinfo")).stream().filter(l -> l.startsWith("model name"))
                 .findFirst().map(l -> l.substring(l.indexOf(':') + 1).trim()).orElse("unknown CPU");
         return String.format(Locale.ROOT, "%n## Durable ingest (MLLP → harbour.inbound), %s%n%n"
                         + "Machine: %s, %d cores, %d MiB max heap, Java %s; host %s. Embedded Artemis (NIO journal,"
-                        + " sync on durable send), H2; %s. ORU^R01 of about %d bytes;"
-                        + " %d s warm-up, %d s measured per row.%n%n",
+                        + " sync on durable send), H2; %s. ORU^R01 of about %d bytes. Both paths first run %d s"
+                        + " unmeasured (JIT warm-up); then each row measures raw and ingest alternately %d times"
+                        + " (%d s warm-up, %d s measured each) and reports the medians; the queue written is emptied"
+                        + " after each run, and the broker left %d s to settle. After each ingest run the same connections send their first %d control ids"
+                        + " over and over: resends, answered AA by the resend check without a broker write, so that"
+                        + " column is the listener's own cost (MLLP round trip, envelope check, ACK) with no enqueue.%n%n",
                 LocalDate.now(), cpu, Runtime.getRuntime().availableProcessors(),
                 Runtime.getRuntime().maxMemory() >> 20, System.getProperty("java.version"),
                 InetAddress.getLocalHost().getHostName(), Boolean.getBoolean("bench.pauseStages")
                         ? "stages after ingest paused (ingest alone)" : "store and translate stage running concurrently",
-                sampleBytes, WARMUP.toSeconds(), MEASURE.toSeconds());
+                sampleBytes, JIT_WARMUP.toSeconds(), REPEATS, WARMUP.toSeconds(), MEASURE.toSeconds(), SETTLE.toSeconds(),
+                RESEND_CYCLE);
     }
 
     /** One worker's loop: does one unit of work per call, until the measured window ends. */
@@ -140,10 +196,14 @@ public final class IngestBenchmark {
      * work per second completed inside the measured window.
      */
     static double measure(int workers, Worker worker) throws Exception {
+        return measure(workers, WARMUP, MEASURE, worker);
+    }
+
+    static double measure(int workers, Duration warmup, Duration window, Worker worker) throws Exception {
         ExecutorService pool = Executors.newFixedThreadPool(workers);
         AtomicLong counted = new AtomicLong();
-        long from = System.nanoTime() + WARMUP.toNanos();
-        long until = from + MEASURE.toNanos();
+        long from = System.nanoTime() + warmup.toNanos();
+        long until = from + window.toNanos();
         try {
             List<Future<?>> tasks = new ArrayList<>();
             for (int w = 0; w < workers; w++) {
@@ -166,31 +226,45 @@ public final class IngestBenchmark {
         } finally {
             pool.shutdownNow();
         }
-        return counted.get() / (double) MEASURE.toSeconds();
+        return counted.get() / (double) Math.max(1, window.toSeconds());
     }
 
     /** Persistent sends by {@code producers} threads, each with its own session (the ceiling). */
     static double rawBrokerRate(ConnectionFactory factory, int producers, byte[] body) throws Exception {
+        return rawBrokerRate(factory, producers, body, WARMUP, MEASURE);
+    }
+
+    static double rawBrokerRate(ConnectionFactory factory, int producers, byte[] body, Duration warmup,
+            Duration window) throws Exception {
         try (Connection connection = factory.createConnection()) {
-            return measure(producers, (worker, step) -> {
-                try (Session session = connection.createSession(false, Session.AUTO_ACKNOWLEDGE)) {
-                    MessageProducer producer = session.createProducer(session.createQueue("bench.raw"));
-                    producer.setDeliveryMode(DeliveryMode.PERSISTENT);
-                    boolean more = true;
-                    while (more) {
-                        BytesMessage message = session.createBytesMessage();
-                        message.writeBytes(body);
-                        producer.send(message);
-                        more = step.next();
-                    }
-                }
-            });
+            return measure(producers, warmup, window, (worker, step) -> rawSends(connection, step, body));
         }
     }
 
-    /** Empties a queue, so that one phase's backlog does not slow the next. */
+    /** One producer's persistent sends, in a session of its own, until told to stop. */
+    private static void rawSends(Connection connection, Step step, byte[] body) throws Exception {
+        try (Session session = connection.createSession(false, Session.AUTO_ACKNOWLEDGE)) {
+            MessageProducer producer = session.createProducer(session.createQueue("bench.raw"));
+            producer.setDeliveryMode(DeliveryMode.PERSISTENT);
+            boolean more = true;
+            while (more) {
+                BytesMessage message = session.createBytesMessage();
+                message.writeBytes(body);
+                producer.send(message);
+                more = step.next();
+            }
+        }
+    }
+
+    /**
+     * Empties a queue, so that one phase's backlog does not slow the next, then lets the broker
+     * settle: deleting a backlog of a few hundred thousand messages writes as many delete records
+     * and compacts the journal in the background, which otherwise slowed whichever phase came next
+     * (measured: the persistent-send rate of the next 5 s fell by up to half).
+     */
     static void purge(ConfigurableApplicationContext hub, String queue) throws Exception {
         hub.getBean(EmbeddedActiveMQ.class).getActiveMQServer().locateQueue(queue).deleteAllReferences();
+        TimeUnit.SECONDS.sleep(SETTLE.toSeconds());
     }
 
     /** Waits until the store stage has taken everything from the queue. */
@@ -208,19 +282,40 @@ public final class IngestBenchmark {
 
     /** MLLP senders, each waiting for its ACK before the next message (as EMRs do). */
     static double ingestRate(int port, int connections) throws Exception {
-        return measure(connections, (worker, step) -> {
-            try (MllpClient client = MllpClient.connect("127.0.0.1", port)) {
-                boolean more = true;
-                for (long i = 0; more; i++) {
-                    byte[] ack = client.send(oru("BENCH-" + connections, worker + "-" + i).getBytes(StandardCharsets.UTF_8));
-                    if (!new String(ack, StandardCharsets.UTF_8).contains("MSA|AA|")) {
-                        throw new IllegalStateException("not AA");
-                    }
-                    more = step.next();
-                }
-            }
-        });
+        return ingestRate(port, connections, "BENCH-" + RUN.incrementAndGet(), 0);
     }
+
+    /**
+     * MLLP senders ({@code sender} plus the connection's number as sending facility). With
+     * {@code cycle} > 0 each connection sends control ids 0 to cycle - 1 over and over: after a
+     * first run with the same sender these are all resends, answered AA without a broker write.
+     */
+    static double ingestRate(int port, int connections, String sender, int cycle) throws Exception {
+        return measure(connections, (worker, step) -> mllpSends(port, sender + "-" + worker, cycle, step));
+    }
+
+    /** One EMR's sends on its own connection, each waiting for its AA, until told to stop. */
+    private static void mllpSends(int port, String sender, int cycle, Step step) throws Exception {
+        try (MllpClient client = MllpClient.connect("127.0.0.1", port)) {
+            boolean more = true;
+            for (long i = 0; more; i++) {
+                byte[] ack = client.send(oru(sender, String.valueOf(cycle > 0 ? i % cycle : i))
+                        .getBytes(StandardCharsets.UTF_8));
+                if (!new String(ack, StandardCharsets.UTF_8).contains("MSA|AA|")) {
+                    throw new IllegalStateException("not AA");
+                }
+                more = step.next();
+            }
+        }
+    }
+
+    /** Makes each run's senders distinct, so no run's messages are resends of an earlier run's. */
+    private static final AtomicLong RUN = new AtomicLong();
+    /**
+     * How many control ids each connection repeats in the resend runs; every connection sends at
+     * least this many in the ingest run before it (a few seconds at the slowest row).
+     */
+    private static final int RESEND_CYCLE = 500;
 
     /** Sends at a fixed total rate and records each message's time to AA. */
     static String latencyAtFixedRate(int port, int rate, int connections) throws Exception {
