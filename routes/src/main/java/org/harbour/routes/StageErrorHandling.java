@@ -105,7 +105,9 @@ public class StageErrorHandling extends RouteConfigurationBuilder {
     /** Thrown instead of dead-lettering while stopping: the message stays on its queue. */
     public static final class StoppedWhileRetrying extends Exception {
         StoppedWhileRetrying(String route) {
-            super(route + " is stopping; the failed message stays on its queue and is retried after the restart");
+            // no stack trace: it is an expected outcome, logged once by Camel as the dead letter's new exception
+            super(route + " is stopping; the failed message stays on its queue and is retried after the restart", null,
+                    false, false);
         }
     }
 
