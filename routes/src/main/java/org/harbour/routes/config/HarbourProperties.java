@@ -208,8 +208,9 @@ public record HarbourProperties(
     }
 
     /**
-     * The ingest stage: the resend window, and the group-commit writers that put received
-     * messages on the inbound queue (how many batches in flight, how long a sender may wait).
+     * The ingest stage: the resend window, and the writers that put received messages on the
+     * inbound queue (connection threads send their own; {@code writers} committer threads batch
+     * what waits when 64 are already sending; how long a sender may wait).
      */
     public record Ingest(
             @DefaultValue("P7D") Period duplicateWindow,

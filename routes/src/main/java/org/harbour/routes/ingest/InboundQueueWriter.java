@@ -23,8 +23,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Writes received messages to the inbound queue durably, with group commit: when {@link #write}
- * returns, the broker has committed the message to its journal.
+ * Writes received messages to the inbound queue durably: when {@link #write} returns, the broker
+ * has the message in its journal.
  *
  * <p>A connection thread sends its own message, as a plain persistent send: the broker answers
  * once the message is in its journal, and its journal already syncs the sends of many sessions
@@ -57,8 +57,10 @@ public class InboundQueueWriter implements AutoCloseable {
     private final boolean plainSendIsDurable;
 
     /**
-     * @param writers how many batches may be in flight at once
-     * @param timeout how long a caller waits for its commit before giving up (its sender resends)
+     * @param writers how many committer threads batch the messages that wait (when
+     *     {@link #DIRECT_SENDERS} connections are already sending)
+     * @param timeout how long a waiting caller waits for its commit before giving up (its sender
+     *     resends); a caller sending its own message waits for the broker's call timeout instead
      */
     public InboundQueueWriter(ConnectionFactory factory, String queue, int writers, Duration timeout) {
         this.factory = factory;
