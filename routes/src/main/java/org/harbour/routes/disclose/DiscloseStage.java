@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.Map;
 import org.apache.camel.Exchange;
 import org.apache.camel.Message;
+import org.apache.camel.support.DefaultMessage;
 import org.harbour.routes.Headers;
 import org.harbour.routes.audit.AuditEvents;
 import org.harbour.routes.audit.AuditTrail;
@@ -103,7 +104,8 @@ public class DiscloseStage {
             if (!decided.permitted().isEmpty()) {
                 OutboundDelivery delivery = new OutboundDelivery(OutboundDelivery.idFor(messageId, r.getKey()), messageId,
                         r.getKey(), patientId, decided.permitted());
-                Message m = exchange.getMessage().copy();
+                // a new message, not a copy of the received JMS one: all its headers are replaced anyway
+                Message m = new DefaultMessage(exchange);
                 m.setHeaders(Map.of(RECIPIENT, r.getKey(), Headers.MESSAGE_ID, messageId, Headers.PATIENT_ID, patientId));
                 m.setBody(json.writeValueAsString(delivery));
                 out.add(m);
