@@ -26,8 +26,6 @@ public class InboundGate {
     public static final String DISPOSITION = "HarbourDisposition";
     public static final String ENVELOPE = "HarbourEnvelope";
     public static final String PROBLEM = "HarbourProblem";
-    /** The receive time as an Instant: set by the MLLP listener, or read once from its header. */
-    private static final String RECEIVED = MllpHeaders.RECEIVED_INSTANT;
 
     private static final Logger LOG = LoggerFactory.getLogger(InboundGate.class);
 
@@ -81,11 +79,12 @@ public class InboundGate {
         resends.enqueued(envelope.deduplicationKey(), received(exchange));
     }
 
+    /** The receive time as an Instant: set by the MLLP listener, or read once from its header. */
     private static Instant received(Exchange exchange) {
-        Instant at = exchange.getProperty(RECEIVED, Instant.class);
+        Instant at = exchange.getProperty(MllpHeaders.RECEIVED_INSTANT, Instant.class);
         if (at == null) {
             at = receivedAt(exchange.getIn());
-            exchange.setProperty(RECEIVED, at);
+            exchange.setProperty(MllpHeaders.RECEIVED_INSTANT, at);
         }
         return at;
     }
