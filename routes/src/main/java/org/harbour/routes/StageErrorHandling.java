@@ -18,8 +18,9 @@ import org.slf4j.LoggerFactory;
  * message and says why it failed and where.
  *
  * <p>Stopping (the hub, or one route) cuts a waiting retry short, and the message goes back to
- * its queue, not to the dead-letter queue: its transaction is rolled back (the dead-letter send
- * with it), and it is tried again after the restart, still first in its queue. Without this a
+ * its queue, not to the dead-letter queue: the dead-letter send is skipped, its transaction is
+ * rolled back, and it is tried again after the restart, still first in its queue (a recipient's
+ * deliveries keep their order). Without this a
  * stop waited out the backoff (up to its maximum delay, or the shutdown timeout), and a retry
  * cut short was dead-lettered though nothing was wrong with the message.
  *
@@ -33,6 +34,8 @@ public class StageErrorHandling extends RouteConfigurationBuilder {
     public static final String DELIVERY_ID = "delivery-errors";
     public static final String DELIVERY_DEAD_LETTER_QUEUE = "harbour.outbound.dlq";
     private static final int MAX_REASON_LENGTH = 1000;
+    /** Set on an exchange whose retries a stop cut short: its dead-letter send is skipped. */
+    static final String STOPPED = "HarbourStoppedWhileRetrying";
 
     private static final Logger LOG = LoggerFactory.getLogger(StageErrorHandling.class);
 
@@ -69,6 +72,12 @@ public class StageErrorHandling extends RouteConfigurationBuilder {
     @Override
     public void configuration() {
         var configuration = routeConfiguration(id);
+        // a failure cut short by a stop is not dead-lettered: Camel sends to the dead-letter queue even when
+        // describeFailure refuses (its exception only fails the exchange afterwards), so the send is skipped
+        configuration.interceptSendToEndpoint("jms:queue:" + deadLetters)
+                .when(exchangeProperty(STOPPED).isNotNull())
+                .skipSendToOriginalEndpoint()
+                .log(LoggingLevel.DEBUG, LOG.getName(), "Dead-letter send skipped: ${routeId} is stopping");
         if (neverRetried != null) {
             configuration.onException(neverRetried).maximumRedeliveries(0).handled(true).useOriginalMessage()
                     .process(this::describeFailure).to("jms:queue:" + deadLetters);
@@ -89,17 +98,26 @@ public class StageErrorHandling extends RouteConfigurationBuilder {
     }
 
     /**
-     * Whether the hub, or the exchange's route, is stopping. (A route being stopped on its own
-     * shows only in the retry it refuses: a RejectedExecutionException in place of the failure.)
+     * Whether the hub, or the exchange's route, is stopping (or being suspended). A route being
+     * stopped on its own still says "started" while its in-flight exchanges finish; what shows is
+     * its consumer, suspended first (or, when a retry's wait was interrupted, the retry it refuses:
+     * a RejectedExecutionException in place of the failure).
      */
     private static boolean stopping(Exchange exchange) {
         CamelContext camel = exchange.getContext();
         if (camel.isStopping() || camel.isStopped()) {
             return true;
         }
-        ServiceStatus route = exchange.getFromRouteId() == null ? null
-                : camel.getRouteController().getRouteStatus(exchange.getFromRouteId());
-        return route != null && (route.isStopping() || route.isStopped());
+        if (exchange.getFromRouteId() == null) {
+            return false;
+        }
+        ServiceStatus route = camel.getRouteController().getRouteStatus(exchange.getFromRouteId());
+        if (route != null && (route.isStopping() || route.isStopped() || route.isSuspending() || route.isSuspended())) {
+            return true;
+        }
+        org.apache.camel.Route running = camel.getRoute(exchange.getFromRouteId());
+        return running != null && running.getConsumer() instanceof org.apache.camel.StatefulService consumer
+                && !consumer.isStarted() && !consumer.isStarting();
     }
 
     /** Thrown instead of dead-lettering while stopping: the message stays on its queue. */
@@ -122,6 +140,7 @@ public class StageErrorHandling extends RouteConfigurationBuilder {
         if (cause instanceof RejectedExecutionException || stopping(exchange)) {
             LOG.info("Route {} is stopping; a failed message stays on its queue (not dead-lettered)",
                     exchange.getFromRouteId());
+            exchange.setProperty(STOPPED, true);
             throw new StoppedWhileRetrying(exchange.getFromRouteId());
         }
         String reason = cause == null ? "unknown failure" : cause.getClass().getName() + ": " + cause.getMessage();

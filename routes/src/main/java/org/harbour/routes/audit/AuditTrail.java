@@ -16,9 +16,12 @@ import org.springframework.transaction.support.TransactionTemplate;
 
 /**
  * The audit trail every stage writes to: FHIR AuditEvents, appended to a hash chain in the
- * database. Appends from all threads go through one group committer, so the chain has one
- * writer and many entries share a transaction; {@link #record} returns once its entry is
- * committed. {@link #checkpoint} signs the newest entry (Ed25519) for an external witness.
+ * database. Appends from all threads go through one group committer, so many entries share a
+ * transaction; {@link #record} returns once its entry is committed. A stage that commits a
+ * transaction of its own anyway appends its entries in it instead ({@link #appendInTransaction}):
+ * one commit fewer, and the entries commit with what they describe or not at all. The chain has
+ * one writer at a time: whoever appends holds the chain until its transaction ends.
+ * {@link #checkpoint} signs the newest entry (Ed25519) for an external witness.
  */
 public class AuditTrail implements AutoCloseable {
 
@@ -27,7 +30,13 @@ public class AuditTrail implements AutoCloseable {
     private final FhirContext fhir;
     private final Clock clock;
     private final AuditSigner signer;
-    private final GroupCommit<AuditEvent, Long> commits;
+    private final GroupCommit<Entry, Long> commits;
+    /** Held from an append until its transaction has ended, so the next append reads the committed head. */
+    private final java.util.concurrent.locks.ReentrantLock chain = new java.util.concurrent.locks.ReentrantLock();
+
+    /** An entry to append, and writes of the caller's that commit with it or not at all (or null). */
+    private record Entry(AuditEvent event, Runnable alongside) {
+    }
 
     public AuditTrail(JdbcTemplate jdbc, TransactionTemplate tx, FhirContext fhir, Clock clock, AuditSigner signer,
             Duration timeout) {
@@ -37,27 +46,75 @@ public class AuditTrail implements AutoCloseable {
         this.clock = clock;
         this.signer = signer;
         this.commits = new GroupCommit<>("audit", 1, 512, Long.MAX_VALUE, e -> 1, timeout,
-                batch -> tx.execute(status -> append(batch)));
+                batch -> {
+                    chain.lock();
+                    try {
+                        return tx.execute(status -> append(batch));
+                    } finally {
+                        chain.unlock();
+                    }
+                });
+    }
+
+    /**
+     * Appends entries, in this order, in the caller's transaction (which must be active and on
+     * this trail's data source): they commit with the caller's writes, or roll back with them.
+     * From here until that transaction ends, the chain is held: other appends wait. Call it last
+     * in the transaction, so the chain is held only for the commit.
+     */
+    public void appendInTransaction(List<AuditEvent> events) {
+        if (events.isEmpty()) {
+            return;
+        }
+        if (!org.springframework.transaction.support.TransactionSynchronizationManager.isActualTransactionActive()) {
+            throw new IllegalStateException("audit entries appended outside a transaction");
+        }
+        if (!chain.isHeldByCurrentThread()) {
+            chain.lock();
+            try {
+                org.springframework.transaction.support.TransactionSynchronizationManager.registerSynchronization(
+                        new org.springframework.transaction.support.TransactionSynchronization() {
+                            @Override
+                            public void afterCompletion(int status) {
+                                chain.unlock();
+                            }
+                        });
+            } catch (RuntimeException e) {
+                chain.unlock();
+                throw e;
+            }
+        }
+        append(events.stream().map(e -> new Entry(e, null)).toList());
     }
 
     /** Appends one entry; returns its sequence number once committed. */
     public long record(AuditEvent event) throws Exception {
-        return commits.submit(event);
+        return commits.submit(new Entry(event, null));
+    }
+
+    /**
+     * Appends one entry, and runs {@code alongside} (writes through this trail's data source) in
+     * the same transaction: both commit, or neither. Saves the caller a commit of its own, and
+     * nothing is ever written without its entry (or the entry without it).
+     */
+    public long recordWith(AuditEvent event, Runnable alongside) throws Exception {
+        return commits.submit(new Entry(event, alongside));
     }
 
     /** Appends entries in this order; returns once all are committed. */
     public void recordAll(List<AuditEvent> events) throws Exception {
-        commits.submitAll(events);
+        commits.submitAll(events.stream().map(e -> new Entry(e, null)).toList());
     }
 
-    private List<Long> append(List<AuditEvent> events) {
+    private List<Long> append(List<Entry> entries) {
         List<Object[]> last = jdbc.query("SELECT seq, hash FROM audit_event WHERE seq = (SELECT MAX(seq) FROM audit_event)",
                 (rs, n) -> new Object[] {rs.getLong(1), rs.getString(2)});
         long seq = last.isEmpty() ? 0 : (Long) last.get(0)[0];
         String previous = last.isEmpty() ? AuditChain.GENESIS : (String) last.get(0)[1];
-        List<Long> out = new ArrayList<>(events.size());
-        List<Object[]> rows = new ArrayList<>(events.size());
-        for (AuditEvent event : events) {
+        List<Long> out = new ArrayList<>(entries.size());
+        List<Object[]> rows = new ArrayList<>(entries.size());
+        for (Entry e : entries) {
+            AuditEvent event = e.event();
             seq++;
             // to the millisecond: the database keeps microseconds (rounding), the chain hashes milliseconds
             Instant recorded = clock.instant().truncatedTo(java.time.temporal.ChronoUnit.MILLIS);
@@ -73,6 +130,11 @@ public class AuditTrail implements AutoCloseable {
         }
         jdbc.batchUpdate("INSERT INTO audit_event (seq, recorded, patient_id, agent, subtype, entry, prev_hash, hash)"
                 + " VALUES (?, ?, ?, ?, ?, ?, ?, ?)", rows);
+        for (Entry e : entries) {
+            if (e.alongside() != null) {
+                e.alongside().run();
+            }
+        }
         return out;
     }
 

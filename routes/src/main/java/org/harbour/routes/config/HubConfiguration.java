@@ -120,8 +120,9 @@ public class HubConfiguration {
     }
 
     @Bean
-    StoreStage storeStage(MessageStore store, MeterRegistry meters, AuditTrail audit) {
-        return new StoreStage(store, meters, audit, Duration.ofSeconds(60));
+    StoreStage storeStage(MessageStore store, MeterRegistry meters, AuditTrail audit,
+            PlatformTransactionManager transactions) {
+        return new StoreStage(store, meters, audit, new TransactionTemplate(transactions), Duration.ofSeconds(60));
     }
 
     @Bean

@@ -118,12 +118,13 @@ public class DeliverStage {
         meters.counter("harbour.delivery.sends", "endpoint", d.recipient(), "outcome",
                 result.getClass().getSimpleName()).increment();
         if (result instanceof SendResult.Delivered ok) {
-            // the disclosure is in the audit trail before the receipt that stops a resend
-            audit.record(AuditEvents.recordDisclosure(true, d.recipient(), type, d.patientId(), decided.permitted(),
+            // the disclosure's audit entry and the receipt that stops a resend commit together (one commit)
+            OutboundDelivery sent = new OutboundDelivery(d.id(), d.messageId(), d.recipient(), d.patientId(),
+                    decided.permitted());
+            audit.recordWith(AuditEvents.recordDisclosure(true, d.recipient(), type, d.patientId(), decided.permitted(),
                     decided.permittingConsent(), "permit: " + decided.permittingConsent() + "; delivered ("
-                            + recipient.endpoint().disclosure() + "), HTTP " + ok.status()));
-            receipts.record(new OutboundDelivery(d.id(), d.messageId(), d.recipient(), d.patientId(),
-                    decided.permitted()), type, ok.status(), ok.receipt());
+                            + recipient.endpoint().disclosure() + "), HTTP " + ok.status()),
+                    () -> receipts.record(sent, type, ok.status(), ok.receipt()));
             LOG.debug("Delivery {} to {} accepted", d.id(), d.recipient());
         } else if (result instanceof SendResult.RetryLater later) {
             if (later.notBefore() != null) {

@@ -3,6 +3,7 @@ package org.harbour.routes.store;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Duration;
+import java.util.List;
 import org.apache.camel.Exchange;
 import org.harbour.routes.audit.AuditEvents;
 import org.harbour.routes.audit.AuditTrail;
@@ -15,6 +16,7 @@ import org.slf4j.LoggerFactory;
  * Records each message taken from harbour.inbound in the message store, once. The store stage's
  * consumers hand their messages to one group committer, so concurrent messages share a database
  * transaction; each consumer's JMS transaction commits only after its message's database commit.
+ * The "received" audit entry of each newly stored message is in the same transaction.
  */
 public class StoreStage implements AutoCloseable {
 
@@ -26,12 +28,22 @@ public class StoreStage implements AutoCloseable {
     private final Counter stored;
     private final Counter duplicates;
 
-    private final AuditTrail audit;
-
-    public StoreStage(MessageStore store, MeterRegistry meters, AuditTrail audit, Duration timeout) {
-        this.audit = audit;
+    public StoreStage(MessageStore store, MeterRegistry meters, AuditTrail audit,
+            org.springframework.transaction.support.TransactionTemplate tx, Duration timeout) {
         this.commits = new GroupCommit<>("store", 1, MAX_BATCH_MESSAGES, MAX_BATCH_BYTES, m -> m.raw().length,
-                timeout, store::storeAccepted);
+                timeout, batch -> tx.execute(status -> {
+                    List<StoreOutcome> outcomes = store.storeAccepted(batch);
+                    List<org.hl7.fhir.r4.model.AuditEvent> received = new java.util.ArrayList<>();
+                    for (int i = 0; i < batch.size(); i++) {
+                        if (outcomes.get(i) == StoreOutcome.STORED) {
+                            InboundMessage m = batch.get(i);
+                            received.add(AuditEvents.messageReceived(m.id(), m.controlId(), m.sender(),
+                                    m.remoteAddress(), m.messageType()));
+                        }
+                    }
+                    audit.appendInTransaction(received);
+                    return outcomes;
+                }));
         this.stored = meters.counter("harbour.store.messages", "outcome", "stored");
         this.duplicates = meters.counter("harbour.store.messages", "outcome", "duplicate");
     }
@@ -43,10 +55,6 @@ public class StoreStage implements AutoCloseable {
         InboundMessage message = InboundGate.inboundMessage(exchange.getIn());
         StoreOutcome outcome = commits.submit(message);
         exchange.getIn().setHeader(OUTCOME, outcome.name());
-        if (outcome == StoreOutcome.STORED) {
-            audit.record(AuditEvents.messageReceived(message.id(), message.controlId(), message.sender(),
-                    message.remoteAddress(), message.messageType()));
-        }
         if (outcome != StoreOutcome.REDELIVERED) {
             (outcome == StoreOutcome.STORED ? stored : duplicates).increment();
         }

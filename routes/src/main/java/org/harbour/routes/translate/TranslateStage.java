@@ -65,12 +65,26 @@ public class TranslateStage implements AutoCloseable {
         this.meters = meters;
         // several writers: record stores of different messages commit side by side; the same resource is row-locked
         this.commits = new GroupCommit<>("records", writers, 64, 32L << 20, t -> t.weight(), timeout,
-                batch -> tx.execute(status -> batch.stream().map(this::write).toList()));
+                batch -> tx.execute(status -> {
+                    List<Written> written = batch.stream().map(this::write).toList();
+                    // the entries commit with the records they describe (one commit for both)
+                    List<org.hl7.fhir.r4.model.AuditEvent> entries = new java.util.ArrayList<>();
+                    for (int i = 0; i < batch.size(); i++) {
+                        Translated t = batch.get(i);
+                        RecordStore.Stored stored = written.get(i).stored();
+                        entries.add(AuditEvents.messageTranslated(t.messageId(), t.controlId(), t.facility(),
+                                stored.patientId(), t.outcome(), stored.references().size()));
+                        entries.add(AuditEvents.recordsStored(t.messageId(), t.controlId(), t.facility(),
+                                stored.patientId(), stored.written()));
+                    }
+                    audit.appendInTransaction(entries);
+                    return written;
+                }));
     }
 
     /** A translated message waiting to be written. */
-    private record Translated(Bundle bundle, String messageId, String facility, String outcome, byte[] report,
-            long weight) {
+    private record Translated(Bundle bundle, String messageId, String controlId, String facility, String outcome,
+            byte[] report, long weight) {
     }
 
     /** What writing it did: the records stored, and the repeat-order alerts it raised (or null). */
@@ -96,15 +110,11 @@ public class TranslateStage implements AutoCloseable {
                 .collect(Collectors.joining("\n"));
         String outcome = conversion.mapped() ? "TRANSLATED" : "UNMAPPED";
         String sender = in.getHeader(Headers.SENDER, String.class);
-        Written written = commits.submit(new Translated(conversion.bundle(), messageId, sender, outcome,
+        String controlId = in.getHeader(Headers.CONTROL_ID, String.class);
+        Written written = commits.submit(new Translated(conversion.bundle(), messageId, controlId, sender, outcome,
                 cipher.encrypt(report.getBytes(StandardCharsets.UTF_8), "message-report/" + messageId),
                 in.getBody(byte[].class).length));
         RecordStore.Stored stored = written.stored();
-        String controlId = in.getHeader(Headers.CONTROL_ID, String.class);
-        audit.recordAll(List.of(
-                AuditEvents.messageTranslated(messageId, controlId, sender, stored.patientId(), outcome,
-                        stored.references().size()),
-                AuditEvents.recordsStored(messageId, controlId, sender, stored.patientId(), stored.written())));
         meters.counter("harbour.translate.messages", "outcome", outcome).increment();
         meters.counter("harbour.translate.report.warnings")
                 .increment(conversion.report().entries(ConversionReport.Severity.WARNING).size());

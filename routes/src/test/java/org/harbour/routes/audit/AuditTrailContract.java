@@ -1,6 +1,7 @@
 package org.harbour.routes.audit;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import ca.uhn.fhir.context.FhirContext;
 import java.sql.Connection;
@@ -56,6 +57,91 @@ abstract class AuditTrailContract implements TestDatabase {
 
     private AuditVerifier.Result verifyDescribed() throws Exception {
         return verify();
+    }
+
+    private TransactionTemplate tx() {
+        return new TransactionTemplate(new DataSourceTransactionManager(db));
+    }
+
+    private final org.harbour.routes.disclose.DeliveryReceipts receipts() {
+        return new org.harbour.routes.disclose.DeliveryReceipts(jdbc, Clock.systemUTC());
+    }
+
+    private void receipt(String id) {
+        receipts().record(new org.harbour.routes.disclose.OutboundDelivery(id, "m-" + id, "dr-chan", "p1",
+                java.util.List.of("Observation/o1")), "webhook", 200, null);
+    }
+
+    private static org.hl7.fhir.r4.model.AuditEvent access(String patient) {
+        return AuditEvents.recordAccessed("api-token", "read", "Patient/" + patient, patient, true);
+    }
+
+    @Test
+    void entriesAppendedInACallersTransactionCommitWithItsWritesOrNotAtAll() throws Exception {
+        tx().executeWithoutResult(status -> {
+            receipt("d1");
+            trail.appendInTransaction(java.util.List.of(access("p21"), access("p22")));
+        });
+        assertThat(receipts().delivered("d1")).isTrue();
+        assertThatThrownBy(() -> tx().executeWithoutResult(status -> {
+            receipt("d2");
+            trail.appendInTransaction(java.util.List.of(access("p99")));
+            throw new IllegalStateException("the caller's work fails after appending");
+        })).hasMessageContaining("caller's work fails");
+        assertThat(receipts().delivered("d2")).isFalse();
+        // the chain was let go when the failed transaction ended: the next append is not blocked
+        assertThat(trail.record(access("p23"))).isEqualTo(23);
+        AuditVerifier.Result result = verify();
+        assertThat(result.intact()).as(result.describe()).isTrue();
+        assertThat(result.entries()).isEqualTo(23);
+        assertThat(jdbc.queryForObject("SELECT COUNT(*) FROM audit_event WHERE patient_id = 'p99'", Integer.class))
+                .isZero();
+        assertThatThrownBy(() -> trail.appendInTransaction(java.util.List.of(access("p98"))))
+                .isInstanceOf(IllegalStateException.class).hasMessageContaining("outside a transaction");
+    }
+
+    @Test
+    void anEntryRecordedWithWritesIsKeptOnlyWithThem() throws Exception {
+        trail.recordWith(access("p21"), () -> receipt("d1"));
+        assertThat(receipts().delivered("d1")).isTrue();
+        // the same receipt again violates its key: neither it nor its entry is written
+        assertThatThrownBy(() -> trail.recordWith(access("p22"), () -> receipt("d1")))
+                .isInstanceOf(org.springframework.dao.DataIntegrityViolationException.class);
+        assertThat(jdbc.queryForObject("SELECT COUNT(*) FROM audit_event WHERE patient_id = 'p22'", Integer.class))
+                .isZero();
+        assertThat(verify().entries()).isEqualTo(21);
+    }
+
+    @Test
+    void concurrentAppendsInTransactionsAndThroughTheCommitterKeepOneUnbrokenChain() throws Exception {
+        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(8);
+        try {
+            java.util.List<java.util.concurrent.Future<?>> done = new java.util.ArrayList<>();
+            for (int t = 0; t < 8; t++) {
+                boolean inTransaction = t % 2 == 0;
+                int thread = t;
+                done.add(pool.submit(() -> {
+                    for (int i = 0; i < 25; i++) {
+                        String patient = "t" + thread + "-" + i;
+                        if (inTransaction) {
+                            tx().executeWithoutResult(status -> trail.appendInTransaction(
+                                    java.util.List.of(access(patient), access(patient))));
+                        } else {
+                            trail.record(access(patient));
+                        }
+                    }
+                    return null;
+                }));
+            }
+            for (java.util.concurrent.Future<?> f : done) {
+                f.get(60, java.util.concurrent.TimeUnit.SECONDS);
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+        AuditVerifier.Result result = verify();
+        assertThat(result.intact()).as(result.describe()).isTrue();
+        assertThat(result.entries()).isEqualTo(20 + 4 * 25 * 2 + 4 * 25);
     }
 
     @Test

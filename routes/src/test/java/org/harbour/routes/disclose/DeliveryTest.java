@@ -18,6 +18,7 @@ import org.harbour.connectors.mllp.MllpClient;
 import org.harbour.routes.Acks;
 import org.harbour.routes.Hl7Samples;
 import org.harbour.routes.HubTestSupport;
+import org.harbour.routes.StageErrorHandling;
 import org.harbour.routes.audit.AuditTrail;
 import org.hl7.fhir.r4.model.AuditEvent;
 import org.hl7.fhir.r4.model.Bundle;
@@ -98,6 +99,7 @@ class DeliveryTest extends HubTestSupport {
 
     @Autowired
     private MeterRegistry meters;
+
 
     private void send(String message) throws Exception {
         try (MllpClient client = connect()) {
@@ -270,10 +272,26 @@ class DeliveryTest extends HubTestSupport {
             int attempts = SLACK.requests();
             await().atMost(Duration.ofSeconds(30)).until(() -> SLACK.requests() > attempts + 5);
             assertThat(SLACK.accepted()).hasSize(before);
+            // the route stopped while the first waits for its next attempt (its transaction rolls back),
+            // and started again: the first is still the next one out, not held back behind the others
+            camel.getRouteController().stopRoute(DeliverRoutes.routeId("dr-lee"));
+            camel.getRouteController().startRoute(DeliverRoutes.routeId("dr-lee"));
+            int afterRestart = SLACK.requests();
+            await().atMost(Duration.ofSeconds(30)).until(() -> SLACK.requests() > afterRestart + 5);
         } finally {
             SLACK.answer(200, null);
         }
         await().atMost(Duration.ofSeconds(30)).until(() -> SLACK.accepted().size() == before + 5);
+        // the stop cut the first one's retries short: it went back to its queue, not to the dead letters
+        List<String> deadLettered = jms.browseSelected(StageErrorHandling.DELIVERY_DEAD_LETTER_QUEUE,
+                "HarbourPatientId = '" + patient + "'", (session, browser) -> {
+                    List<String> reasons = new java.util.ArrayList<>();
+                    for (Object m : java.util.Collections.list(browser.getEnumeration())) {
+                        reasons.add(((jakarta.jms.Message) m).getStringProperty(org.harbour.routes.Headers.FAILURE_REASON));
+                    }
+                    return reasons;
+                });
+        assertThat(deadLettered).isEmpty();
         List<String> bodies = SLACK.accepted().subList(before, before + 5).stream().map(WebhookServer.Request::body).toList();
         // link-only: the links differ per message, nothing about the patient
         assertThat(bodies).doesNotHaveDuplicates().allSatisfy(b -> assertThat(b).contains("New record in Harbour",
