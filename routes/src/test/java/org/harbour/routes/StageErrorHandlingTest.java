@@ -28,13 +28,43 @@ class StageErrorHandlingTest extends HubTestSupport {
     @Autowired
     private AuditTrail audit;
 
+    /**
+     * A stage's send to the next queue is part of its transaction: when the stage fails after the
+     * send and its message is redelivered, the next queue holds the message once, not twice.
+     */
+    @Test
+    void aSendToTheNextQueueCommitsWithTheStageOrNotAtAll() throws Exception {
+        AtomicInteger attempts = new AtomicInteger();
+        camel.addRoutes(new RouteBuilder() {
+            @Override
+            public void configure() {
+                from("jms:queue:test.handing-stage?" + RouteIds.STAGE_CONSUMER)
+                        .routeId("test-handing-stage")
+                        .to("jms:queue:test.next-stage")
+                        .process(exchange -> {
+                            if (attempts.incrementAndGet() == 1) {
+                                throw new IllegalStateException("the stage fails after handing the message on");
+                            }
+                        });
+            }
+        });
+        producer.sendBodyAndHeader("jms:queue:test.handing-stage", "陳大文 result", Headers.CONTROL_ID, "HAND-1");
+        await().atMost(Duration.ofSeconds(30)).until(() -> attempts.get() == 2);
+        camel.getRouteController().stopRoute("test-handing-stage");
+        camel.removeRoute("test-handing-stage");
+        jms.setReceiveTimeout(5_000);
+        assertThat(jms.receive("test.next-stage")).as("handed on once the stage committed").isNotNull();
+        jms.setReceiveTimeout(1_000);
+        assertThat(jms.receive("test.next-stage")).as("the failed attempt's send was rolled back").isNull();
+    }
+
     @Test
     void failingStageRetriesThenDeadLettersTheOriginalWithTheReason() throws Exception {
         AtomicInteger attempts = new AtomicInteger();
         camel.addRoutes(new RouteBuilder() {
             @Override
             public void configure() {
-                from("jms:queue:test.failing-stage?transacted=true")
+                from("jms:queue:test.failing-stage?" + RouteIds.STAGE_CONSUMER)
                         .routeId("test-failing-stage")
                         .routeConfigurationId(StageErrorHandling.ID)
                         .process(exchange -> exchange.getIn().setBody("changed by the stage"))
@@ -76,7 +106,7 @@ class StageErrorHandlingTest extends HubTestSupport {
         camel.addRoutes(new RouteBuilder() {
             @Override
             public void configure() {
-                from("jms:queue:test.slow-stage?transacted=true")
+                from("jms:queue:test.slow-stage?" + RouteIds.STAGE_CONSUMER)
                         .routeId("test-slow-stage")
                         .routeConfigurationId("test-slow-retries")
                         .process(exchange -> {

@@ -1,6 +1,7 @@
 package org.harbour.routes.disclose;
 
 import org.apache.camel.builder.RouteBuilder;
+import org.harbour.routes.RouteIds;
 import org.harbour.routes.StageErrorHandling;
 
 /**
@@ -25,8 +26,8 @@ public class DeliverRoutes extends RouteBuilder {
     public void configure() {
         int order = 20;
         for (String recipient : recipients.all().keySet()) {
-            from("jms:queue:" + Recipients.queueOf(recipient) + "?transacted=true&concurrentConsumers=1"
-                    + "&maxConcurrentConsumers=1&cacheLevelName=CACHE_CONSUMER&lazyCreateTransactionManager=false")
+            from("jms:queue:" + Recipients.queueOf(recipient) + "?concurrentConsumers=1&maxConcurrentConsumers=1&"
+                    + RouteIds.STAGE_CONSUMER)
                     .routeId(routeId(recipient))
                     .routeConfigurationId(StageErrorHandling.DELIVERY_ID)
                     .startupOrder(order++)

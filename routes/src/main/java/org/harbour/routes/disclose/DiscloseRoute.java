@@ -15,8 +15,7 @@ public class DiscloseRoute extends RouteBuilder {
     @Override
     public void configure() {
         from("jms:topic:" + RouteIds.RECORDS_TOPIC + "?subscriptionDurable=true&subscriptionShared=true"
-                + "&durableSubscriptionName=" + RouteIds.DISCLOSE + "&transacted=true&concurrentConsumers=2"
-                + "&cacheLevelName=CACHE_CONSUMER&lazyCreateTransactionManager=false")
+                + "&durableSubscriptionName=" + RouteIds.DISCLOSE + "&concurrentConsumers=2&" + RouteIds.STAGE_CONSUMER)
                 .routeId(RouteIds.DISCLOSE)
                 .routeConfigurationId(StageErrorHandling.ID)
                 .startupOrder(5)

@@ -17,8 +17,7 @@ public class StoreRoute extends RouteBuilder {
     @Override
     public void configure() {
         from("jms:queue:" + RouteIds.INBOUND_QUEUE
-                + "?transacted=true&concurrentConsumers={{harbour.stages.store-consumers:8}}"
-                + "&cacheLevelName=CACHE_CONSUMER&lazyCreateTransactionManager=false")
+                + "?" + RouteIds.STAGE_CONSUMER + "&concurrentConsumers={{harbour.stages.store-consumers:8}}")
                 .routeId(RouteIds.STORE)
                 .routeConfigurationId(StageErrorHandling.ID)
                 .startupOrder(10)
