@@ -18,9 +18,10 @@ import org.slf4j.LoggerFactory;
  * message and says why it failed and where.
  *
  * <p>Stopping (the hub, or one route) cuts a waiting retry short, and the message goes back to
- * its queue, not to the dead-letter queue: the dead-letter send is skipped, its transaction is
- * rolled back, and it is tried again after the restart, still first in its queue (a recipient's
- * deliveries keep their order). Without this a
+ * its queue, not to the dead-letter queue: its transaction is rolled back (Camel still sends the
+ * dead letter, but that send is in the same transaction: {@link RouteIds#STAGE_CONSUMER}), and it
+ * is tried again after the restart, still first in its queue (a recipient's deliveries keep their
+ * order). Without this a
  * stop waited out the backoff (up to its maximum delay, or the shutdown timeout), and a retry
  * cut short was dead-lettered though nothing was wrong with the message.
  *
@@ -34,8 +35,6 @@ public class StageErrorHandling extends RouteConfigurationBuilder {
     public static final String DELIVERY_ID = "delivery-errors";
     public static final String DELIVERY_DEAD_LETTER_QUEUE = "harbour.outbound.dlq";
     private static final int MAX_REASON_LENGTH = 1000;
-    /** Set on an exchange whose retries a stop cut short: its dead-letter send is skipped. */
-    static final String STOPPED = "HarbourStoppedWhileRetrying";
 
     private static final Logger LOG = LoggerFactory.getLogger(StageErrorHandling.class);
 
@@ -72,12 +71,6 @@ public class StageErrorHandling extends RouteConfigurationBuilder {
     @Override
     public void configuration() {
         var configuration = routeConfiguration(id);
-        // a failure cut short by a stop is not dead-lettered: Camel sends to the dead-letter queue even when
-        // describeFailure refuses (its exception only fails the exchange afterwards), so the send is skipped
-        configuration.interceptSendToEndpoint("jms:queue:" + deadLetters)
-                .when(exchangeProperty(STOPPED).isNotNull())
-                .skipSendToOriginalEndpoint()
-                .log(LoggingLevel.DEBUG, LOG.getName(), "Dead-letter send skipped: ${routeId} is stopping");
         if (neverRetried != null) {
             configuration.onException(neverRetried).maximumRedeliveries(0).handled(true).useOriginalMessage()
                     .process(this::describeFailure).to("jms:queue:" + deadLetters);
@@ -140,7 +133,6 @@ public class StageErrorHandling extends RouteConfigurationBuilder {
         if (cause instanceof RejectedExecutionException || stopping(exchange)) {
             LOG.info("Route {} is stopping; a failed message stays on its queue (not dead-lettered)",
                     exchange.getFromRouteId());
-            exchange.setProperty(STOPPED, true);
             throw new StoppedWhileRetrying(exchange.getFromRouteId());
         }
         String reason = cause == null ? "unknown failure" : cause.getClass().getName() + ": " + cause.getMessage();

@@ -9,9 +9,12 @@ import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Date;
 import java.util.List;
+import java.util.concurrent.locks.ReentrantLock;
 import org.harbour.routes.support.GroupCommit;
 import org.hl7.fhir.r4.model.AuditEvent;
 import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.transaction.support.TransactionSynchronization;
+import org.springframework.transaction.support.TransactionSynchronizationManager;
 import org.springframework.transaction.support.TransactionTemplate;
 
 /**
@@ -32,7 +35,7 @@ public class AuditTrail implements AutoCloseable {
     private final AuditSigner signer;
     private final GroupCommit<Entry, Long> commits;
     /** Held from an append until its transaction has ended, so the next append reads the committed head. */
-    private final java.util.concurrent.locks.ReentrantLock chain = new java.util.concurrent.locks.ReentrantLock();
+    private final ReentrantLock chain = new ReentrantLock();
 
     /** An entry to append, and writes of the caller's that commit with it or not at all (or null). */
     private record Entry(AuditEvent event, Runnable alongside) {
@@ -66,14 +69,14 @@ public class AuditTrail implements AutoCloseable {
         if (events.isEmpty()) {
             return;
         }
-        if (!org.springframework.transaction.support.TransactionSynchronizationManager.isActualTransactionActive()) {
+        if (!TransactionSynchronizationManager.isActualTransactionActive()) {
             throw new IllegalStateException("audit entries appended outside a transaction");
         }
         if (!chain.isHeldByCurrentThread()) {
             chain.lock();
             try {
-                org.springframework.transaction.support.TransactionSynchronizationManager.registerSynchronization(
-                        new org.springframework.transaction.support.TransactionSynchronization() {
+                TransactionSynchronizationManager.registerSynchronization(
+                        new TransactionSynchronization() {
                             @Override
                             public void afterCompletion(int status) {
                                 chain.unlock();
@@ -84,7 +87,7 @@ public class AuditTrail implements AutoCloseable {
                 throw e;
             }
         }
-        append(events.stream().map(e -> new Entry(e, null)).toList());
+        append(plain(events));
     }
 
     /** Appends one entry; returns its sequence number once committed. */
@@ -103,7 +106,11 @@ public class AuditTrail implements AutoCloseable {
 
     /** Appends entries in this order; returns once all are committed. */
     public void recordAll(List<AuditEvent> events) throws Exception {
-        commits.submitAll(events.stream().map(e -> new Entry(e, null)).toList());
+        commits.submitAll(plain(events));
+    }
+
+    private static List<Entry> plain(List<AuditEvent> events) {
+        return events.stream().map(e -> new Entry(e, null)).toList();
     }
 
     private List<Long> append(List<Entry> entries) {
