@@ -1,6 +1,9 @@
 package org.harbour.mappings.hl7;
 
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.Charset;
 import java.nio.charset.CharsetDecoder;
@@ -153,6 +156,10 @@ public final class Hl7EnvelopeReader {
                 + " (MSH-18 declares the character set; UTF-8 when empty)";
     }
 
+    private static final VarHandle EIGHT_BYTES = MethodHandles.byteArrayViewVarHandle(long[].class,
+            ByteOrder.LITTLE_ENDIAN);
+    private static final long HIGH_BITS = 0x8080808080808080L;
+
     /**
      * The offset of the first byte sequence that is not well-formed UTF-8 (Unicode table 3-7: no
      * overlong forms, no surrogates, nothing above U+10FFFF), or -1. The same verdict as the JDK's
@@ -161,6 +168,13 @@ public final class Hl7EnvelopeReader {
     static int firstMalformedUtf8(byte[] raw, int start) {
         int i = start;
         while (i < raw.length) {
+            // runs of ASCII (most of an HL7 message) eight bytes at a time
+            while (i + Long.BYTES <= raw.length && ((long) EIGHT_BYTES.get(raw, i) & HIGH_BITS) == 0) {
+                i += Long.BYTES;
+            }
+            if (i >= raw.length) {
+                break;
+            }
             int b = raw[i] & 0xFF;
             if (b < 0x80) {
                 i++;

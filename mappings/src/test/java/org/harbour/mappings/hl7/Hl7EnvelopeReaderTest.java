@@ -154,6 +154,16 @@ class Hl7EnvelopeReaderTest {
             }
             cases.add(b);
         }
+        for (int n = 0; n < 5_000; n++) {
+            // ASCII runs of any length around the same edge cases (the reader skips ASCII eight bytes at a time)
+            byte[] tail = cases.get(random.nextInt(cases.size()));
+            byte[] b = new byte[random.nextInt(30) + tail.length + random.nextInt(20)];
+            for (int i = 0; i < b.length; i++) {
+                b[i] = (byte) (0x20 + random.nextInt(0x5F));
+            }
+            System.arraycopy(tail, 0, b, random.nextInt(b.length - tail.length + 1), tail.length);
+            cases.add(b);
+        }
         for (byte[] b : cases) {
             assertThat(Hl7EnvelopeReader.firstMalformedUtf8(b, 0)).as(HexFormat.of().formatHex(b))
                     .isEqualTo(strictDecoderVerdict(b));
