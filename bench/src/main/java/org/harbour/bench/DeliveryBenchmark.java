@@ -1,6 +1,7 @@
 package org.harbour.bench;
 
 import com.sun.net.httpserver.HttpServer;
+import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.URI;
@@ -106,16 +107,42 @@ public final class DeliveryBenchmark {
                 System.out.print(row);
                 report.append(row);
             }
+            report.append(databaseFileSize(dataDir.resolve("db/harbour.mv.db"), SEQUENCE.get() - FIRST_VALUE));
         } finally {
             hub.close();
             receiver.stop(0);
+            deleteTree(dataDir);
         }
         System.out.println(report);
         Files.writeString(root.resolve("docs/BENCHMARKS.md"), report, StandardOpenOption.APPEND);
         System.exit(0);
     }
 
-    private static final AtomicLong SEQUENCE = new AtomicLong(1_000_000);
+    private static final long FIRST_VALUE = 1_000_000;
+    private static final AtomicLong SEQUENCE = new AtomicLong(FIRST_VALUE);
+
+    /**
+     * The embedded database's file size after the run, per message received (the hub on H2 only):
+     * H2 writes a new chunk of its file on every commit, so sustained load grows the file far
+     * beyond the data it holds.
+     */
+    static String databaseFileSize(Path file, long messages) throws IOException {
+        if (!Files.exists(file) || messages <= 0) {
+            return "";
+        }
+        long bytes = Files.size(file);
+        return String.format(Locale.ROOT, "%nEmbedded database file after the run (warm-up included, %d messages):"
+                + " %.0f MB, %.0f KB a message.%n", messages, bytes / 1e6, bytes / 1e3 / messages);
+    }
+
+    /** Removes the run's data directory (broker journal and database: gigabytes after a long run). */
+    static void deleteTree(Path dir) throws IOException {
+        try (var paths = Files.walk(dir)) {
+            for (Path path : paths.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                Files.deleteIfExists(path);
+            }
+        }
+    }
 
     static String oru(int patient, long value) {
         String hkid = Hkid.complete("B", String.format(Locale.ROOT, "%06d", 500000 + patient));

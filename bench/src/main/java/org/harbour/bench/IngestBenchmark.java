@@ -117,6 +117,7 @@ public final class IngestBenchmark {
             }
         } finally {
             hub.close();
+            DeliveryBenchmark.deleteTree(dataDir);
         }
         System.out.println(report);
         Path file = root.resolve("docs/BENCHMARKS.md");
