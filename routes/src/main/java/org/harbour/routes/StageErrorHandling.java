@@ -75,7 +75,7 @@ public class StageErrorHandling extends RouteConfigurationBuilder {
             configuration.onException(neverRetried).maximumRedeliveries(0).handled(true).useOriginalMessage()
                     .process(this::describeFailure).to("jms:queue:" + deadLetters);
         }
-        configuration.errorHandler(deadLetterChannel("jms:queue:" + deadLetters)
+        configuration.errorHandler(deadLetterChannel("direct:" + deadLetterRoute())
                 .deadLetterHandleNewException(false)
                 .useOriginalMessage()
                 .maximumRedeliveries(maximumAttempts)
@@ -86,8 +86,30 @@ public class StageErrorHandling extends RouteConfigurationBuilder {
                 .retryAttemptedLogLevel(LoggingLevel.WARN)
                 .logExhaustedMessageHistory(false)
                 .logExhaustedMessageBody(false)
-                .allowRedeliveryWhileStopping(false)
-                .onPrepareFailure(this::describeFailure));
+                .allowRedeliveryWhileStopping(false));
+        try {
+            getCamelContext().addRoutes(new org.apache.camel.builder.RouteBuilder() {
+                @Override
+                public void configure() {
+                    from("direct:" + deadLetterRoute()).routeId(deadLetterRoute()).errorHandler(noErrorHandler())
+                            .process(StageErrorHandling.this::describeFailure)
+                            .to("jms:queue:" + deadLetters);
+                }
+            });
+        } catch (Exception e) {
+            throw new IllegalStateException("cannot add the dead-letter route of " + id, e);
+        }
+    }
+
+    /**
+     * The route a failed message takes to the dead-letter queue: first the reason (or, while
+     * stopping, a failure instead, so nothing is sent and the message stays on its queue), then
+     * the send. A failure there fails the exchange, so its message is not acknowledged or its
+     * transaction not committed: it is redelivered. (Checked before the send rather than undone
+     * afterwards, so it holds for a consumer whose sends are not in a transaction as well.)
+     */
+    private String deadLetterRoute() {
+        return "dead-letters-" + id;
     }
 
     /**

@@ -44,6 +44,9 @@ public class RecordStore {
     private final PatientLinks links;
     private final Clock clock;
     private final boolean lockRows;
+    /** Recently decoded versions (consents, the hub Patient, shared practitioners are read again and again). */
+    private final DecodedResources decoded = new DecodedResources(DECODED_CAPACITY);
+    private static final int DECODED_CAPACITY = 4096;
 
     public RecordStore(JdbcTemplate jdbc, TransactionTemplate tx, RecordCipher cipher, FhirContext fhir,
             PatientLinks links, Clock clock) {
@@ -239,8 +242,8 @@ public class RecordStore {
     }
 
     private Current current(String type, String id, int version, byte[] payload, String messageId) {
-        String json = plain(type, id, version, payload);
-        return new Current((Resource) json().parseResource(json), json, messageId);
+        DecodedResources.Decoded d = decoded(type, id, version, payload);
+        return new Current(d.resource(), d.json(), messageId);
     }
 
     /** Inserts of new resources and their index rows, sent to the database as JDBC batches. */
@@ -479,7 +482,15 @@ public class RecordStore {
     }
 
     private Resource decode(String type, String id, int version, byte[] payload) {
-        return (Resource) json().parseResource(plain(type, id, version, payload));
+        return decoded(type, id, version, payload).resource();
+    }
+
+    /** A stored version decrypted and parsed, or copied from the last time these very bytes were. */
+    private DecodedResources.Decoded decoded(String type, String id, int version, byte[] payload) {
+        return decoded.get(aad(type, id, version), payload, () -> {
+            String json = plain(type, id, version, payload);
+            return new DecodedResources.Decoded((Resource) json().parseResource(json), json);
+        });
     }
 
     /** A stored payload decrypted: the resource's JSON. */
