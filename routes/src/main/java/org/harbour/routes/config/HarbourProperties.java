@@ -33,7 +33,17 @@ public record HarbourProperties(
         java.util.Map<String, Recipient> recipients,
         @DefaultValue("http://localhost:8080") String publicBaseUrl,
         @DefaultValue Delivery delivery,
-        @DefaultValue Dedup dedup) {
+        @DefaultValue Dedup dedup,
+        @DefaultValue Database database) {
+
+    /**
+     * The embedded H2 database: compacted at start-up when its file is larger than
+     * {@code compactAbove} (0: never). Read before the context starts, by
+     * {@link EmbeddedDatabaseCompaction}; bound here so that it is documented and checked.
+     */
+    public record Database(@DefaultValue(EmbeddedDatabaseCompaction.DEFAULT_THRESHOLD)
+            org.springframework.util.unit.DataSize compactAbove) {
+    }
 
     /**
      * Repeated lab tests: an order for a test with a final result inside {@code window} (or the
