@@ -100,6 +100,16 @@ class DeliveryTest extends HubTestSupport {
     @Autowired
     private MeterRegistry meters;
 
+    @Autowired
+    private org.apache.activemq.artemis.core.server.embedded.EmbeddedActiveMQ broker;
+
+    /** Messages on a recipient's queue, those delivered to its consumer and not yet acknowledged included. */
+    private long onQueue(String recipient) {
+        org.apache.activemq.artemis.core.server.Queue queue = broker.getActiveMQServer()
+                .locateQueue(Recipients.queueOf(recipient));
+        return queue.getMessageCount() + queue.getDeliveringCount();
+    }
+
 
     private void send(String message) throws Exception {
         try (MllpClient client = connect()) {
@@ -188,6 +198,7 @@ class DeliveryTest extends HubTestSupport {
         assertThat(postWithToken("/api/messages/" + messageId + "/replay").statusCode()).isEqualTo(202);
         await().atMost(Duration.ofSeconds(30)).until(() -> counter("harbour.delivery.already-delivered", "dr-chan") > before);
         assertThat(shownAbout(n)).hasSize(1);
+        await().atMost(Duration.ofSeconds(10)).until(() -> onQueue("dr-chan") == 0);
         // nobody else got it
         assertThat(WEBHOOK.accepted()).noneMatch(r -> r.body().contains(patient));
         String report = text(getWithToken("/api/patients/" + patient + "/disclosures"));
@@ -308,6 +319,8 @@ class DeliveryTest extends HubTestSupport {
         assertThat(sent).containsExactly("1", "2", "3", "4", "5");
         await().atMost(Duration.ofSeconds(10)).until(() -> disclosedTo(patient, "dr-lee").size() == 5);
         assertThat(disclosedTo(patient, "dr-lee")).doesNotHaveDuplicates();
+        // each queue message is acknowledged once its receipt and audit entry are committed: none is left
+        await().atMost(Duration.ofSeconds(10)).until(() -> onQueue("dr-lee") == 0);
     }
 
     private static final ca.uhn.fhir.context.FhirContext FHIR = ca.uhn.fhir.context.FhirContext.forR4Cached();
