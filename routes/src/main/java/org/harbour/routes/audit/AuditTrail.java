@@ -104,6 +104,14 @@ public class AuditTrail implements AutoCloseable {
         return commits.submit(new Entry(event, alongside));
     }
 
+    /**
+     * As {@link #recordWith}, without waiting: the future completes once the entry and the writes
+     * alongside it are committed, or exceptionally when they are not.
+     */
+    public java.util.concurrent.CompletableFuture<Long> recordWithLater(AuditEvent event, Runnable alongside) {
+        return commits.submitAsync(new Entry(event, alongside));
+    }
+
     /** Appends entries in this order; returns once all are committed. */
     public void recordAll(List<AuditEvent> events) throws Exception {
         commits.submitAll(plain(events));

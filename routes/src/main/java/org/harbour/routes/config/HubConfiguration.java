@@ -108,8 +108,7 @@ public class HubConfiguration {
     @Bean
     InboundQueueWriter inboundQueueWriter(ConnectionFactory connectionFactory, HarbourProperties properties) {
         // a connection of its own: ingest sends must not queue behind the stages' consumers and commits
-        ConnectionFactory own = connectionFactory instanceof JmsPoolConnectionFactory pooled
-                && pooled.getConnectionFactory() instanceof ConnectionFactory underlying ? underlying : connectionFactory;
+        ConnectionFactory own = brokerFactory(connectionFactory);
         return new InboundQueueWriter(own, RouteIds.INBOUND_QUEUE, properties.ingest().writers(),
                 properties.ingest().commitTimeout());
     }
@@ -279,8 +278,16 @@ public class HubConfiguration {
     }
 
     @Bean
-    org.harbour.routes.disclose.DeliverRoutes deliverRoutes(org.harbour.routes.disclose.Recipients recipients) {
-        return new org.harbour.routes.disclose.DeliverRoutes(recipients);
+    org.harbour.routes.disclose.DeliverRoutes deliverRoutes(org.harbour.routes.disclose.Recipients recipients,
+            org.harbour.routes.disclose.DeliverStage deliverStage, ConnectionFactory connectionFactory) {
+        return new org.harbour.routes.disclose.DeliverRoutes(recipients,
+                deliverStage.connectionFactory(brokerFactory(connectionFactory)));
+    }
+
+    /** The broker's own connection factory behind Spring's pool (sessions held for long by one owner). */
+    private static ConnectionFactory brokerFactory(ConnectionFactory connectionFactory) {
+        return connectionFactory instanceof JmsPoolConnectionFactory pooled
+                && pooled.getConnectionFactory() instanceof ConnectionFactory underlying ? underlying : connectionFactory;
     }
 
     @Bean

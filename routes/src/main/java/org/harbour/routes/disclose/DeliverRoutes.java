@@ -12,24 +12,25 @@ import org.harbour.routes.StageErrorHandling;
 public class DeliverRoutes extends RouteBuilder {
 
     private final Recipients recipients;
+    private final jakarta.jms.ConnectionFactory connections;
 
-    public DeliverRoutes(Recipients recipients) {
+    /** @param connections the broker connections for the recipients' queues (see {@link DeliverStage#connectionFactory}) */
+    public DeliverRoutes(Recipients recipients, jakarta.jms.ConnectionFactory connections) {
         this.recipients = recipients;
+        this.connections = connections;
     }
 
     /**
-     * A delivery's queue message is acknowledged (client acknowledgement) once the route is done
-     * with it, without waiting for the broker: the endpoint's acceptance is already recorded by then
-     * (the receipt, in the database, committed before the route ends), so an acknowledgement lost in
-     * a crash only brings the message back to be recognised as delivered and not sent again. A
-     * transacted consumer waited for a journal sync per delivery, and one recipient's deliveries run
-     * one at a time: measured, that wait was half of each delivery's time under load. A failure
-     * (retries exhausted and the dead letter not written, or the hub stopping) recovers the session,
-     * and the message is delivered again, still first in its queue.
+     * A delivery's queue message is acknowledged by the deliver stage itself, on its own, once the
+     * route is done with it and what it recorded is committed ({@link DeferredAcknowledgements}):
+     * the next delivery waits neither for that commit nor for a broker sync. (A transacted consumer
+     * waited for a journal sync and a database commit per delivery, and one recipient's deliveries
+     * run one at a time: measured, those waits were nine tenths of each delivery's time under load.)
+     * The listener's session is exposed to the route (else Spring opens a new connection and session
+     * for every message); a dead letter is a plain persistent send on it.
      */
     static final String DELIVERY_CONSUMER = "transacted=false&acknowledgementModeName=CLIENT_ACKNOWLEDGE"
             + "&cacheLevelName=CACHE_CONSUMER&exposeListenerSession=true";
-
     public static String routeId(String recipient) {
         return "deliver-" + recipient;
     }
@@ -38,8 +39,12 @@ public class DeliverRoutes extends RouteBuilder {
     public void configure() {
         int order = 20;
         for (String recipient : recipients.all().keySet()) {
-            from("jms:queue:" + Recipients.queueOf(recipient) + "?concurrentConsumers=1&maxConcurrentConsumers=1&"
-                    + DELIVERY_CONSUMER)
+            org.apache.camel.component.jms.JmsEndpoint queue = getCamelContext().getEndpoint("jms:queue:"
+                    + Recipients.queueOf(recipient) + "?concurrentConsumers=1&maxConcurrentConsumers=1&"
+                    + DELIVERY_CONSUMER, org.apache.camel.component.jms.JmsEndpoint.class);
+            // this endpoint's own copy of the configuration: the other routes keep the shared factory
+            queue.getConfiguration().setConnectionFactory(connections);
+            from(queue)
                     .routeId(routeId(recipient))
                     .routeConfigurationId(StageErrorHandling.DELIVERY_ID)
                     .startupOrder(order++)

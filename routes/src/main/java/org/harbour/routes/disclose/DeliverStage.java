@@ -8,7 +8,12 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import org.apache.camel.CamelContext;
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
 import org.apache.camel.Exchange;
+import org.apache.camel.component.jms.JmsMessage;
+import org.apache.camel.support.SynchronizationAdapter;
+import org.hl7.fhir.r4.model.AuditEvent;
 import org.harbour.connectors.chat.ChatMessage;
 import org.harbour.connectors.chat.SendResult;
 import org.harbour.routes.audit.AuditEvents;
@@ -61,6 +66,7 @@ public class DeliverStage {
     private final CamelContext camel;
     private final Clock clock;
     private final ObjectMapper json = new ObjectMapper();
+    private final PendingAcknowledgements acks = new PendingAcknowledgements(Duration.ofSeconds(120));
 
     public DeliverStage(Recipients recipients, EndpointStatus endpoints, ConsentStore consents, ConsentPolicy policy,
             RecordStore records, NotificationRenderer renderer, DeliveryReceipts receipts, AuditTrail audit,
@@ -78,8 +84,44 @@ public class DeliverStage {
         this.clock = clock;
     }
 
+    /** Exchange property: the commit of a delivery's receipt and audit entry, when not waited for. */
+    private static final String COMMIT = "HarbourDeliveryCommit";
+    private static final String TRACKED = "HarbourDeliveryTracked";
+
+    /**
+     * The connection factory for the recipients' queues: messages are acknowledged by this stage,
+     * each once its delivery's receipt is committed ({@link DeferredAcknowledgements}).
+     */
+    public jakarta.jms.ConnectionFactory connectionFactory(jakarta.jms.ConnectionFactory broker) {
+        return DeferredAcknowledgements.wrap(broker, acks);
+    }
+
     public void deliver(Exchange exchange) throws Exception {
         OutboundDelivery d = json.readValue(exchange.getIn().getBody(String.class), OutboundDelivery.class);
+        // from a recipient's queue (deferred acknowledgement): the next delivery does not wait for this one's commit
+        boolean deferred = exchange.getIn() instanceof JmsMessage jms
+                && jms.getJmsMessage() instanceof DeferredAcknowledgements.Deferred && jms.getJmsSession() != null;
+        if (deferred && exchange.getProperty(TRACKED) == null) {
+            exchange.setProperty(TRACKED, Boolean.TRUE);
+            JmsMessage jms = (JmsMessage) exchange.getIn();
+            jakarta.jms.Message message = DeferredAcknowledgements.acknowledgeable(jms.getJmsMessage());
+            jakarta.jms.Session session = jms.getJmsSession();
+            if (acks.failed(session)) {
+                // an earlier receipt failed to commit: everything not acknowledged (this one too) comes again, in order
+                LOG.info("Deliveries to {}: an earlier receipt was not committed; its queue is delivered again", d.recipient());
+                session.recover();
+                return;
+            }
+            exchange.getExchangeExtension().addOnCompletion(new SynchronizationAdapter() {
+                @Override
+                public void onComplete(Exchange done) {
+                    acks.done(session, message, done.getProperty(COMMIT, CompletableFuture.class));
+                }
+            });
+            if (message.getJMSRedelivered() && !acks.awaitPending(session)) {
+                throw new RetryLaterException("earlier receipts of " + d.recipient() + " are not committed yet");
+            }
+        }
         HarbourProperties.Recipient recipient = recipients.get(d.recipient());
         if (recipient == null) {
             withhold(d, null, d.records(), null, "deny: " + d.recipient() + " is no longer a configured recipient");
@@ -121,10 +163,15 @@ public class DeliverStage {
             // the disclosure's audit entry and the receipt that stops a resend commit together (one commit)
             OutboundDelivery sent = new OutboundDelivery(d.id(), d.messageId(), d.recipient(), d.patientId(),
                     decided.permitted());
-            audit.recordWith(AuditEvents.recordDisclosure(true, d.recipient(), type, d.patientId(), decided.permitted(),
-                    decided.permittingConsent(), "permit: " + decided.permittingConsent() + "; delivered ("
-                            + recipient.endpoint().disclosure() + "), HTTP " + ok.status()),
-                    () -> receipts.record(sent, type, ok.status(), ok.receipt()));
+            AuditEvent disclosed = AuditEvents.recordDisclosure(true, d.recipient(), type, d.patientId(),
+                    decided.permitted(), decided.permittingConsent(), "permit: " + decided.permittingConsent()
+                            + "; delivered (" + recipient.endpoint().disclosure() + "), HTTP " + ok.status());
+            Runnable receipt = () -> receipts.record(sent, type, ok.status(), ok.receipt());
+            if (deferred) {
+                exchange.setProperty(COMMIT, audit.recordWithLater(disclosed, receipt));
+            } else {
+                audit.recordWith(disclosed, receipt);
+            }
             LOG.debug("Delivery {} to {} accepted", d.id(), d.recipient());
         } else if (result instanceof SendResult.RetryLater later) {
             if (later.notBefore() != null) {

@@ -95,6 +95,19 @@ public final class GroupCommit<T, R> implements AutoCloseable {
     private record Pending<T, R>(T item, CompletableFuture<R> done) {
     }
 
+    /**
+     * Hands the item to the committer threads and returns at once: the future completes with its
+     * result once committed, or exceptionally when its commit failed (or this closed first).
+     */
+    public CompletableFuture<R> submitAsync(T item) {
+        if (closed) {
+            throw new IllegalStateException(name + " is closed");
+        }
+        Pending<T, R> entry = new Pending<>(item, new CompletableFuture<>());
+        pending.add(entry);
+        return entry.done();
+    }
+
     /** Commits the item (with others) and returns its result once committed. */
     public R submit(T item) throws Exception {
         return submitAll(List.of(item)).get(0);
