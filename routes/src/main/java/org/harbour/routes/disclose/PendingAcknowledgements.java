@@ -75,8 +75,10 @@ final class PendingAcknowledgements {
                     acknowledge(message);
                 } else {
                     s.failed = true;
+                    // the class only above DEBUG: a database's message may quote the row's values
                     LOG.warn("A delivery was accepted by its endpoint but its receipt could not be committed ({});"
-                            + " it will be delivered again", failure.toString());
+                            + " it will be delivered again", failure.getClass().getName());
+                    LOG.debug("The receipt's commit failed", failure);
                 }
             }
         });
