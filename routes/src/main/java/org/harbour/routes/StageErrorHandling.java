@@ -73,7 +73,7 @@ public class StageErrorHandling extends RouteConfigurationBuilder {
         var configuration = routeConfiguration(id);
         if (neverRetried != null) {
             configuration.onException(neverRetried).maximumRedeliveries(0).handled(true).useOriginalMessage()
-                    .process(this::describeFailure).to("jms:queue:" + deadLetters);
+                    .to("direct:" + deadLetterRoute());
         }
         configuration.errorHandler(deadLetterChannel("direct:" + deadLetterRoute())
                 .deadLetterHandleNewException(false)

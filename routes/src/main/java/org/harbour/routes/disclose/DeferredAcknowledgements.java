@@ -67,11 +67,20 @@ final class DeferredAcknowledgements {
         });
     }
 
+    /** Per message class, the interfaces its stand-in implements (worked out once, not per message). */
+    private static final ClassValue<Class<?>[]> INTERFACES = new ClassValue<>() {
+        @Override
+        protected Class<?>[] computeValue(Class<?> type) {
+            Class<?>[] types = ClassUtils.getAllInterfacesForClass(type);
+            Class<?>[] all = java.util.Arrays.copyOf(types, types.length + 1);
+            all[types.length] = Deferred.class;
+            return all;
+        }
+    };
+
     private static Message message(Message message) {
-        Class<?>[] types = ClassUtils.getAllInterfacesForClass(message.getClass());
-        Class<?>[] all = java.util.Arrays.copyOf(types, types.length + 1);
-        all[types.length] = Deferred.class;
-        return (Message) Proxy.newProxyInstance(DeferredAcknowledgements.class.getClassLoader(), all,
+        return (Message) Proxy.newProxyInstance(DeferredAcknowledgements.class.getClassLoader(),
+                INTERFACES.get(message.getClass()),
                 (proxy, method, args) -> {
                     if (method.getDeclaringClass() == Deferred.class) {
                         return message;

@@ -31,6 +31,7 @@ public class DeliverRoutes extends RouteBuilder {
      */
     static final String DELIVERY_CONSUMER = "transacted=false&acknowledgementModeName=CLIENT_ACKNOWLEDGE"
             + "&cacheLevelName=CACHE_CONSUMER&exposeListenerSession=true";
+
     public static String routeId(String recipient) {
         return "deliver-" + recipient;
     }
