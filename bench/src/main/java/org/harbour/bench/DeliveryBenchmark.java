@@ -104,11 +104,19 @@ public final class DeliveryBenchmark {
             report.append("| offered rate, msgs/s | sent in the measured window | delivered | p50 ms | p99 ms | max ms"
                     + " | of which MLLP ACK p50 / p99 ms |\n");
             report.append("|---:|---:|---:|---:|---:|---:|---:|\n");
+            StringBuilder commits = new StringBuilder();
             for (String rate : System.getProperty("bench.rates", "20,200").split(",")) {
+                Map<String, double[]> before = commitBatches();
+                long first = SEQUENCE.get();
                 String row = run(mllp, Integer.parseInt(rate.trim()));
                 System.out.print(row);
                 report.append(row);
+                commits.append(commitsPerMessage(rate.trim(), before, commitBatches(), SEQUENCE.get() - first));
             }
+            System.out.print(commits);
+            report.append(commits);
+            report.append(rowsPerMessage(hub.getBean(org.springframework.jdbc.core.JdbcTemplate.class),
+                    SEQUENCE.get() - FIRST_VALUE));
             report.append(databaseFileSize(dataDir.resolve("db/harbour.mv.db"), SEQUENCE.get() - FIRST_VALUE));
         } finally {
             hub.close();
@@ -122,6 +130,53 @@ public final class DeliveryBenchmark {
 
     private static final long FIRST_VALUE = 1_000_000;
     private static final AtomicLong SEQUENCE = new AtomicLong(FIRST_VALUE);
+
+    /** Per database committer of the hub: batches committed and items in them, so far. */
+    private static Map<String, double[]> commitBatches() {
+        Map<String, double[]> out = new java.util.TreeMap<>();
+        for (io.micrometer.core.instrument.DistributionSummary s : io.micrometer.core.instrument.Metrics.globalRegistry
+                .find("harbour.commit.batch.items").summaries()) {
+            out.merge(s.getId().getTag("committer"), new double[] {s.count(), s.totalAmount()},
+                    (a, b) -> new double[] {a[0] + b[0], a[1] + b[1]});
+        }
+        return out;
+    }
+
+    /** How many commits each committer made per message sent at one rate, and how many items each held. */
+    static String commitsPerMessage(String rate, Map<String, double[]> before, Map<String, double[]> after,
+            long messages) {
+        StringBuilder out = new StringBuilder(String.format(Locale.ROOT, "%nCommits at %s msgs/s (%d messages):",
+                rate, messages));
+        after.forEach((name, now) -> {
+            double[] was = before.getOrDefault(name, new double[2]);
+            double batches = now[0] - was[0];
+            double items = now[1] - was[1];
+            if (batches > 0) {
+                out.append(String.format(Locale.ROOT, " %s %.2f a message (%.1f items each);", name,
+                        batches / Math.max(1, messages), items / batches));
+            }
+        });
+        return out.append('\n').toString();
+    }
+
+    /** The tables a message writes to, in the order of the stages. */
+    private static final List<String> TABLES = List.of("message", "message_raw", "message_key", "message_report",
+            "fhir_resource", "fhir_resource_version", "fhir_token", "patient_link", "lab_result", "audit_event",
+            "delivery_receipt");
+
+    /** Rows in each table after the run, per message received: what a message costs the database. */
+    static String rowsPerMessage(org.springframework.jdbc.core.JdbcTemplate jdbc, long messages) {
+        StringBuilder out = new StringBuilder(String.format(Locale.ROOT,
+                "%nRows per message received (%d messages, warm-up included):", messages));
+        double total = 0;
+        for (String table : TABLES) {
+            Long rows = jdbc.queryForObject("SELECT COUNT(*) FROM " + table, Long.class);
+            double each = rows == null ? 0 : (double) rows / messages;
+            total += each;
+            out.append(String.format(Locale.ROOT, " %s %.2f;", table, each));
+        }
+        return out.append(String.format(Locale.ROOT, " all %.2f.%n", total)).toString();
+    }
 
     /**
      * The embedded database's file size after the run, per message received (the hub on H2 only):

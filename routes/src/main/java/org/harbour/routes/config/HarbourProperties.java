@@ -38,11 +38,14 @@ public record HarbourProperties(
 
     /**
      * The embedded H2 database: compacted at start-up when its file is larger than
-     * {@code compactAbove} (0: never). Read before the context starts, by
-     * {@link EmbeddedDatabaseCompaction}; bound here so that it is documented and checked.
+     * {@code compactAbove} (0: never; read before the context starts, by
+     * {@link EmbeddedDatabaseCompaction}; bound here so that it is documented and checked); while
+     * running, the live pages of its sparse chunks rewritten every {@code maintenanceInterval}
+     * ({@link EmbeddedDatabaseMaintenance}; 0: never), so that the file's space is reused.
      */
     public record Database(@DefaultValue(EmbeddedDatabaseCompaction.DEFAULT_THRESHOLD)
-            org.springframework.util.unit.DataSize compactAbove) {
+            org.springframework.util.unit.DataSize compactAbove,
+            @DefaultValue("1s") Duration maintenanceInterval) {
     }
 
     /**

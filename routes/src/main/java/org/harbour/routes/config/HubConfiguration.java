@@ -62,6 +62,12 @@ public class HubConfiguration {
 
     private static final Logger LOG = LoggerFactory.getLogger(HubConfiguration.class);
 
+    /** Camel's JMS component, its received messages copied without an exception ({@link HubJmsComponent}). */
+    @Bean("jms")
+    org.apache.camel.component.jms.JmsComponent jms() {
+        return new org.harbour.routes.support.HubJmsComponent();
+    }
+
     @Bean
     Clock clock(HarbourProperties properties) {
         return Clock.system(properties.timezone());
@@ -180,6 +186,23 @@ public class HubConfiguration {
             HarbourProperties properties, Clock clock) {
         return new RetentionPurge(jdbc, new TransactionTemplate(transactions), audit, properties.retention(),
                 properties.timezone(), clock);
+    }
+
+    @Bean
+    EmbeddedDatabaseMaintenance embeddedDatabaseMaintenance(javax.sql.DataSource dataSource) {
+        return new EmbeddedDatabaseMaintenance(dataSource);
+    }
+
+    /** Runs the embedded database's maintenance every {@code harbour.database.maintenance-interval} (0: never). */
+    @Bean
+    org.springframework.scheduling.annotation.SchedulingConfigurer embeddedDatabaseMaintenanceSchedule(
+            EmbeddedDatabaseMaintenance maintenance, HarbourProperties properties) {
+        Duration every = properties.database().maintenanceInterval();
+        return registrar -> {
+            if (!every.isZero() && !every.isNegative()) {
+                registrar.addFixedDelayTask(maintenance::compactOnce, every);
+            }
+        };
     }
 
     @Bean

@@ -61,6 +61,20 @@ final class DecodedResources {
         return fresh;
     }
 
+    /**
+     * Keeps a version just written as {@code payload} (a copy of {@code resource}), so that its
+     * first read, by the stages after this one, is a copy too. It is served only if the database
+     * returns these very bytes: a write rolled back never is.
+     */
+    void put(String key, byte[] payload, Resource resource, String json) {
+        if (capacity > 0) {
+            Entry kept = new Entry(payload.clone(), resource.copy(), json);
+            synchronized (entries) {
+                entries.put(key, kept);
+            }
+        }
+    }
+
     int size() {
         synchronized (entries) {
             return entries.size();

@@ -257,7 +257,7 @@ public class RecordStore {
                         + " message_id, payload) VALUES (?, ?, ?, ?, ?, ?, ?)", resources);
             }
             if (!tokens.isEmpty()) {
-                jdbc.batchUpdate("INSERT INTO fhir_token (resource_type, id, param, token) VALUES (?, ?, ?, ?)", tokens);
+                jdbc.batchUpdate("INSERT INTO fhir_token (resource_type, id, param, token, qualified) VALUES (?, ?, ?, ?, ?)", tokens);
             }
             resources.clear();
             tokens.clear();
@@ -297,6 +297,7 @@ public class RecordStore {
         resource.getMeta().setVersionId(Integer.toString(version)).setLastUpdated(Date.from(now));
         String json = json().encodeResourceToString(resource);
         byte[] payload = cipher.encrypt(json.getBytes(StandardCharsets.UTF_8), aad(type, id, version));
+        decoded.put(aad(type, id, version), payload, resource, json);
         if (current.isPresent()) {
             jdbc.update("UPDATE fhir_resource SET version_id = ?, patient_id = ?, last_updated = ?, message_id = ?,"
                     + " payload = ? WHERE resource_type = ? AND id = ?", version, patientId, ts(now), messageId, payload,
@@ -306,7 +307,7 @@ public class RecordStore {
             batch.resources.add(new Object[] {type, id, version, patientId, ts(now), messageId, payload});
         }
         for (String[] token : tokens(resource)) {
-            batch.tokens.add(new Object[] {type, id, token[0], token[1]});
+            batch.tokens.add(new Object[] {type, id, token[0], token[1], token[2]});
         }
         return json;
     }
@@ -369,14 +370,20 @@ public class RecordStore {
     }
 
     /** The search index rows of a resource: param and token (identifiers as keyed hashes). */
+    /**
+     * The search rows of a resource: {param, token, qualified}. A coding gives one row (its code,
+     * and system|code as the qualified form); an identifier two keyed hashes (system|value and
+     * |value), each found by token alone.
+     */
     private List<String[]> tokens(Resource r) {
         Set<String> seen = new java.util.HashSet<>();
         List<String[]> tokens = new ArrayList<>();
         if (r instanceof Patient p) {
             for (Identifier identifier : p.getIdentifier()) {
                 if (identifier.hasValue()) {
-                    tokens.add(new String[] {"identifier", cipher.index(identifier.getSystem() + "|" + identifier.getValue())});
-                    tokens.add(new String[] {"identifier", cipher.index("|" + identifier.getValue())});
+                    tokens.add(new String[] {"identifier", cipher.index(identifier.getSystem() + "|" + identifier.getValue()),
+                        null});
+                    tokens.add(new String[] {"identifier", cipher.index("|" + identifier.getValue()), null});
                 }
             }
         }
@@ -394,19 +401,25 @@ public class RecordStore {
         }
         List<String[]> out = new ArrayList<>();
         for (String[] token : tokens) {
-            String value = token[1].length() > 600 ? token[1].substring(0, 600) : token[1];
-            if (seen.add(token[0] + "\u0000" + value)) {
-                out.add(new String[] {token[0], value});
+            String[] row = {token[0], clip(token[1]), clip(token[2])};
+            if (seen.add(row[0] + "\u0000" + row[1] + "\u0000" + row[2])) {
+                out.add(row);
             }
         }
         return out;
     }
 
+    private static String clip(String token) {
+        return token == null || token.length() <= TOKEN_LENGTH ? token : token.substring(0, TOKEN_LENGTH);
+    }
+
+    private static final int TOKEN_LENGTH = 600;
+
     private static void codes(List<String[]> tokens, String param, CodeableConcept cc) {
         for (Coding coding : cc.getCoding()) {
             if (coding.hasCode()) {
-                tokens.add(new String[] {param, (coding.hasSystem() ? coding.getSystem() : "") + "|" + coding.getCode()});
-                tokens.add(new String[] {param, coding.getCode()});
+                tokens.add(new String[] {param, coding.getCode(),
+                    (coding.hasSystem() ? coding.getSystem() : "") + "|" + coding.getCode()});
             }
         }
     }
@@ -462,14 +475,26 @@ public class RecordStore {
         }
         for (Map.Entry<String, List<String>> token : query.tokens().entrySet()) {
             where.append(" AND EXISTS (SELECT 1 FROM fhir_token t WHERE t.resource_type = r.resource_type AND t.id = r.id"
-                    + " AND t.param = ? AND t.token IN (").append("?,".repeat(token.getValue().size()));
-            where.setLength(where.length() - 1);
-            where.append("))");
+                    + " AND t.param = ? AND (");
             args.add(token.getKey());
+            String or = "";
             for (String value : token.getValue()) {
-                args.add(token.getKey().equals("identifier") ? cipher.index(value.contains("|") ? value : "|" + value)
-                        : value);
+                where.append(or);
+                or = " OR ";
+                if (token.getKey().equals("identifier")) {
+                    where.append("t.token = ?");
+                    args.add(cipher.index(value.contains("|") ? value : "|" + value));
+                } else if (value.contains("|")) {
+                    // system|code (or |code: no system): the code through the index, then its system
+                    where.append("(t.token = ? AND t.qualified = ?)");
+                    args.add(clip(value.substring(value.indexOf('|') + 1)));
+                    args.add(clip(value));
+                } else {
+                    where.append("t.token = ?");
+                    args.add(clip(value));
+                }
             }
+            where.append("))");
         }
         Long total = jdbc.queryForObject("SELECT COUNT(*)" + where, Long.class, args.toArray());
         List<Object> pageArgs = new ArrayList<>(args);

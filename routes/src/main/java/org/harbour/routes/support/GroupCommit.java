@@ -56,6 +56,8 @@ public final class GroupCommit<T, R> implements AutoCloseable {
     /** One per batch being committed at a time, by a committer thread or a leading caller. */
     private final Semaphore slots;
     private volatile boolean closed;
+    /** Items per committed batch (how much commits are shared), in the hub's metrics. */
+    private final io.micrometer.core.instrument.DistributionSummary batchSizes;
 
     /**
      * @param committers how many batches may be committing at once
@@ -84,6 +86,9 @@ public final class GroupCommit<T, R> implements AutoCloseable {
         this.timeout = timeout;
         this.callersLead = leaders > 0;
         this.slots = new Semaphore(committers + Math.max(0, leaders));
+        this.batchSizes = io.micrometer.core.instrument.DistributionSummary.builder("harbour.commit.batch.items")
+                .description("Items committed together in one transaction").tag("committer", name)
+                .register(io.micrometer.core.instrument.Metrics.globalRegistry);
         for (int i = 0; i < committers; i++) {
             Thread committer = new Thread(this::commitLoop, name + "-commit-" + i);
             committer.setDaemon(true);
@@ -195,6 +200,7 @@ public final class GroupCommit<T, R> implements AutoCloseable {
     }
 
     private void commit(List<Pending<T, R>> taken) {
+        batchSizes.record(taken.size());
         try {
             complete(taken, batch.commit(taken.stream().map(Pending::item).toList()));
         } catch (Exception e) {

@@ -83,4 +83,23 @@ class DecodedResourcesTest {
         cache.get("b", bytes(b), decoding(b));
         assertThat(decodes).hasValue(4);
     }
+
+    @Test
+    void aVersionJustWrittenIsServedWithoutDecodingOnlyForTheBytesWritten() {
+        DecodedResources cache = new DecodedResources(16);
+        String json = chan("大文");
+        Patient written = (Patient) FHIR.newJsonParser().parseResource(json);
+        cache.put("Patient/p1/_history/3", bytes(json), written, json);
+        written.getNameFirstRep().setFamily("李");
+
+        Patient read = (Patient) cache.get("Patient/p1/_history/3", bytes(json), decoding(json)).resource();
+        assertThat(decodes).hasValue(0);
+        assertThat(read.getNameFirstRep().getFamily()).as("a copy taken at the write").isEqualTo("陳");
+
+        // the write was rolled back and the version written again with other bytes: decoded afresh
+        String other = chan("小明");
+        Patient again = (Patient) cache.get("Patient/p1/_history/3", bytes(other), decoding(other)).resource();
+        assertThat(decodes).hasValue(1);
+        assertThat(again.getNameFirstRep().getGivenAsSingleString()).isEqualTo("小明");
+    }
 }

@@ -1,0 +1,77 @@
+package org.harbour.routes.config;
+
+import java.sql.Connection;
+import java.sql.SQLException;
+import javax.sql.DataSource;
+import org.h2.engine.SessionLocal;
+import org.h2.jdbc.JdbcConnection;
+import org.h2.mvstore.MVStore;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Keeps the embedded H2 file from growing without bound while the hub runs.
+ *
+ * <p>With every commit written at once ({@code WRITE_DELAY=0}, which the hub needs: a message is
+ * acknowledged only after its commit) H2 runs no housekeeping of its own. Each commit writes a
+ * new piece (chunk) of the file, and a chunk is freed only once none of its pages is still live;
+ * under steady traffic nearly every chunk keeps one or two live pages (an index leaf not touched
+ * since), so the file grew by about 300 KB a message. Each pass here rewrites the live pages of
+ * the emptiest chunks, up to a limit, into the next commit's chunk, so the old ones are freed
+ * (after H2's retention time) and their space reused. A pass holds H2's store lock while it
+ * marks pages; the limit keeps that short.
+ */
+public class EmbeddedDatabaseMaintenance {
+
+    private static final Logger LOG = LoggerFactory.getLogger(EmbeddedDatabaseMaintenance.class);
+    /** Chunks fuller than this (live share of their bytes, in per cent) are left alone. */
+    static final int TARGET_FILL_RATE = 80;
+    /** Live bytes rewritten at most per pass. */
+    static final int REWRITE_PER_PASS = 2 << 20;
+
+    private final DataSource dataSource;
+    private volatile boolean embedded = true;
+
+    public EmbeddedDatabaseMaintenance(DataSource dataSource) {
+        this.dataSource = dataSource;
+    }
+
+    /**
+     * One pass: when the file's chunks are on average less full than the target, rewrites the
+     * live pages of the emptiest. Does nothing on a database other than embedded H2.
+     *
+     * @return whether anything was rewritten
+     */
+    public boolean compactOnce() {
+        if (!embedded) {
+            return false;
+        }
+        try (Connection connection = dataSource.getConnection()) {
+            if (!connection.isWrapperFor(JdbcConnection.class)
+                    || !(connection.unwrap(JdbcConnection.class).getSession() instanceof SessionLocal session)
+                    || session.getDatabase().getStore() == null) {
+                embedded = false;
+                return false;
+            }
+            MVStore store = session.getDatabase().getStore().getMvStore();
+            if (store.isClosed() || store.getFileStore() == null) {
+                return false;
+            }
+            boolean rewrote = store.compact(TARGET_FILL_RATE, REWRITE_PER_PASS);
+            if (rewrote && LOG.isDebugEnabled()) {
+                LOG.debug("Embedded database: live pages of sparse chunks rewritten; file {} MB, chunks {} % full",
+                        store.getFileStore().size() >> 20, store.getFileStore().getChunksFillRate());
+            }
+            return rewrote;
+        } catch (SQLException | RuntimeException e) {
+            // the next pass tries again; the database itself is unaffected by a pass that failed
+            LOG.warn("Embedded database maintenance pass failed: {}", e.toString());
+            return false;
+        }
+    }
+
+    /** Whether the hub's database turned out to be embedded H2 (until the first pass: assumed so). */
+    public boolean embedded() {
+        return embedded;
+    }
+}
