@@ -281,8 +281,16 @@ public class HubConfiguration {
     @Bean
     org.harbour.routes.disclose.DiscloseStage discloseStage(org.harbour.routes.disclose.Recipients recipients,
             org.harbour.routes.consent.ConsentStore consents, org.harbour.routes.consent.ConsentPolicy policy,
-            AuditTrail audit, FhirContext fhir, Clock clock, MeterRegistry meters) {
-        return new org.harbour.routes.disclose.DiscloseStage(recipients, consents, policy, audit, fhir, clock, meters);
+            AuditTrail audit, FhirContext fhir, Clock clock, MeterRegistry meters,
+            org.harbour.routes.records.PublishedBundles published) {
+        return new org.harbour.routes.disclose.DiscloseStage(recipients, consents, policy, audit, fhir, clock, meters,
+                published);
+    }
+
+    /** The record Bundles last published on harbour.records, decoded (a second or two of traffic). */
+    @Bean
+    org.harbour.routes.records.PublishedBundles publishedBundles() {
+        return new org.harbour.routes.records.PublishedBundles(512);
     }
 
     @Bean
@@ -377,9 +385,11 @@ public class HubConfiguration {
     @Bean
     TranslateStage translateStage(V2ToFhir translator, RecordStore records, MessageStore messages, RecordCipher cipher,
             MeterRegistry meters, PlatformTransactionManager transactions, AuditTrail audit,
-            org.harbour.routes.dedup.DedupStage dedup, HarbourProperties properties) {
+            org.harbour.routes.dedup.DedupStage dedup, HarbourProperties properties,
+            org.harbour.routes.records.PublishedBundles published) {
         return new TranslateStage(translator, records, messages, cipher, meters, audit, dedup,
-                new TransactionTemplate(transactions), properties.stages().recordWriters(), Duration.ofSeconds(120));
+                new TransactionTemplate(transactions), properties.stages().recordWriters(), Duration.ofSeconds(120),
+                published);
     }
 
     @Bean

@@ -50,9 +50,12 @@ public class DiscloseStage {
     private final Clock clock;
     private final io.micrometer.core.instrument.MeterRegistry meters;
     private final ObjectMapper json = new ObjectMapper();
+    private final org.harbour.routes.records.PublishedBundles published;
 
     public DiscloseStage(Recipients recipients, ConsentStore consents, ConsentPolicy policy, AuditTrail audit,
-            FhirContext fhir, Clock clock, io.micrometer.core.instrument.MeterRegistry meters) {
+            FhirContext fhir, Clock clock, io.micrometer.core.instrument.MeterRegistry meters,
+            org.harbour.routes.records.PublishedBundles published) {
+        this.published = published;
         this.meters = meters;
         this.recipients = recipients;
         this.consents = consents;
@@ -72,7 +75,8 @@ public class DiscloseStage {
             in.setBody(out);
             return;
         }
-        Bundle bundle = fhir.newJsonParser().parseResource(Bundle.class, in.getBody(String.class));
+        Bundle bundle = published.received(messageId, in.getBody(String.class),
+                text -> fhir.newJsonParser().parseResource(Bundle.class, text));
         // what an earlier message brought was decided then; a resend or a repeat is not disclosed again
         String earlierHeader = in.getHeader(Headers.EARLIER_RECORDS, String.class);
         java.util.Set<String> earlier = earlierHeader == null || earlierHeader.isEmpty() ? java.util.Set.of()

@@ -46,6 +46,7 @@ public class TranslateStage implements AutoCloseable {
     private final GroupCommit<Translated, Written> commits;
     private final AuditTrail audit;
     private final DedupStage dedup;
+    private final org.harbour.routes.records.PublishedBundles published;
 
     /**
      * Translation runs in the consumers' threads, in parallel; the writes go through one group
@@ -54,7 +55,8 @@ public class TranslateStage implements AutoCloseable {
      */
     public TranslateStage(V2ToFhir translator, RecordStore records, MessageStore messages, RecordCipher cipher,
             MeterRegistry meters, AuditTrail audit, DedupStage dedup, TransactionTemplate tx, int writers,
-            Duration timeout) {
+            Duration timeout, org.harbour.routes.records.PublishedBundles published) {
+        this.published = published;
         this.audit = audit;
         this.dedup = dedup;
         this.translator = translator;
@@ -123,9 +125,14 @@ public class TranslateStage implements AutoCloseable {
         // a collection Bundle of the stored resources (and alerts), assembled from the JSON already written
         java.util.stream.Stream<String> json = written.alerts() == null ? stored.json().stream()
                 : java.util.stream.Stream.concat(stored.json().stream(), written.alerts().stored().json().stream());
-        in.setBody(json.map(j -> "{\"resource\":" + j + "}")
+        String body = json.map(j -> "{\"resource\":" + j + "}")
                 .collect(Collectors.joining(",", "{\"resourceType\":\"Bundle\",\"id\":\"" + messageId
-                        + "\",\"type\":\"collection\",\"entry\":[", "]}")));
+                        + "\",\"type\":\"collection\",\"entry\":[", "]}"));
+        in.setBody(body);
+        // the same resources, decoded, for this hub's disclose stage (used only if it receives this very text)
+        published.published(messageId, body, written.alerts() == null ? stored.resources()
+                : java.util.stream.Stream.concat(stored.resources().stream(),
+                        written.alerts().stored().resources().stream()).toList());
         if (stored.patientId() != null) {
             in.setHeader(Headers.PATIENT_ID, stored.patientId());
         }
