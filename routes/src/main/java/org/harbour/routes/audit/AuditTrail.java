@@ -34,6 +34,8 @@ public class AuditTrail implements AutoCloseable {
     private final Clock clock;
     private final AuditSigner signer;
     private final GroupCommit<Entry, Long> commits;
+    /** How long a batch begun by an entry nobody waits for gathers more before it commits. */
+    static final Duration UNAWAITED_LINGER = Duration.ofMillis(20);
     /** Held from an append until its transaction has ended, so the next append reads the committed head. */
     private final ReentrantLock chain = new ReentrantLock();
 
@@ -48,7 +50,9 @@ public class AuditTrail implements AutoCloseable {
         this.fhir = fhir;
         this.clock = clock;
         this.signer = signer;
-        this.commits = new GroupCommit<>("audit", 1, 512, Long.MAX_VALUE, e -> 1, timeout,
+        // entries nobody waits for (a delivery's receipt: its queue message is acknowledged after the
+        // commit) wait a little for company; deliveries come one at a time, each would commit alone
+        this.commits = new GroupCommit<>("audit", 1, 0, 512, Long.MAX_VALUE, e -> 1, timeout, UNAWAITED_LINGER,
                 batch -> {
                     chain.lock();
                     try {

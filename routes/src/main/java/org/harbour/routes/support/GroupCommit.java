@@ -31,6 +31,11 @@ import org.slf4j.LoggerFactory;
  * committer threads, to share their batches, only while every slot is busy. Only for batches that
  * may run on any thread (no transaction or other state bound to the caller's thread).
  *
+ * <p>With a {@code linger}, a batch that begins with an item handed over by {@link #submitAsync}
+ * (whose caller does not wait for the commit) waits up to that long for more items before it
+ * commits, so that items arriving one by one share commits too; an item whose caller waits ends
+ * the wait at once.
+ *
  * @param <T> what is committed
  * @param <R> what each item's commit yields
  */
@@ -53,6 +58,7 @@ public final class GroupCommit<T, R> implements AutoCloseable {
     private final LinkedBlockingQueue<Pending<T, R>> pending = new LinkedBlockingQueue<>();
     private final List<Thread> committers = new ArrayList<>();
     private final boolean callersLead;
+    private final long lingerNanos;
     /** One per batch being committed at a time, by a committer thread or a leading caller. */
     private final Semaphore slots;
     private volatile boolean closed;
@@ -75,6 +81,15 @@ public final class GroupCommit<T, R> implements AutoCloseable {
      */
     public GroupCommit(String name, int committers, int leaders, int maxItems, long maxWeight,
             ToLongFunction<T> weight, Duration timeout, Batch<T, R> batch) {
+        this(name, committers, leaders, maxItems, maxWeight, weight, timeout, Duration.ZERO, batch);
+    }
+
+    /**
+     * @param linger how long a batch begun by an item handed over with {@link #submitAsync} waits
+     *     for more items (zero: not at all)
+     */
+    public GroupCommit(String name, int committers, int leaders, int maxItems, long maxWeight,
+            ToLongFunction<T> weight, Duration timeout, Duration linger, Batch<T, R> batch) {
         if (committers < 1 || maxItems < 1) {
             throw new IllegalArgumentException(name + ": at least one committer and one item a batch are needed");
         }
@@ -85,6 +100,7 @@ public final class GroupCommit<T, R> implements AutoCloseable {
         this.weight = weight;
         this.timeout = timeout;
         this.callersLead = leaders > 0;
+        this.lingerNanos = linger.toNanos();
         this.slots = new Semaphore(committers + Math.max(0, leaders));
         this.batchSizes = io.micrometer.core.instrument.DistributionSummary.builder("harbour.commit.batch.items")
                 .description("Items committed together in one transaction").tag("committer", name)
@@ -97,7 +113,8 @@ public final class GroupCommit<T, R> implements AutoCloseable {
         }
     }
 
-    private record Pending<T, R>(T item, CompletableFuture<R> done) {
+    /** An item, its result to come, and whether its caller waits for it. */
+    private record Pending<T, R>(T item, CompletableFuture<R> done, boolean awaited) {
     }
 
     /**
@@ -108,7 +125,7 @@ public final class GroupCommit<T, R> implements AutoCloseable {
         if (closed) {
             throw new IllegalStateException(name + " is closed");
         }
-        Pending<T, R> entry = new Pending<>(item, new CompletableFuture<>());
+        Pending<T, R> entry = new Pending<>(item, new CompletableFuture<>(), false);
         pending.add(entry);
         return entry.done();
     }
@@ -125,7 +142,7 @@ public final class GroupCommit<T, R> implements AutoCloseable {
         }
         List<Pending<T, R>> entries = new ArrayList<>(items.size());
         for (T item : items) {
-            entries.add(new Pending<>(item, new CompletableFuture<>()));
+            entries.add(new Pending<>(item, new CompletableFuture<>(), true));
         }
         if (callersLead && entries.size() <= maxItems && slots.tryAcquire()) {
             List<Pending<T, R>> taken = new ArrayList<>(entries);
@@ -164,6 +181,9 @@ public final class GroupCommit<T, R> implements AutoCloseable {
                 Pending<T, R> first = pending.poll(200, TimeUnit.MILLISECONDS);
                 if (first != null) {
                     taken.add(first);
+                    if (!first.awaited() && lingerNanos > 0) {
+                        linger(taken);
+                    }
                     slots.acquire();
                     try {
                         collectWaiting(taken, totalWeight(taken));
@@ -178,6 +198,24 @@ public final class GroupCommit<T, R> implements AutoCloseable {
                 return;
             } finally {
                 taken.clear();
+            }
+        }
+    }
+
+    /** Waits up to the linger for more items, until the batch is full or an awaited item arrives. */
+    private void linger(List<Pending<T, R>> taken) throws InterruptedException {
+        long deadline = System.nanoTime() + lingerNanos;
+        long total = totalWeight(taken);
+        while (taken.size() < maxItems && total < maxWeight) {
+            long left = deadline - System.nanoTime();
+            Pending<T, R> next = left > 0 ? pending.poll(left, TimeUnit.NANOSECONDS) : null;
+            if (next == null) {
+                return;
+            }
+            taken.add(next);
+            total += weight.applyAsLong(next.item());
+            if (next.awaited()) {
+                return;
             }
         }
     }

@@ -46,12 +46,18 @@ class PublishedBundlesTest {
         return bundle.getEntry().stream().map(e -> FHIR.newJsonParser().encodeResourceToString(e.getResource())).toList();
     }
 
+    /** A store of the given size holding message m-1's Bundle, published as {@link #text}. */
+    private static PublishedBundles holdingM1(int capacity, List<Resource> resources) {
+        PublishedBundles published = new PublishedBundles(capacity);
+        published.published("m-1", text("m-1", resources), resources);
+        return published;
+    }
+
     @Test
     void theSameTextIsServedAsCopiesEqualToParsingIt() {
-        PublishedBundles published = new PublishedBundles(8);
         List<Resource> resources = resources();
         String text = text("m-1", resources);
-        published.published("m-1", text, resources);
+        PublishedBundles published = holdingM1(8, resources);
 
         Bundle served = published.received("m-1", text, parse);
 
@@ -67,10 +73,9 @@ class PublishedBundlesTest {
 
     @Test
     void otherTextOrAnUnknownBundleIsParsed() {
-        PublishedBundles published = new PublishedBundles(1);
         List<Resource> resources = resources();
         String text = text("m-1", resources);
-        published.published("m-1", text, resources);
+        PublishedBundles published = holdingM1(1, resources);
 
         published.received("m-1", text.replace("6.9", "7.0"), parse);
         assertThat(parses).as("not the text published").hasValue(1);

@@ -150,4 +150,30 @@ class GroupCommitTest {
             never.countDown();
         }
     }
+
+    @Test
+    void itemsNobodyWaitsForGatherCompanyUntilAnAwaitedItemArrives() throws Exception {
+        List<Integer> batchSizes = new CopyOnWriteArrayList<>();
+        Duration linger = Duration.ofSeconds(30);
+        try (GroupCommit<Integer, Integer> commits = new GroupCommit<>("test", 1, 0, 100, Long.MAX_VALUE, i -> 1,
+                Duration.ofSeconds(60), linger, items -> {
+                    batchSizes.add(items.size());
+                    return items.stream().map(i -> i * 10).toList();
+                })) {
+            java.util.concurrent.CompletableFuture<Integer> a = commits.submitAsync(1);
+            org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> commits.waiting() == 0);
+            java.util.concurrent.CompletableFuture<Integer> b = commits.submitAsync(2);
+            org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> commits.waiting() == 0);
+            assertThat(batchSizes).as("the first two wait for company, not committed alone").isEmpty();
+
+            long start = System.nanoTime();
+            assertThat(commits.submit(3)).isEqualTo(30);
+
+            assertThat(Duration.ofNanos(System.nanoTime() - start)).as("an awaited item ends the wait")
+                    .isLessThan(linger.dividedBy(3));
+            assertThat(batchSizes).containsExactly(3);
+            assertThat(a.get(10, TimeUnit.SECONDS)).isEqualTo(10);
+            assertThat(b.get(10, TimeUnit.SECONDS)).isEqualTo(20);
+        }
+    }
 }
