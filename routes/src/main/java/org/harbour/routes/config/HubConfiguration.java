@@ -43,7 +43,6 @@ import org.harbour.routes.ingest.ResendGuard;
 import org.harbour.routes.store.DuplicateWindow;
 import org.harbour.routes.store.MessageStore;
 import org.harbour.routes.store.StoreRoute;
-import org.harbour.routes.store.StoreStage;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.context.annotation.Bean;
@@ -122,12 +121,6 @@ public class HubConfiguration {
     @Bean
     Acknowledgements acknowledgements(Clock clock) {
         return new Acknowledgements(new AckBuilder("HARBOUR", clock));
-    }
-
-    @Bean
-    StoreStage storeStage(MessageStore store, MeterRegistry meters, AuditTrail audit,
-            PlatformTransactionManager transactions) {
-        return new StoreStage(store, meters, audit, new TransactionTemplate(transactions), Duration.ofSeconds(60));
     }
 
     @Bean

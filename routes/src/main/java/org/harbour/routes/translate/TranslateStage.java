@@ -16,7 +16,8 @@ import org.harbour.routes.audit.AuditEvents;
 import org.harbour.routes.audit.AuditTrail;
 import org.harbour.routes.dedup.DedupStage;
 import org.harbour.routes.store.StoreOutcome;
-import org.harbour.routes.store.StoreStage;
+import org.harbour.routes.ingest.InboundGate;
+import org.harbour.routes.store.InboundMessage;
 import org.harbour.routes.records.RecordCipher;
 import org.harbour.routes.records.RecordStore;
 import org.harbour.routes.store.MessageStore;
@@ -27,11 +28,12 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Translates a stored message to FHIR R4, writes the resources to the record store (patient
- * linked, references resolved, versions kept), records the outcome and the (encrypted)
- * conversion report with the message, and leaves the stored resources as a collection Bundle
- * in the body for harbour.records. A message type without a mapping is still stored raw and
- * its generic resources kept; its outcome says UNMAPPED.
+ * Translates a message taken from harbour.inbound to FHIR R4; records the message in the message
+ * store (once), writes its resources to the record store (patient linked, references resolved,
+ * versions kept) and records the outcome and the (encrypted) conversion report with the message,
+ * all in one transaction; and leaves the stored resources as a collection Bundle in the body for
+ * harbour.records. A message type without a mapping is still stored raw and its generic
+ * resources kept; its outcome says UNMAPPED.
  */
 public class TranslateStage implements AutoCloseable {
 
@@ -46,6 +48,8 @@ public class TranslateStage implements AutoCloseable {
     private final GroupCommit<Translated, Written> commits;
     private final AuditTrail audit;
     private final DedupStage dedup;
+    private final io.micrometer.core.instrument.Counter storedCount;
+    private final io.micrometer.core.instrument.Counter duplicateCount;
     private final org.harbour.routes.records.PublishedBundles published;
 
     /**
@@ -65,63 +69,104 @@ public class TranslateStage implements AutoCloseable {
         this.messages = messages;
         this.cipher = cipher;
         this.meters = meters;
+        this.storedCount = meters.counter("harbour.store.messages", "outcome", "stored");
+        this.duplicateCount = meters.counter("harbour.store.messages", "outcome", "duplicate");
         // several writers: record stores of different messages commit side by side; the same resource is row-locked
         this.commits = new GroupCommit<>("records", writers, 64, 32L << 20, t -> t.weight(), timeout,
                 batch -> tx.execute(status -> {
-                    List<Written> written = batch.stream().map(this::write).toList();
-                    // the entries commit with the records they describe (one commit for both)
+                    // each message recorded in the message store (once), then its records: one commit for all
+                    List<StoreOutcome> outcomes = messages.storeAccepted(batch.stream().map(Translated::message).toList());
+                    List<Written> written = new java.util.ArrayList<>();
+                    // the entries commit with what they describe, in order: received, translated, stored
                     List<org.hl7.fhir.r4.model.AuditEvent> entries = new java.util.ArrayList<>();
                     for (int i = 0; i < batch.size(); i++) {
                         Translated t = batch.get(i);
-                        RecordStore.Stored stored = written.get(i).stored();
-                        entries.add(AuditEvents.messageTranslated(t.messageId(), t.controlId(), t.facility(),
-                                stored.patientId(), t.outcome(), stored.references().size()));
-                        entries.add(AuditEvents.recordsStored(t.messageId(), t.controlId(), t.facility(),
-                                stored.patientId(), stored.written()));
+                        InboundMessage m = t.message();
+                        StoreOutcome outcome = outcomes.get(i);
+                        if (outcome == StoreOutcome.STORED) {
+                            entries.add(AuditEvents.messageReceived(m.id(), m.controlId(), m.sender(), m.remoteAddress(),
+                                    m.messageType()));
+                        }
+                        if (outcome == StoreOutcome.DUPLICATE || t.bundle() == null) {
+                            written.add(new Written(outcome, null, null));
+                            continue;
+                        }
+                        Written w = write(t, outcome);
+                        written.add(w);
+                        entries.add(AuditEvents.messageTranslated(m.id(), m.controlId(), m.sender(),
+                                w.stored().patientId(), t.outcome(), w.stored().references().size()));
+                        entries.add(AuditEvents.recordsStored(m.id(), m.controlId(), m.sender(), w.stored().patientId(),
+                                w.stored().written()));
                     }
                     audit.appendInTransaction(entries);
                     return written;
                 }));
     }
 
-    /** A translated message waiting to be written. */
-    private record Translated(Bundle bundle, String messageId, String controlId, String facility, String outcome,
-            byte[] report, long weight) {
+    /** A received message, translated (or, when its translation failed, not: bundle null), waiting to be written. */
+    private record Translated(InboundMessage message, Bundle bundle, String outcome, byte[] report, long weight) {
     }
 
-    /** What writing it did: the records stored, and the repeat-order alerts it raised (or null). */
-    private record Written(RecordStore.Stored stored, DedupStage.Alerts alerts) {
+    /**
+     * What writing it did: what the message store did with the message, and (unless it was a
+     * resend, or not translated) the records stored and the repeat-order alerts raised (or null).
+     */
+    private record Written(StoreOutcome outcome, RecordStore.Stored stored, DedupStage.Alerts alerts) {
     }
 
     /** In the batch's transaction: records (repeats left out), translation outcome, lab history and alerts. */
-    private Written write(Translated t) {
-        org.harbour.routes.dedup.ResultRepeats repeats = dedup.repeatsFor(t.facility());
-        RecordStore.Stored stored = records.store(t.bundle(), t.messageId(), repeats);
-        messages.recordTranslation(t.messageId(), t.outcome(), stored.references().size(), t.report());
-        return new Written(stored, dedup.check(stored.patientId(), t.facility(), stored, t.messageId(), repeats));
+    private Written write(Translated t, StoreOutcome outcome) {
+        String messageId = t.message().id();
+        org.harbour.routes.dedup.ResultRepeats repeats = dedup.repeatsFor(t.message().sender());
+        RecordStore.Stored stored = records.store(t.bundle(), messageId, repeats);
+        messages.recordTranslation(messageId, t.outcome(), stored.references().size(), t.report());
+        return new Written(outcome, stored, dedup.check(stored.patientId(), t.message().sender(), stored, messageId,
+                repeats));
     }
 
-    public void translate(Exchange exchange) throws Exception {
+    /** Header set here: what the message store did with the message (a {@link StoreOutcome} name). */
+    public static final String OUTCOME = "HarbourStoreOutcome";
+
+    /**
+     * Records the message taken from harbour.inbound in the message store (once) and its
+     * translation in the record store, in one transaction (shared with other messages'), and
+     * leaves the stored resources as a collection Bundle in the body for harbour.records. A resend
+     * already stored is neither stored nor translated again ({@link #OUTCOME} DUPLICATE); a
+     * redelivery of the same message is translated again (translation is idempotent). A message
+     * whose translation fails is still recorded in the message store before the failure goes on
+     * to the stage's error handling.
+     */
+    public void storeAndTranslate(Exchange exchange) throws Exception {
         Message in = exchange.getIn();
-        String messageId = in.getHeader(Headers.MESSAGE_ID, String.class);
-        Conversion conversion = FhirBundleIntake.MESSAGE_TYPE.equals(in.getHeader(Headers.MESSAGE_TYPE))
-                ? intake.convert(in.getBody(byte[].class), in.getHeader(Headers.SENDER, String.class),
-                        in.getHeader(Headers.CONTROL_ID, String.class))
-                : translator.convert(in.getBody(byte[].class));
+        InboundMessage message = InboundGate.inboundMessage(in);
+        Conversion conversion;
+        try {
+            conversion = FhirBundleIntake.MESSAGE_TYPE.equals(in.getHeader(Headers.MESSAGE_TYPE))
+                    ? intake.convert(message.raw(), message.sender(), message.controlId())
+                    : translator.convert(message.raw());
+        } catch (RuntimeException e) {
+            count(commits.submit(new Translated(message, null, null, null, message.raw().length)).outcome());
+            throw e;
+        }
         String report = conversion.report().entries().stream().map(ConversionReport.Entry::toString)
                 .collect(Collectors.joining("\n"));
         String outcome = conversion.mapped() ? "TRANSLATED" : "UNMAPPED";
-        String sender = in.getHeader(Headers.SENDER, String.class);
-        String controlId = in.getHeader(Headers.CONTROL_ID, String.class);
-        Written written = commits.submit(new Translated(conversion.bundle(), messageId, controlId, sender, outcome,
+        String messageId = message.id();
+        String sender = message.sender();
+        Written written = commits.submit(new Translated(message, conversion.bundle(), outcome,
                 cipher.encrypt(report.getBytes(StandardCharsets.UTF_8), "message-report/" + messageId),
-                in.getBody(byte[].class).length));
+                message.raw().length));
+        in.setHeader(OUTCOME, written.outcome().name());
+        count(written.outcome());
+        LOG.debug("Message {} controlId={} {}", messageId, message.controlId(), written.outcome());
+        if (written.outcome() == StoreOutcome.DUPLICATE) {
+            return;
+        }
         RecordStore.Stored stored = written.stored();
         meters.counter("harbour.translate.messages", "outcome", outcome).increment();
         meters.counter("harbour.translate.report.warnings")
                 .increment(conversion.report().entries(ConversionReport.Severity.WARNING).size());
-        dedup.count(stored, written.alerts(), sender,
-                StoreOutcome.REDELIVERED.name().equals(in.getHeader(StoreStage.OUTCOME)));
+        dedup.count(stored, written.alerts(), sender, written.outcome() == StoreOutcome.REDELIVERED);
         // a collection Bundle of the stored resources (and alerts), assembled from the JSON already written
         java.util.stream.Stream<String> json = written.alerts() == null ? stored.json().stream()
                 : java.util.stream.Stream.concat(stored.json().stream(), written.alerts().stored().json().stream());
@@ -144,6 +189,14 @@ public class TranslateStage implements AutoCloseable {
         in.setHeader(Headers.EARLIER_RECORDS, String.join(",", earlier));
         LOG.debug("Message {} controlId={} {}: {} resources, {} written", messageId,
                 in.getHeader(Headers.CONTROL_ID), outcome, stored.references().size(), stored.written());
+    }
+
+    private void count(StoreOutcome outcome) {
+        if (outcome == StoreOutcome.STORED) {
+            storedCount.increment();
+        } else if (outcome == StoreOutcome.DUPLICATE) {
+            duplicateCount.increment();
+        }
     }
 
     @Override
