@@ -144,7 +144,8 @@ public class TranslateStage implements AutoCloseable {
             conversion = FhirBundleIntake.MESSAGE_TYPE.equals(in.getHeader(Headers.MESSAGE_TYPE))
                     ? intake.convert(message.raw(), message.sender(), message.controlId())
                     : translator.convert(message.raw());
-        } catch (RuntimeException e) {
+        } catch (Exception e) {
+            // kept in the message store all the same; the failure goes on to the stage's error handling
             count(commits.submit(new Translated(message, null, null, null, message.raw().length)).outcome());
             throw e;
         }
