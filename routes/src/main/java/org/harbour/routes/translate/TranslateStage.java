@@ -141,7 +141,7 @@ public class TranslateStage implements AutoCloseable {
         InboundMessage message = InboundGate.inboundMessage(in);
         Conversion conversion;
         try {
-            conversion = FhirBundleIntake.MESSAGE_TYPE.equals(in.getHeader(Headers.MESSAGE_TYPE))
+            conversion = FhirBundleIntake.MESSAGE_TYPE.equals(message.messageType())
                     ? intake.convert(message.raw(), message.sender(), message.controlId())
                     : translator.convert(message.raw());
         } catch (Exception e) {
@@ -159,8 +159,8 @@ public class TranslateStage implements AutoCloseable {
                 message.raw().length));
         in.setHeader(OUTCOME, written.outcome().name());
         count(written.outcome());
-        LOG.debug("Message {} controlId={} {}", messageId, message.controlId(), written.outcome());
         if (written.outcome() == StoreOutcome.DUPLICATE) {
+            LOG.debug("Message {} controlId={} DUPLICATE", messageId, message.controlId());
             return;
         }
         RecordStore.Stored stored = written.stored();
@@ -188,8 +188,8 @@ public class TranslateStage implements AutoCloseable {
             earlier.addAll(written.alerts().stored().earlier());
         }
         in.setHeader(Headers.EARLIER_RECORDS, String.join(",", earlier));
-        LOG.debug("Message {} controlId={} {}: {} resources, {} written", messageId,
-                in.getHeader(Headers.CONTROL_ID), outcome, stored.references().size(), stored.written());
+        LOG.debug("Message {} controlId={} {}, {}: {} resources, {} written", messageId, message.controlId(),
+                written.outcome(), outcome, stored.references().size(), stored.written());
     }
 
     private void count(StoreOutcome outcome) {

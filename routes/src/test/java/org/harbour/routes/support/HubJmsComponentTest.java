@@ -28,6 +28,10 @@ class HubJmsComponentTest {
         camel = new DefaultCamelContext();
         camel.addComponent("jms", new HubJmsComponent());
         camel.addComponent("camels", new org.apache.camel.component.jms.JmsComponent());
+        // a connection factory that is never asked for anything: consumers are created, not started
+        camel.getRegistry().bind("broker", Proxy.newProxyInstance(HubJmsComponentTest.class.getClassLoader(),
+                new Class<?>[] {jakarta.jms.ConnectionFactory.class}, (proxy, method, args) -> null));
+
         camel.start();
     }
 
@@ -63,8 +67,6 @@ class HubJmsComponentTest {
 
     @Test
     void queueAndTopicMessagesCopyAsTheHubsOwnKeepingBodyHeadersAndTheBrokerMessage() throws Exception {
-        camel.getRegistry().bind("broker", Proxy.newProxyInstance(getClass().getClassLoader(),
-                new Class<?>[] {jakarta.jms.ConnectionFactory.class}, (proxy, method, args) -> null));
         for (String uri : new String[] {"jms:queue:harbour.inbound", "jms:topic:harbour.records"}) {
             Message jms = received(true);
             Exchange exchange = consumed(uri, jms);
@@ -87,8 +89,6 @@ class HubJmsComponentTest {
 
     @Test
     void anEmptyCopyAsksNothingAndSaysRedeliveryIsUnknown() throws Exception {
-        camel.getRegistry().bind("broker", Proxy.newProxyInstance(getClass().getClassLoader(),
-                new Class<?>[] {jakarta.jms.ConnectionFactory.class}, (proxy, method, args) -> null));
         JmsMessage original = (JmsMessage) consumed("jms:queue:harbour.inbound", received(false)).getIn();
 
         JmsMessage empty = original.newInstance();
