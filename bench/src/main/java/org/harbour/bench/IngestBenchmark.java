@@ -17,6 +17,7 @@ import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 import java.util.Locale;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -31,6 +32,9 @@ import org.harbour.connectors.mllp.MllpClient;
 import org.harbour.connectors.mllp.camel.MllpListeners;
 import org.harbour.routes.HarbourApplication;
 import org.harbour.routes.RouteIds;
+import org.harbour.routes.ingest.InboundMetadata;
+import org.harbour.routes.support.EmbeddedBrokerWriter;
+import org.apache.activemq.artemis.api.core.SimpleString;
 import org.springframework.boot.SpringApplication;
 import org.springframework.context.ConfigurableApplicationContext;
 
@@ -81,16 +85,22 @@ public final class IngestBenchmark {
             report.append(header(sample.length));
             report.append("| connections | raw persistent sends/s (ceiling), median | MLLP ingest ACK AA/s, median"
                     + " | ingest / ceiling | raw, each run | ingest, each run | resends ACKed AA/s, median (of ceiling)"
+                    + " | raw writes through the broker's post office/s, median | ingest / post-office writes"
                     + " | store stage drain of the backlog, msgs/s |\n");
-            report.append("|---:|---:|---:|---:|---|---|---:|---:|\n");
+            report.append("|---:|---:|---:|---:|---|---|---:|---:|---:|---:|\n");
+            EmbeddedBrokerWriter postOffice = new EmbeddedBrokerWriter(
+                    hub.getBean(EmbeddedActiveMQ.class).getActiveMQServer(), Duration.ofSeconds(30));
             jitWarmup(hub, factory, port, sample, paused);
             for (int connections : Arrays.stream(System.getProperty("bench.connections", "1,16,64").split(","))
                     .mapToInt(Integer::parseInt).toArray()) {
                 double[] raws = new double[REPEATS];
                 double[] ingests = new double[REPEATS];
                 double[] resends = new double[REPEATS];
+                double[] local = new double[REPEATS];
                 for (int r = 0; r < REPEATS; r++) {
                     raws[r] = rawBrokerRate(factory, connections, sample);
+                    purge(hub, "bench.raw");
+                    local[r] = postOfficeRate(postOffice, connections, sample);
                     purge(hub, "bench.raw");
                     String sender = "BENCH-" + RUN.incrementAndGet();
                     ingests[r] = ingestRate(port, connections, sender, 0);
@@ -98,16 +108,18 @@ public final class IngestBenchmark {
                     if (paused) {
                         purge(hub, RouteIds.INBOUND_QUEUE);
                     }
-                    System.out.printf(Locale.ROOT, "%d connections: raw %.0f/s, ingest %.0f/s, resends %.0f/s%n",
-                            connections, raws[r], ingests[r], resends[r]);
+                    System.out.printf(Locale.ROOT, "%d connections: raw %.0f/s, post office %.0f/s, ingest %.0f/s,"
+                            + " resends %.0f/s%n", connections, raws[r], local[r], ingests[r], resends[r]);
                 }
                 double raw = median(raws);
                 double ingest = median(ingests);
                 double drain = paused ? Double.NaN : awaitDrained(hub, RouteIds.INBOUND_QUEUE);
                 double resend = median(resends);
-                String row = String.format(Locale.ROOT, "| %d | %.0f | %.0f | %.0f %% | %s | %s | %.0f (%.0f %%) | %s |%n",
+                double office = median(local);
+                String row = String.format(Locale.ROOT,
+                        "| %d | %.0f | %.0f | %.0f %% | %s | %s | %.0f (%.0f %%) | %.0f | %.0f %% | %s |%n",
                         connections, raw, ingest, 100 * ingest / raw, spread(raws), spread(ingests), resend,
-                        100 * resend / raw,
+                        100 * resend / raw, office, 100 * ingest / office,
                         paused ? "— (paused)" : String.format(Locale.ROOT, "%.0f", drain));
                 System.out.print(row);
                 report.append(row);
@@ -171,7 +183,10 @@ public final class IngestBenchmark {
                         + " (%d s warm-up, %d s measured each) and reports the medians; the queue written is emptied"
                         + " after each run, and the broker left %d s to settle. After each ingest run the same connections send their first %d control ids"
                         + " over and over: resends, answered AA by the resend check without a broker write, so that"
-                        + " column is the listener's own cost (MLLP round trip, envelope check, ACK) with no enqueue.%n%n",
+                        + " column is the listener's own cost (MLLP round trip, envelope check, ACK) with no enqueue."
+                        + " The post-office column is the broker's ceiling for the path ingest takes with the embedded"
+                        + " broker: the same durable writes made through the broker's post office in this JVM, one"
+                        + " metadata property each, each thread waiting for its sync.%n%n",
                 LocalDate.now(), cpu, Runtime.getRuntime().availableProcessors(),
                 Runtime.getRuntime().maxMemory() >> 20, System.getProperty("java.version"),
                 InetAddress.getLocalHost().getHostName(), Boolean.getBoolean("bench.pauseStages")
@@ -228,6 +243,28 @@ public final class IngestBenchmark {
             pool.shutdownNow();
         }
         return counted.get() / (double) Math.max(1, window.toSeconds());
+    }
+
+    /**
+     * Durable writes by {@code producers} threads through the embedded broker's post office, the
+     * path ingest takes for messages that fit: each with one metadata property of the size the
+     * ingest writes, each thread waiting for its write to be synced.
+     */
+    static double postOfficeRate(EmbeddedBrokerWriter postOffice, int producers, byte[] body) throws Exception {
+        SimpleString address = SimpleString.of("bench.raw");
+        SimpleString property = SimpleString.of(InboundMetadata.PROPERTY);
+        String metadata = InboundMetadata.pack(Map.of("HarbourMessageId", "0b3c2f4e-2a6d-4f0e-9a51-6c1de2f8a9b0",
+                "HarbourControlId", "BENCH-000123", "HarbourSender", "BENCH-1", "HarbourSendingApplication", "EMR",
+                "HarbourMessageType", "ORU^R01", "HarbourHl7Version", "2.5", "HarbourCharset", "UTF-8",
+                "HarbourReceivedAt", "2026-12-02T09:15:00.123456Z", "HarbourRemoteAddress", "/127.0.0.1:54321",
+                "HarbourListener", "mllp"));
+        return measure(producers, (worker, step) -> {
+            boolean more = true;
+            while (more) {
+                postOffice.send(address, body, property, metadata);
+                more = step.next();
+            }
+        });
     }
 
     /** Persistent sends by {@code producers} threads, each with its own session (the ceiling). */

@@ -14,6 +14,7 @@ import java.util.LinkedHashMap;
 import org.harbour.connectors.mllp.MllpHeaders;
 import org.harbour.routes.Headers;
 import org.harbour.routes.RouteIds;
+import org.harbour.routes.ingest.InboundMetadata;
 import org.harbour.routes.audit.AuditEvents;
 import org.harbour.routes.audit.AuditTrail;
 import org.harbour.routes.config.HarbourProperties;
@@ -98,11 +99,8 @@ public class MessageController {
         jms.send(RouteIds.INBOUND_QUEUE, session -> {
             jakarta.jms.BytesMessage out = session.createBytesMessage();
             out.writeBytes(raw);
-            for (Map.Entry<String, String> p : properties.entrySet()) {
-                if (p.getValue() != null) {
-                    out.setStringProperty(p.getKey(), p.getValue());
-                }
-            }
+            properties.values().removeIf(java.util.Objects::isNull);
+            out.setStringProperty(InboundMetadata.PROPERTY, InboundMetadata.pack(properties));
             return out;
         });
         audit.record(AuditEvents.adminAction(Principals.describe(SecurityContextHolder.getContext().getAuthentication()),

@@ -24,6 +24,9 @@ import org.slf4j.LoggerFactory;
 import io.micrometer.core.instrument.MeterRegistry;
 import jakarta.jms.ConnectionFactory;
 import org.messaginghub.pooled.jms.JmsPoolConnectionFactory;
+import org.apache.activemq.artemis.core.server.embedded.EmbeddedActiveMQ;
+import org.harbour.routes.support.EmbeddedBrokerWriter;
+import org.springframework.beans.factory.ObjectProvider;
 import java.io.IOException;
 import java.security.GeneralSecurityException;
 import java.time.Clock;
@@ -111,10 +114,14 @@ public class HubConfiguration {
     }
 
     @Bean
-    InboundQueueWriter inboundQueueWriter(ConnectionFactory connectionFactory, HarbourProperties properties) {
+    InboundQueueWriter inboundQueueWriter(ConnectionFactory connectionFactory, HarbourProperties properties,
+            ObjectProvider<EmbeddedActiveMQ> embeddedBroker) {
         // a connection of its own: ingest sends must not queue behind the stages' consumers and commits
         ConnectionFactory own = brokerFactory(connectionFactory);
-        return new InboundQueueWriter(own, RouteIds.INBOUND_QUEUE, properties.ingest().writers(),
+        EmbeddedActiveMQ embedded = embeddedBroker.getIfAvailable();
+        EmbeddedBrokerWriter local = embedded == null ? null
+                : new EmbeddedBrokerWriter(embedded.getActiveMQServer(), properties.ingest().commitTimeout());
+        return new InboundQueueWriter(own, local, RouteIds.INBOUND_QUEUE, properties.ingest().writers(),
                 properties.ingest().commitTimeout());
     }
 

@@ -9,15 +9,16 @@ import jakarta.jms.MessageProducer;
 import jakarta.jms.Session;
 import java.time.Duration;
 import java.util.Collections;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Queue;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import org.apache.activemq.artemis.api.core.SimpleString;
 import org.apache.activemq.artemis.jms.client.ActiveMQConnectionFactory;
 import org.apache.camel.Exchange;
+import org.harbour.routes.support.EmbeddedBrokerWriter;
 import org.harbour.routes.support.GroupCommit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -25,6 +26,11 @@ import org.slf4j.LoggerFactory;
 /**
  * Writes received messages to the inbound queue durably: when {@link #write} returns, the broker
  * has the message in its journal.
+ *
+ * <p>The metadata travels as one message property ({@link InboundMetadata}). With the broker
+ * embedded in this JVM, a message of up to {@link EmbeddedBrokerWriter#MAX_BYTES} is written by
+ * the connection's thread through the broker's post office ({@link EmbeddedBrokerWriter}), which
+ * returns once the journal has it. Otherwise (an external broker, or a larger message):
  *
  * <p>A connection thread sends its own message, as a plain persistent send: the broker answers
  * once the message is in its journal, and its journal already syncs the sends of many sessions
@@ -46,8 +52,13 @@ public class InboundQueueWriter implements AutoCloseable {
      */
     private static final int DIRECT_SENDERS = 64;
 
+    private static final SimpleString METADATA = SimpleString.of(InboundMetadata.PROPERTY);
+
     private final ConnectionFactory factory;
     private final String queue;
+    private final SimpleString address;
+    /** Writes through the embedded broker's post office; null with an external broker. */
+    private final EmbeddedBrokerWriter embedded;
     private final GroupCommit<Outgoing, Boolean> commits;
     /** Sessions not in use; one is taken for each batch, so there are as many as batches at once. */
     private final Queue<Sender> idle = new ConcurrentLinkedQueue<>();
@@ -63,15 +74,25 @@ public class InboundQueueWriter implements AutoCloseable {
      *     resends); a caller sending its own message waits for the broker's call timeout instead
      */
     public InboundQueueWriter(ConnectionFactory factory, String queue, int writers, Duration timeout) {
+        this(factory, null, queue, writers, timeout);
+    }
+
+    /**
+     * @param embedded the embedded broker's writer, or null when the broker is elsewhere
+     */
+    public InboundQueueWriter(ConnectionFactory factory, EmbeddedBrokerWriter embedded, String queue, int writers,
+            Duration timeout) {
         this.factory = factory;
+        this.embedded = embedded;
         this.queue = queue;
+        this.address = SimpleString.of(queue);
         this.plainSendIsDurable = !(factory instanceof ActiveMQConnectionFactory artemis)
                 || artemis.isBlockOnDurableSend();
         this.commits = new GroupCommit<>("inbound-writer", writers, DIRECT_SENDERS, MAX_BATCH_MESSAGES,
                 MAX_BATCH_BYTES, outgoing -> outgoing.body().length, timeout, this::sendAll);
     }
 
-    private record Outgoing(byte[] body, Map<String, Object> properties) {
+    private record Outgoing(byte[] body, String metadata) {
     }
 
     /** A transacted session for batches and a plain one for a lone message, each with its producer. */
@@ -84,21 +105,22 @@ public class InboundQueueWriter implements AutoCloseable {
         }
     }
 
-    /** Sends the exchange's body (bytes) with its simple headers as message properties. */
+    /** Sends the exchange's body (bytes) with its simple headers as its metadata. */
     public void write(Exchange exchange) throws Exception {
-        Map<String, Object> properties = new LinkedHashMap<>();
-        for (Map.Entry<String, Object> header : exchange.getIn().getHeaders().entrySet()) {
-            Object value = header.getValue();
-            if (value instanceof String || value instanceof Number || value instanceof Boolean) {
-                properties.put(header.getKey(), value);
-            }
-        }
-        write(exchange.getIn().getBody(byte[].class), properties);
+        write(exchange.getIn().getBody(byte[].class), exchange.getIn().getHeaders());
     }
 
-    /** Sends a body with these message properties; returns once the broker committed it. */
-    public void write(byte[] body, Map<String, Object> properties) throws Exception {
-        commits.submit(new Outgoing(body, Map.copyOf(properties)));
+    /**
+     * Sends a body with this metadata (its String, Number and Boolean entries); returns once the
+     * broker has it durably.
+     */
+    public void write(byte[] body, Map<String, ?> metadata) throws Exception {
+        String packed = InboundMetadata.pack(metadata);
+        if (embedded != null && embedded.fits(body.length, packed)) {
+            embedded.send(address, body, METADATA, packed);
+        } else {
+            commits.submit(new Outgoing(body, packed));
+        }
     }
 
     private List<Boolean> sendAll(List<Outgoing> batch) throws JMSException {
@@ -124,9 +146,7 @@ public class InboundQueueWriter implements AutoCloseable {
     private static BytesMessage message(Session session, Outgoing outgoing) throws JMSException {
         BytesMessage message = session.createBytesMessage();
         message.writeBytes(outgoing.body());
-        for (Map.Entry<String, Object> property : outgoing.properties().entrySet()) {
-            message.setObjectProperty(property.getKey(), property.getValue());
-        }
+        message.setStringProperty(InboundMetadata.PROPERTY, outgoing.metadata());
         return message;
     }
 

@@ -1,0 +1,174 @@
+package org.harbour.routes.ingest;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import jakarta.jms.BytesMessage;
+import jakarta.jms.Connection;
+import jakarta.jms.DeliveryMode;
+import jakarta.jms.MessageConsumer;
+import jakarta.jms.Session;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import org.apache.activemq.artemis.api.core.QueueConfiguration;
+import org.apache.activemq.artemis.api.core.RoutingType;
+import org.apache.activemq.artemis.api.core.SimpleString;
+import org.apache.activemq.artemis.core.config.impl.ConfigurationImpl;
+import org.apache.activemq.artemis.core.server.embedded.EmbeddedActiveMQ;
+import org.apache.activemq.artemis.jms.client.ActiveMQConnectionFactory;
+import org.harbour.routes.support.EmbeddedBrokerWriter;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The inbound writer against a real embedded broker with a persistent journal: what a consumer
+ * receives is the same whichever way the message was written (the broker's post office for a
+ * message that fits, a client session for a larger one), and it survives a broker restart.
+ */
+class InboundQueueWriterTest {
+
+    private static final String QUEUE = "test.inbound";
+    private static final Duration TIMEOUT = Duration.ofSeconds(10);
+    private static final int SERVER_ID = 37;
+
+    @TempDir
+    Path dataDir;
+    private EmbeddedActiveMQ broker;
+    private ActiveMQConnectionFactory factory;
+
+    @BeforeEach
+    void startBroker() throws Exception {
+        broker = startBroker(dataDir);
+        factory = new ActiveMQConnectionFactory("vm://" + SERVER_ID);
+    }
+
+    @AfterEach
+    void stopBroker() throws Exception {
+        factory.close();
+        broker.stop();
+    }
+
+    private static EmbeddedActiveMQ startBroker(Path dir) throws Exception {
+        ConfigurationImpl configuration = new ConfigurationImpl();
+        configuration.setPersistenceEnabled(true);
+        configuration.setSecurityEnabled(false);
+        configuration.setJournalDirectory(dir.resolve("journal").toString());
+        configuration.setBindingsDirectory(dir.resolve("bindings").toString());
+        configuration.setPagingDirectory(dir.resolve("paging").toString());
+        configuration.setLargeMessagesDirectory(dir.resolve("large").toString());
+        configuration.setJournalSyncNonTransactional(true);
+        configuration.addAcceptorConfiguration("in-vm", "vm://" + SERVER_ID);
+        configuration.addQueueConfiguration(QueueConfiguration.of(QUEUE).setRoutingType(RoutingType.ANYCAST));
+        EmbeddedActiveMQ embedded = new EmbeddedActiveMQ();
+        embedded.setConfiguration(configuration);
+        embedded.start();
+        return embedded;
+    }
+
+    private InboundQueueWriter writer() {
+        return new InboundQueueWriter(factory, new EmbeddedBrokerWriter(broker.getActiveMQServer(), TIMEOUT), QUEUE,
+                1, TIMEOUT);
+    }
+
+    private static Map<String, Object> metadata(String controlId) {
+        Map<String, Object> metadata = new LinkedHashMap<>();
+        metadata.put("HarbourControlId", controlId);
+        metadata.put("HarbourSender", "陳氏診所");
+        metadata.put("HarbourReceivedAt", "2026-12-02T09:15:00.123Z");
+        return metadata;
+    }
+
+    /** What a JMS consumer sees of a message (read while its session is open). */
+    private record Received(byte[] body, Map<String, String> metadata, int deliveryMode, String id, long timestamp) {
+    }
+
+    private Received receive() throws Exception {
+        try (Connection connection = factory.createConnection();
+                Session session = connection.createSession(false, Session.CLIENT_ACKNOWLEDGE)) {
+            connection.start();
+            MessageConsumer consumer = session.createConsumer(session.createQueue(QUEUE));
+            BytesMessage message = (BytesMessage) consumer.receive(TIMEOUT.toMillis());
+            assertThat(message).as("a message on " + QUEUE).isNotNull();
+            byte[] body = new byte[(int) message.getBodyLength()];
+            message.readBytes(body);
+            message.acknowledge();
+            return new Received(body, InboundMetadata.unpack(message.getStringProperty(InboundMetadata.PROPERTY)),
+                    message.getJMSDeliveryMode(), message.getJMSMessageID(), message.getJMSTimestamp());
+        }
+    }
+
+    @Test
+    void aMessageThatFitsIsWrittenThroughThePostOfficeAndReadLikeAJmsSend() throws Exception {
+        byte[] sent = "MSH|^~\\&|EMR|陳氏診所|HARBOUR|HUB|20261202091500+0800||ORU^R01|C1|P|2.5\r"
+                .getBytes(StandardCharsets.UTF_8);
+        try (InboundQueueWriter writer = writer()) {
+            writer.write(sent, metadata("C1"));
+        }
+
+        Received received = receive();
+
+        assertThat(received.body()).isEqualTo(sent);
+        assertThat(received.deliveryMode()).isEqualTo(DeliveryMode.PERSISTENT);
+        assertThat(received.id()).startsWith("ID:");
+        assertThat(received.timestamp()).isPositive();
+        assertThat(received.metadata())
+                .containsEntry("HarbourControlId", "C1").containsEntry("HarbourSender", "陳氏診所")
+                .containsEntry("HarbourReceivedAt", "2026-12-02T09:15:00.123Z");
+    }
+
+    @Test
+    void aLargerMessageGoesThroughAClientSessionAndArrivesTheSame() throws Exception {
+        byte[] sent = new byte[EmbeddedBrokerWriter.MAX_BYTES + 1];
+        Arrays.fill(sent, (byte) 'x');
+        try (InboundQueueWriter writer = writer()) {
+            writer.write(sent, metadata("BIG"));
+        }
+
+        Received received = receive();
+
+        assertThat(received.body()).isEqualTo(sent);
+        assertThat(received.deliveryMode()).isEqualTo(DeliveryMode.PERSISTENT);
+        assertThat(received.metadata()).containsEntry("HarbourControlId", "BIG");
+    }
+
+    @Test
+    void aWrittenMessageSurvivesABrokerRestart() throws Exception {
+        byte[] sent = "MSH|^~\\&|EMR|CLINIC|HARBOUR|HUB|20261202091500+0800||ADT^A01|R1|P|2.5\r"
+                .getBytes(StandardCharsets.US_ASCII);
+        try (InboundQueueWriter writer = writer()) {
+            writer.write(sent, metadata("R1"));
+        }
+        factory.close();
+        broker.stop();
+        broker = startBroker(dataDir);
+        factory = new ActiveMQConnectionFactory("vm://" + SERVER_ID);
+
+        Received received = receive();
+
+        assertThat(received.body()).isEqualTo(sent);
+        assertThat(received.metadata()).containsEntry("HarbourControlId", "R1");
+    }
+
+    @Test
+    void anAddressWithoutAQueueIsAnErrorNotALoss() {
+        EmbeddedBrokerWriter local = new EmbeddedBrokerWriter(broker.getActiveMQServer(), TIMEOUT);
+
+        assertThatThrownBy(() -> local.send(SimpleString.of("no.such.queue"), new byte[] {1},
+                SimpleString.of(InboundMetadata.PROPERTY), "A=b\n"))
+                .hasMessageContaining("did not take the message");
+    }
+
+    @Test
+    void onlyMessagesUpToTheLargeMessageThresholdFit() {
+        EmbeddedBrokerWriter local = new EmbeddedBrokerWriter(broker.getActiveMQServer(), TIMEOUT);
+
+        assertThat(local.fits(EmbeddedBrokerWriter.MAX_BYTES - 20, "0123456789")).isTrue();
+        assertThat(local.fits(EmbeddedBrokerWriter.MAX_BYTES - 19, "0123456789")).isFalse();
+    }
+}
