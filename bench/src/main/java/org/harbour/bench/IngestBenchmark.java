@@ -181,7 +181,7 @@ public final class IngestBenchmark {
                         + " sync on durable send), H2; %s. ORU^R01 of about %d bytes. Both paths first run %d s"
                         + " unmeasured (JIT warm-up); then each row measures raw and ingest alternately %d times"
                         + " (%d s warm-up, %d s measured each) and reports the medians; the queue written is emptied"
-                        + " after each run, and the broker left %d s to settle. After each ingest run the same connections send their first %d control ids"
+                        + " after each run, and the broker left %d s to settle, then until the machine is idle for 2 s. After each ingest run the same connections send their first %d control ids"
                         + " over and over: resends, answered AA by the resend check without a broker write, so that"
                         + " column is the listener's own cost (MLLP round trip, envelope check, ACK) with no enqueue."
                         + " The post-office column is the broker's ceiling for the path ingest takes with the embedded"
@@ -303,6 +303,38 @@ public final class IngestBenchmark {
     static void purge(ConfigurableApplicationContext hub, String queue) throws Exception {
         hub.getBean(EmbeddedActiveMQ.class).getActiveMQServer().locateQueue(queue).deleteAllReferences();
         TimeUnit.SECONDS.sleep(SETTLE.toSeconds());
+        awaitQuiet();
+    }
+
+    /**
+     * Waits (up to a minute) until the machine has been nearly idle for two seconds in a row:
+     * the broker's deletion of a purged backlog and the journal compaction after it run in the
+     * background for a while, and a phase that started during them was measured on a busy machine
+     * (seen: a phase right after a purge of 200,000 messages ran a third slower than the same
+     * phase after a quiet machine).
+     */
+    static void awaitQuiet() throws Exception {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        int quietSeconds = 0;
+        long[] before = cpuTicks();
+        while (quietSeconds < 2 && System.nanoTime() < deadline) {
+            TimeUnit.SECONDS.sleep(1);
+            long[] now = cpuTicks();
+            long total = now[0] - before[0];
+            long idle = now[1] - before[1];
+            quietSeconds = total > 0 && idle >= 0.9 * total ? quietSeconds + 1 : 0;
+            before = now;
+        }
+    }
+
+    /** Total and idle (idle + iowait) jiffies of all CPUs, from /proc/stat. */
+    private static long[] cpuTicks() throws IOException {
+        String[] fields = Files.readAllLines(Path.of("/proc/stat")).get(0).trim().split("\\s+");
+        long total = 0;
+        for (int i = 1; i < fields.length; i++) {
+            total += Long.parseLong(fields[i]);
+        }
+        return new long[] {total, Long.parseLong(fields[4]) + Long.parseLong(fields[5])};
     }
 
     /** Waits until the store stage has taken everything from the queue. */

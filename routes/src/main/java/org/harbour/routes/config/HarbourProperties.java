@@ -223,13 +223,15 @@ public record HarbourProperties(
     /**
      * The ingest stage: the resend window, and the writers that put received messages on the
      * inbound queue (connection threads send their own; {@code writers} committer threads batch
-     * what waits when 64 are already sending; how long a sender may wait).
+     * what waits when 64 are already sending; how long a sender may wait), and whether, with the
+     * embedded broker, a message is written through the broker's post office instead.
      */
     public record Ingest(
             @DefaultValue("P7D") Period duplicateWindow,
             @DefaultValue("2") int writers,
             @DefaultValue("1000000") long resendFilterKeys,
-            @DefaultValue("30s") Duration commitTimeout) {
+            @DefaultValue("30s") Duration commitTimeout,
+            @DefaultValue("true") boolean postOffice) {
     }
 
     /** Stages after ingest: their consumers and the shared redelivery policy. */

@@ -118,7 +118,7 @@ public class HubConfiguration {
             ObjectProvider<EmbeddedActiveMQ> embeddedBroker) {
         // a connection of its own: ingest sends must not queue behind the stages' consumers and commits
         ConnectionFactory own = brokerFactory(connectionFactory);
-        EmbeddedActiveMQ embedded = embeddedBroker.getIfAvailable();
+        EmbeddedActiveMQ embedded = properties.ingest().postOffice() ? embeddedBroker.getIfAvailable() : null;
         EmbeddedBrokerWriter local = embedded == null ? null
                 : new EmbeddedBrokerWriter(embedded.getActiveMQServer(), properties.ingest().commitTimeout());
         return new InboundQueueWriter(own, local, RouteIds.INBOUND_QUEUE, properties.ingest().writers(),
