@@ -14,12 +14,11 @@ import java.util.LinkedHashMap;
 import org.harbour.connectors.mllp.MllpHeaders;
 import org.harbour.routes.Headers;
 import org.harbour.routes.RouteIds;
-import org.harbour.routes.ingest.InboundMetadata;
+import org.harbour.routes.ingest.InboundQueueWriter;
 import org.harbour.routes.audit.AuditEvents;
 import org.harbour.routes.audit.AuditTrail;
 import org.harbour.routes.config.HarbourProperties;
 import org.harbour.routes.security.Principals;
-import org.springframework.jms.core.JmsTemplate;
 import org.springframework.security.core.context.SecurityContextHolder;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.harbour.routes.records.RecordCipher;
@@ -48,15 +47,15 @@ public class MessageController {
     private final ZoneId zone;
     private final RecordCipher cipher;
     private final AuditTrail audit;
-    private final JmsTemplate jms;
+    private final InboundQueueWriter inbound;
 
     public MessageController(MessageStore store, HarbourProperties properties, RecordCipher cipher, AuditTrail audit,
-            JmsTemplate jms) {
+            InboundQueueWriter inbound) {
         this.store = store;
         this.zone = properties.timezone();
         this.cipher = cipher;
         this.audit = audit;
-        this.jms = jms;
+        this.inbound = inbound;
     }
 
     /** Reading message content (raw bytes, conversion report) is audited like a record read. */
@@ -96,13 +95,7 @@ public class MessageController {
         properties.put(MllpHeaders.RECEIVED_AT, message.receivedAt().toString());
         properties.put(MllpHeaders.REMOTE_ADDRESS, message.remoteAddress());
         properties.put(MllpHeaders.LISTENER, message.listener());
-        jms.send(RouteIds.INBOUND_QUEUE, session -> {
-            jakarta.jms.BytesMessage out = session.createBytesMessage();
-            out.writeBytes(raw);
-            properties.values().removeIf(java.util.Objects::isNull);
-            out.setStringProperty(InboundMetadata.PROPERTY, InboundMetadata.pack(properties));
-            return out;
-        });
+        inbound.write(raw, properties);
         audit.record(AuditEvents.adminAction(Principals.describe(SecurityContextHolder.getContext().getAuthentication()),
                 "replay", "message " + id + " (controlId " + message.controlId() + ") replayed to "
                         + RouteIds.INBOUND_QUEUE, true));

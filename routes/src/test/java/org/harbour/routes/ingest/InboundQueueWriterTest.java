@@ -84,6 +84,12 @@ class InboundQueueWriterTest {
         return metadata;
     }
 
+    private void write(byte[] body, String controlId) throws Exception {
+        try (InboundQueueWriter writer = writer()) {
+            writer.write(body, metadata(controlId));
+        }
+    }
+
     /** What a JMS consumer sees of a message (read while its session is open). */
     private record Received(byte[] body, Map<String, String> metadata, int deliveryMode, String id, long timestamp) {
     }
@@ -107,9 +113,7 @@ class InboundQueueWriterTest {
     void aMessageThatFitsIsWrittenThroughThePostOfficeAndReadLikeAJmsSend() throws Exception {
         byte[] sent = "MSH|^~\\&|EMR|陳氏診所|HARBOUR|HUB|20261202091500+0800||ORU^R01|C1|P|2.5\r"
                 .getBytes(StandardCharsets.UTF_8);
-        try (InboundQueueWriter writer = writer()) {
-            writer.write(sent, metadata("C1"));
-        }
+        write(sent, "C1");
 
         Received received = receive();
 
@@ -126,9 +130,7 @@ class InboundQueueWriterTest {
     void aLargerMessageGoesThroughAClientSessionAndArrivesTheSame() throws Exception {
         byte[] sent = new byte[EmbeddedBrokerWriter.MAX_BYTES + 1];
         Arrays.fill(sent, (byte) 'x');
-        try (InboundQueueWriter writer = writer()) {
-            writer.write(sent, metadata("BIG"));
-        }
+        write(sent, "BIG");
 
         Received received = receive();
 
@@ -141,9 +143,7 @@ class InboundQueueWriterTest {
     void aWrittenMessageSurvivesABrokerRestart() throws Exception {
         byte[] sent = "MSH|^~\\&|EMR|CLINIC|HARBOUR|HUB|20261202091500+0800||ADT^A01|R1|P|2.5\r"
                 .getBytes(StandardCharsets.US_ASCII);
-        try (InboundQueueWriter writer = writer()) {
-            writer.write(sent, metadata("R1"));
-        }
+        write(sent, "R1");
         factory.close();
         broker.stop();
         broker = startBroker(dataDir);
