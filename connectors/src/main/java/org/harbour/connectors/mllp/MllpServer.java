@@ -1,33 +1,14 @@
 package org.harbour.connectors.mllp;
 
-import java.io.BufferedOutputStream;
-import java.io.EOFException;
 import java.io.IOException;
-import java.io.OutputStream;
-import java.net.InetSocketAddress;
-import java.net.ServerSocket;
-import java.net.Socket;
-import java.net.SocketException;
 import java.time.Duration;
-import java.time.Instant;
-import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ThreadFactory;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.AtomicLong;
-import javax.net.ssl.SSLPeerUnverifiedException;
-import javax.net.ssl.SSLServerSocket;
-import javax.net.ssl.SSLSocket;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
- * An MLLP listener: one thread per connection, messages on a connection handled in order, each
- * answered only after the handler returns.
+ * An MLLP listener. Plain TCP listeners read and answer all their connections on a few I/O
+ * threads ({@link MllpSelectorServer}); TLS listeners, and plain ones configured with no I/O
+ * threads, use one thread per connection ({@link MllpSocketServer}). Either way the messages of a
+ * connection are handled in order, each answered once the handler has replied, and the framing
+ * is {@link MllpFrameDecoder}'s.
  *
  * <p>Stopping closes the listening socket, lets each connection finish the message it is
  * handling (and any it already has buffered), then closes it; connections waiting between
@@ -35,95 +16,37 @@ import org.slf4j.LoggerFactory;
  */
 public final class MllpServer implements AutoCloseable {
 
-    private static final Logger LOG = LoggerFactory.getLogger(MllpServer.class);
-
     private final MllpServerConfig config;
-    private final MllpHandler handler;
-    private final AtomicBoolean stopping = new AtomicBoolean();
-    private final Set<Socket> connections = ConcurrentHashMap.newKeySet();
-    private final AtomicLong refused = new AtomicLong();
-    private final AtomicLong skippedBytes = new AtomicLong();
-    private ServerSocket serverSocket;
-    private ExecutorService workers;
-    private Thread acceptor;
+    private final MllpAsyncHandler handler;
+    private volatile MllpEngine engine;
 
+    /** A listener whose handler answers on the thread that calls it. */
     public MllpServer(MllpServerConfig config, MllpHandler handler) {
+        this(config, MllpAsyncHandler.of(handler));
+    }
+
+    public MllpServer(MllpServerConfig config, MllpAsyncHandler handler) {
         this.config = config;
         this.handler = handler;
     }
 
     /** Binds and starts accepting. */
     public synchronized void start() throws IOException {
-        if (serverSocket != null) {
+        if (engine != null) {
             throw new IllegalStateException("already started");
         }
-        stopping.set(false);
-        serverSocket = config.tls() == null ? new ServerSocket() : tlsServerSocket();
-        serverSocket.setReuseAddress(true);
-        serverSocket.bind(new InetSocketAddress(config.host(), config.port()), 256);
-        workers = Executors.newCachedThreadPool(threads("mllp-" + config.name() + "-conn-"));
-        acceptor = threads("mllp-" + config.name() + "-accept-").newThread(this::acceptLoop);
-        acceptor.start();
-        LOG.info("MLLP listener '{}' listening on {}:{}{}", config.name(), config.host(), port(),
-                config.tls() == null ? "" : " with TLS (client certificates: " + config.clientAuth() + ")");
-    }
-
-    private ServerSocket tlsServerSocket() throws IOException {
-        SSLServerSocket socket = (SSLServerSocket) config.tls().getServerSocketFactory().createServerSocket();
-        switch (config.clientAuth()) {
-            case "need" -> socket.setNeedClientAuth(true);
-            case "want" -> socket.setWantClientAuth(true);
-            default -> socket.setNeedClientAuth(false);
-        }
-        return socket;
-    }
-
-    /** The bound port (useful when configured as 0). */
-    public int port() {
-        ServerSocket socket = serverSocket;
-        return socket == null ? -1 : socket.getLocalPort();
-    }
-
-    /** True while bound and accepting. */
-    public boolean isListening() {
-        ServerSocket socket = serverSocket;
-        return socket != null && socket.isBound() && !socket.isClosed() && !stopping.get();
-    }
-
-    public int activeConnections() {
-        return connections.size();
-    }
-
-    public long refusedConnections() {
-        return refused.get();
-    }
-
-    public long skippedBytes() {
-        return skippedBytes.get();
+        MllpEngine created = config.tls() != null || config.ioThreads() == 0
+                ? new MllpSocketServer(config, handler) : new MllpSelectorServer(config, handler);
+        created.start();
+        engine = created;
     }
 
     /** Stops accepting, lets connections finish what they hold, waits up to {@code grace}. */
     public synchronized void stop(Duration grace) {
-        if (serverSocket == null) {
-            return;
+        MllpEngine running = engine;
+        if (running != null) {
+            running.stop(grace);
         }
-        stopping.set(true);
-        closeQuietly(serverSocket);
-        workers.shutdown();
-        try {
-            acceptor.join(grace.toMillis());
-            if (!workers.awaitTermination(grace.toMillis(), TimeUnit.MILLISECONDS)) {
-                LOG.warn("MLLP listener '{}': {} connection(s) still busy after {}; closing them",
-                        config.name(), connections.size(), grace);
-                connections.forEach(MllpServer::closeQuietly);
-                workers.shutdownNow();
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            connections.forEach(MllpServer::closeQuietly);
-        }
-        serverSocket = null;
-        LOG.info("MLLP listener '{}' stopped", config.name());
     }
 
     @Override
@@ -131,120 +54,30 @@ public final class MllpServer implements AutoCloseable {
         stop(Duration.ofSeconds(10));
     }
 
-    private void acceptLoop() {
-        ServerSocket server = serverSocket;
-        while (!stopping.get()) {
-            Socket socket;
-            try {
-                socket = server.accept();
-            } catch (IOException e) {
-                if (!stopping.get()) {
-                    LOG.error("MLLP listener '{}' cannot accept connections: {}", config.name(), e.toString());
-                }
-                return;
-            }
-            if (connections.size() >= config.maxConnections()) {
-                refused.incrementAndGet();
-                LOG.warn("MLLP listener '{}' refused a connection from {}: {} connections open (the maximum)",
-                        config.name(), socket.getRemoteSocketAddress(), connections.size());
-                closeQuietly(socket);
-                continue;
-            }
-            connections.add(socket);
-            try {
-                workers.execute(() -> serve(socket));
-            } catch (RuntimeException rejected) {
-                connections.remove(socket);
-                closeQuietly(socket);
-            }
-        }
+    /** The bound port (useful when configured as 0), or -1 when not started. */
+    public int port() {
+        MllpEngine running = engine;
+        return running == null ? -1 : running.port();
     }
 
-    private void serve(Socket socket) {
-        String remote = String.valueOf(socket.getRemoteSocketAddress());
-        try (socket) {
-            socket.setTcpNoDelay(true);
-            socket.setKeepAlive(true);
-            // the TLS handshake gets the stalled timeout: a slow or distant client needs more than one poll interval
-            socket.setSoTimeout((int) Math.min(Integer.MAX_VALUE, config.stalledTimeout().toMillis()));
-            String peer = tlsPeer(socket);
-            socket.setSoTimeout((int) config.pollInterval().toMillis());
-            MllpFrameReader reader = new MllpFrameReader(socket.getInputStream(), config.maxMessageBytes(),
-                    config.idleTimeout().toMillis(), config.stalledTimeout().toMillis(), stopping::get,
-                    (count, why) -> {
-                        skippedBytes.addAndGet(count);
-                        LOG.info("MLLP listener '{}' skipped {} {} from {}", config.name(), count, why, remote);
-                    });
-            OutputStream out = new BufferedOutputStream(socket.getOutputStream(), 8192);
-            MllpFrame frame;
-            while ((frame = reader.next()) != null) {
-                byte[] ack = handler.handle(new MllpReceived(frame, Instant.now(), remote, config.name(), peer));
-                if (!writeAck(out, ack, remote)) {
-                    return;
-                }
-                if (stopping.get() && !reader.hasBufferedBytes()) {
-                    return;
-                }
-            }
-        } catch (MllpTimeoutException e) {
-            LOG.info("MLLP listener '{}' closed the connection from {}: {}{}", config.name(), remote, e.getMessage(),
-                    e.insideFrame() ? " (the partial message was not acknowledged)" : "");
-        } catch (EOFException e) {
-            LOG.info("MLLP listener '{}': {} closed the connection inside a message ({}); it was not acknowledged",
-                    config.name(), remote, e.getMessage());
-        } catch (IOException e) {
-            if (!stopping.get()) {
-                LOG.info("MLLP listener '{}': connection from {} ended: {}", config.name(), remote, e.toString());
-            }
-        } finally {
-            connections.remove(socket);
-        }
+    /** True while bound and accepting. */
+    public boolean isListening() {
+        MllpEngine running = engine;
+        return running != null && running.isListening();
     }
 
-    private boolean writeAck(OutputStream out, byte[] ack, String remote) {
-        try {
-            out.write(Mllp.START_BLOCK);
-            out.write(ack);
-            out.write(Mllp.END_BLOCK);
-            out.write(Mllp.CARRIAGE_RETURN);
-            out.flush();
-            return true;
-        } catch (SocketException e) {
-            LOG.info("MLLP listener '{}': {} disconnected before reading its acknowledgement"
-                    + " (the message was already taken; a resend is recognised as a duplicate)", config.name(), remote);
-            return false;
-        } catch (IOException e) {
-            LOG.info("MLLP listener '{}': acknowledgement to {} failed: {}", config.name(), remote, e.toString());
-            return false;
-        }
+    public int activeConnections() {
+        MllpEngine running = engine;
+        return running == null ? 0 : running.activeConnections();
     }
 
-    private static String tlsPeer(Socket socket) throws IOException {
-        if (!(socket instanceof SSLSocket ssl)) {
-            return "";
-        }
-        ssl.startHandshake();
-        try {
-            return ssl.getSession().getPeerPrincipal().getName();
-        } catch (SSLPeerUnverifiedException noClientCertificate) {
-            return "";
-        }
+    public long refusedConnections() {
+        MllpEngine running = engine;
+        return running == null ? 0 : running.refusedConnections();
     }
 
-    private static ThreadFactory threads(String prefix) {
-        AtomicInteger counter = new AtomicInteger();
-        return runnable -> {
-            Thread thread = new Thread(runnable, prefix + counter.incrementAndGet());
-            thread.setDaemon(false);
-            return thread;
-        };
-    }
-
-    private static void closeQuietly(AutoCloseable closeable) {
-        try {
-            closeable.close();
-        } catch (Exception ignored) {
-            // closing during shutdown: nothing left to lose on this socket
-        }
+    public long skippedBytes() {
+        MllpEngine running = engine;
+        return running == null ? 0 : running.skippedBytes();
     }
 }

@@ -16,6 +16,8 @@ import javax.net.ssl.SSLContext;
  * @param pollInterval how often blocked reads wake to check timeouts and shutdown
  * @param tls server TLS context, or null for plain TCP
  * @param clientAuth with TLS: {@code none}, {@code want} or {@code need} a client certificate
+ * @param ioThreads threads that read and answer all connections of a plain listener (each serves
+ *     many, with non-blocking sockets); 0 for one thread per connection, as TLS listeners always have
  */
 public record MllpServerConfig(
         String name,
@@ -27,7 +29,8 @@ public record MllpServerConfig(
         Duration stalledTimeout,
         Duration pollInterval,
         SSLContext tls,
-        String clientAuth) {
+        String clientAuth,
+        int ioThreads) {
 
     public MllpServerConfig {
         if (maxConnections < 1) {
@@ -35,6 +38,9 @@ public record MllpServerConfig(
         }
         if (maxMessageBytes < 1) {
             throw new IllegalArgumentException("maxMessageBytes must be at least 1");
+        }
+        if (ioThreads < 0) {
+            throw new IllegalArgumentException("ioThreads must not be negative");
         }
         if (clientAuth == null) {
             clientAuth = "none";
@@ -44,6 +50,11 @@ public record MllpServerConfig(
     /** A plain listener with the defaults Harbour ships. */
     public static MllpServerConfig plain(String name, String host, int port) {
         return new MllpServerConfig(name, host, port, 256, 16 * 1024 * 1024, Duration.ofMinutes(10),
-                Duration.ofSeconds(60), Duration.ofMillis(250), null, "none");
+                Duration.ofSeconds(60), Duration.ofMillis(250), null, "none", defaultIoThreads());
+    }
+
+    /** One I/O thread per core, at most four. */
+    public static int defaultIoThreads() {
+        return Math.min(4, Runtime.getRuntime().availableProcessors());
     }
 }

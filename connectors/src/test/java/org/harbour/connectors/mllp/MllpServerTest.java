@@ -17,7 +17,16 @@ import javax.net.SocketFactory;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
-class MllpServerTest {
+/**
+ * The listener's behaviour, the same for both ways of serving connections: run for one thread per
+ * connection ({@link MllpSocketServerTest}) and for the selector's I/O threads
+ * ({@link MllpSelectorServerTest}).
+ */
+abstract class MllpServerTest {
+
+    /** 0: one thread per connection; more: that many I/O threads. */
+    abstract int ioThreads();
+
 
     private final List<String> received = new CopyOnWriteArrayList<>();
     private MllpServer server;
@@ -30,7 +39,7 @@ class MllpServerTest {
 
     private MllpServer echoServer(Duration idle) throws IOException {
         MllpServerConfig config = new MllpServerConfig("test", "127.0.0.1", 0, 8, 1024, idle,
-                Duration.ofSeconds(5), Duration.ofMillis(50), null, "none");
+                Duration.ofSeconds(5), Duration.ofMillis(50), null, "none", ioThreads());
         return start(config, r -> {
             String text = new String(r.frame().payload(), StandardCharsets.UTF_8);
             received.add(text);
@@ -74,7 +83,7 @@ class MllpServerTest {
     @Test
     void senderStalledInsideAMessageIsDisconnectedWithoutAnAck() throws IOException {
         MllpServerConfig config = new MllpServerConfig("test", "127.0.0.1", 0, 8, 1024, Duration.ofSeconds(30),
-                Duration.ofMillis(300), Duration.ofMillis(50), null, "none");
+                Duration.ofMillis(300), Duration.ofMillis(50), null, "none", ioThreads());
         start(config, r -> {
             received.add(new String(r.frame().payload(), StandardCharsets.UTF_8));
             return "ok".getBytes(StandardCharsets.UTF_8);
@@ -91,7 +100,7 @@ class MllpServerTest {
     @Test
     void connectionsBeyondTheMaximumAreRefusedWithoutHarmingOthers() throws Exception {
         MllpServerConfig config = new MllpServerConfig("test", "127.0.0.1", 0, 1, 1024, Duration.ofSeconds(30),
-                Duration.ofSeconds(5), Duration.ofMillis(50), null, "none");
+                Duration.ofSeconds(5), Duration.ofMillis(50), null, "none", ioThreads());
         start(config, r -> "ok".getBytes(StandardCharsets.UTF_8));
         try (MllpClient first = MllpClient.connect("127.0.0.1", server.port())) {
             assertThat(first.send("a".getBytes(StandardCharsets.UTF_8))).isEqualTo("ok".getBytes(StandardCharsets.UTF_8));
@@ -109,7 +118,7 @@ class MllpServerTest {
         CountDownLatch handled = new CountDownLatch(1);
         CountDownLatch release = new CountDownLatch(1);
         MllpServerConfig config = new MllpServerConfig("test", "127.0.0.1", 0, 8, 1024, Duration.ofSeconds(30),
-                Duration.ofSeconds(5), Duration.ofMillis(50), null, "none");
+                Duration.ofSeconds(5), Duration.ofMillis(50), null, "none", ioThreads());
         start(config, r -> {
             received.add(new String(r.frame().payload(), StandardCharsets.UTF_8));
             handled.countDown();
@@ -136,7 +145,7 @@ class MllpServerTest {
         CountDownLatch inHandler = new CountDownLatch(1);
         CountDownLatch writeDone = new CountDownLatch(1);
         MllpServerConfig config = new MllpServerConfig("test", "127.0.0.1", 0, 8, 1024, Duration.ofSeconds(30),
-                Duration.ofSeconds(5), Duration.ofMillis(50), null, "none");
+                Duration.ofSeconds(5), Duration.ofMillis(50), null, "none", ioThreads());
         start(config, r -> {
             inHandler.countDown();
             try {

@@ -44,7 +44,7 @@ class MllpTlsTest {
         SSLContext tls = TlsContexts.create(dir.resolve("hub.p12"), PASSWORD,
                 "none".equals(clientAuth) ? null : dir.resolve("trusts-clinic.p12"), PASSWORD);
         server = new MllpServer(new MllpServerConfig("tls", "127.0.0.1", 0, 8, 1024, Duration.ofSeconds(30),
-                Duration.ofSeconds(5), Duration.ofMillis(50), tls, clientAuth), r -> {
+                Duration.ofSeconds(5), Duration.ofMillis(50), tls, clientAuth, 2), r -> {
                     peers.add(r.tlsPeer());
                     return "ACK".getBytes(StandardCharsets.US_ASCII);
                 });

@@ -4,6 +4,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Period;
 import java.time.ZoneId;
+import org.harbour.connectors.mllp.MllpServerConfig;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
 import org.springframework.util.unit.DataSize;
@@ -197,7 +198,13 @@ public record HarbourProperties(
             @DefaultValue("16MB") DataSize maxMessageSize,
             @DefaultValue("10m") Duration idleTimeout,
             @DefaultValue("60s") Duration stalledTimeout,
-            @DefaultValue Tls tls) {
+            @DefaultValue Tls tls,
+            Integer ioThreads) {
+
+        /** I/O threads of the plain listener: as configured, else one per core (at most four). */
+        public int ioThreadsOrDefault() {
+            return ioThreads == null ? MllpServerConfig.defaultIoThreads() : ioThreads;
+        }
     }
 
     /**

@@ -416,7 +416,7 @@ public class HubConfiguration {
         component.register(new MllpServerConfig(RouteIds.MLLP_LISTENER, mllp.host(), mllp.port(),
                 mllp.maxConnections(), (int) Math.min(Integer.MAX_VALUE - 16, mllp.maxMessageSize().toBytes()),
                 mllp.idleTimeout(), mllp.stalledTimeout(), Duration.ofMillis(250), tls(mllp.tls()),
-                mllp.tls().clientAuth()));
+                mllp.tls().clientAuth(), mllp.ioThreadsOrDefault()));
         return component;
     }
 

@@ -17,7 +17,14 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import org.apache.activemq.artemis.api.core.SimpleString;
 import org.apache.activemq.artemis.jms.client.ActiveMQConnectionFactory;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.apache.camel.AsyncCallback;
+import org.apache.camel.AsyncProcessor;
 import org.apache.camel.Exchange;
+import org.apache.camel.support.AsyncProcessorSupport;
 import org.harbour.routes.support.EmbeddedBrokerWriter;
 import org.harbour.routes.support.GroupCommit;
 import org.slf4j.Logger;
@@ -64,6 +71,17 @@ public class InboundQueueWriter implements AutoCloseable {
     private final Queue<Sender> idle = new ConcurrentLinkedQueue<>();
     private final Set<Sender> open = ConcurrentHashMap.newKeySet();
     private volatile Connection connection;
+    /** Runs the blocking sends of {@link #asyncWriter()} (external broker, large messages). */
+    private final ExecutorService blockingSends = Executors.newCachedThreadPool(new ThreadFactory() {
+        private final AtomicInteger count = new AtomicInteger();
+
+        @Override
+        public Thread newThread(Runnable runnable) {
+            Thread thread = new Thread(runnable, "inbound-writer-send-" + count.incrementAndGet());
+            thread.setDaemon(true);
+            return thread;
+        }
+    });
     /** Whether a plain persistent send returns only once the broker has it (Artemis's default). */
     private final boolean plainSendIsDurable;
 
@@ -105,9 +123,55 @@ public class InboundQueueWriter implements AutoCloseable {
         }
     }
 
-    /** Sends the exchange's body (bytes) with its simple headers as its metadata. */
-    public void write(Exchange exchange) throws Exception {
-        write(exchange.getIn().getBody(byte[].class), exchange.getIn().getHeaders());
+    /**
+     * The ingest route's write step, asynchronous: the route goes on (to the acknowledgement) once
+     * the broker has the message durably, on the thread that learnt it. Through the post office
+     * that is the broker's thread, when the journal confirms, and the calling thread is free at
+     * once; otherwise the blocking send runs on a thread of its own.
+     */
+    public AsyncProcessor asyncWriter() {
+        return new AsyncProcessorSupport() {
+            @Override
+            public boolean process(Exchange exchange, AsyncCallback callback) {
+                return write(exchange, callback);
+            }
+        };
+    }
+
+    private boolean write(Exchange exchange, AsyncCallback callback) {
+        byte[] body = exchange.getIn().getBody(byte[].class);
+        String packed;
+        try {
+            packed = InboundMetadata.pack(exchange.getIn().getHeaders());
+            if (embedded != null && embedded.fits(body.length, packed)) {
+                embedded.sendAsync(address, body, METADATA, packed, failure -> {
+                    if (failure != null) {
+                        exchange.setException(failure);
+                    }
+                    callback.done(false);
+                });
+                return false;
+            }
+        } catch (RuntimeException e) {
+            exchange.setException(e);
+            callback.done(true);
+            return true;
+        }
+        try {
+            blockingSends.execute(() -> {
+                try {
+                    commits.submit(new Outgoing(body, packed));
+                } catch (Exception e) {
+                    exchange.setException(e);
+                }
+                callback.done(false);
+            });
+        } catch (java.util.concurrent.RejectedExecutionException closing) {
+            exchange.setException(closing);
+            callback.done(true);
+            return true;
+        }
+        return false;
     }
 
     /**
@@ -194,6 +258,15 @@ public class InboundQueueWriter implements AutoCloseable {
     /** Commits what is waiting, then closes the sessions and the connection. */
     @Override
     public void close() {
+        blockingSends.shutdown();
+        try {
+            blockingSends.awaitTermination(30, java.util.concurrent.TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        if (embedded != null) {
+            embedded.close();
+        }
         commits.close();
         open.forEach(Sender::close);
         open.clear();

@@ -10,8 +10,10 @@ import org.harbour.routes.RouteIds;
  * leaves no reply body, and the listener answers AR so the sender keeps and resends the message.
  *
  * <p>The steps are the beans' methods called directly (processors), not through Camel's bean
- * binding: this route runs once per received message, on the connection's thread, and the
- * reflective invocation was a large share of its cost.
+ * binding: this route runs once per received message, and the reflective invocation was a large
+ * share of its cost. It starts on the listener's I/O thread; the write is asynchronous, and the
+ * steps after it (remembering the key, the acknowledgement) run on the thread that learns the
+ * message is stored (the broker's), which also sends the answer.
  */
 public class IngestRoute extends RouteBuilder {
 
@@ -34,7 +36,7 @@ public class IngestRoute extends RouteBuilder {
                 .process(gate::admit).id("admit")
                 .choice()
                     .when(exchangeProperty(InboundGate.DISPOSITION).isEqualTo(Disposition.ACCEPT))
-                        .process(writer::write).id("enqueue")
+                        .process(writer.asyncWriter()).id("enqueue")
                         .process(gate::enqueued).id("remember-key")
                     .when(exchangeProperty(InboundGate.DISPOSITION).isEqualTo(Disposition.REJECT))
                         .process(gate::keepRejected).id("keep-rejected")

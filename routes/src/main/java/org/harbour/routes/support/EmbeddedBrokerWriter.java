@@ -1,9 +1,15 @@
 package org.harbour.routes.support;
 
 import java.time.Duration;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Consumer;
 import org.apache.activemq.artemis.api.core.Message;
 import org.apache.activemq.artemis.api.core.RoutingType;
 import org.apache.activemq.artemis.api.core.SimpleString;
@@ -32,7 +38,7 @@ import org.apache.activemq.artemis.utils.UUIDGenerator;
  * journal file). Without an embedded broker (the production profile's external one) there is no
  * such writer, and everything goes through the client.
  */
-public final class EmbeddedBrokerWriter {
+public final class EmbeddedBrokerWriter implements AutoCloseable {
 
     /** The client's default threshold for large messages (Artemis's min-large-message-size). */
     public static final int MAX_BYTES = 100 * 1024;
@@ -40,10 +46,24 @@ public final class EmbeddedBrokerWriter {
 
     private final ActiveMQServer server;
     private final Duration timeout;
+    /** Asynchronous writes not yet confirmed, checked against their deadline every second. */
+    private final Set<Pending> waiting = ConcurrentHashMap.newKeySet();
+    private final ScheduledExecutorService overdue = Executors.newSingleThreadScheduledExecutor(runnable -> {
+        Thread thread = new Thread(runnable, "inbound-writer-timeouts");
+        thread.setDaemon(true);
+        return thread;
+    });
 
     public EmbeddedBrokerWriter(ActiveMQServer server, Duration timeout) {
         this.server = server;
         this.timeout = timeout;
+        overdue.scheduleWithFixedDelay(this::expireOverdue, 1, 1, TimeUnit.SECONDS);
+    }
+
+    /** Stops checking deadlines (writes still waiting are failed by the broker's own shutdown). */
+    @Override
+    public void close() {
+        overdue.shutdownNow();
     }
 
     /** Whether a message of this body and one property of this text is written here. */
@@ -58,6 +78,30 @@ public final class EmbeddedBrokerWriter {
      * taken, and the sender's resend is recognised as a duplicate downstream).
      */
     public void send(SimpleString address, byte[] body, SimpleString property, String value) throws Exception {
+        Stored stored = new Stored();
+        route(address, body, property, value, stored);
+        stored.await(timeout);
+    }
+
+    /**
+     * The same write without waiting: {@code done} is called once the message is stored (with
+     * null) or when it failed or was not confirmed within the timeout (with the reason), on a broker
+     * thread or the timeout's; exactly once. Throws, without calling {@code done}, when the broker
+     * does not take the message at all.
+     */
+    public void sendAsync(SimpleString address, byte[] body, SimpleString property, String value,
+            Consumer<Exception> done) {
+        Pending pending = new Pending(done, System.nanoTime() + timeout.toNanos());
+        waiting.add(pending);
+        try {
+            route(address, body, property, value, pending);
+        } catch (RuntimeException e) {
+            waiting.remove(pending);
+            throw e;
+        }
+    }
+
+    private void route(SimpleString address, byte[] body, SimpleString property, String value, IOCallback stored) {
         StorageManager storage = server.getStorageManager();
         CoreMessage message = new CoreMessage(storage.generateID(), body.length + 2 * value.length() + 256);
         message.setType(Message.BYTES_TYPE);
@@ -69,14 +113,58 @@ public final class EmbeddedBrokerWriter {
         message.putStringProperty(property, SimpleString.of(value));
         message.setAddress(address);
         message.setRoutingType(RoutingType.ANYCAST);
-        RoutingStatus status = server.getPostOffice().route(message, false);
+        RoutingStatus status;
+        try {
+            status = server.getPostOffice().route(message, false);
+        } catch (Exception e) {
+            throw new IllegalStateException("the broker did not take the message for " + address + ": " + e, e);
+        }
         if (status != RoutingStatus.OK) {
             throw new IllegalStateException("the broker did not take the message for " + address + ": " + status);
         }
-        Stored stored = new Stored();
         // the operations this thread just lined up (message and reference records): done once synced
         storage.afterCompleteOperations(stored);
-        stored.await(timeout);
+    }
+
+    /** Fails the asynchronous writes the journal has not confirmed within the timeout. */
+    private void expireOverdue() {
+        long now = System.nanoTime();
+        for (Pending pending : waiting) {
+            if (now - pending.deadline > 0) {
+                pending.finish(new TimeoutException("the broker's journal did not confirm the write within " + timeout));
+            }
+        }
+    }
+
+    /** An asynchronous write waiting for the journal. */
+    private final class Pending implements IOCallback {
+
+        private final Consumer<Exception> done;
+        private final long deadline;
+        private final AtomicBoolean finished = new AtomicBoolean();
+
+        Pending(Consumer<Exception> done, long deadline) {
+            this.done = done;
+            this.deadline = deadline;
+        }
+
+        @Override
+        public void done() {
+            finish(null);
+        }
+
+        @Override
+        public void onError(int errorCode, String errorMessage) {
+            finish(new IllegalStateException("the broker's journal failed to store the message: " + errorCode + " "
+                    + errorMessage));
+        }
+
+        void finish(Exception failure) {
+            if (finished.compareAndSet(false, true)) {
+                waiting.remove(this);
+                done.accept(failure);
+            }
+        }
     }
 
     private static final class Stored implements IOCallback {

@@ -2,6 +2,7 @@ package org.harbour.connectors.mllp.camel;
 
 import java.time.Clock;
 import java.time.Duration;
+import java.util.function.Consumer;
 import org.apache.camel.Exchange;
 import org.apache.camel.ExchangePattern;
 import org.apache.camel.Message;
@@ -19,8 +20,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Runs an {@link MllpServer} and hands each message to the route as an InOut exchange whose
- * reply is the acknowledgement. If the route fails without producing one, the sender gets an
- * AR ("not taken, send again"), never an AA.
+ * reply is the acknowledgement. The route runs asynchronously: a step that completes later (the
+ * durable write) answers from the thread that completes it. If the route fails without producing
+ * an acknowledgement, the sender gets an AR ("not taken, send again"), never an AA.
  */
 final class MllpListenerConsumer extends DefaultConsumer {
 
@@ -55,7 +57,11 @@ final class MllpListenerConsumer extends DefaultConsumer {
         super.doStop();
     }
 
-    private byte[] handle(MllpReceived received) {
+    /**
+     * Routes the message asynchronously: the route may finish on another thread (a durable
+     * write's completion), and the answer is sent from there.
+     */
+    private void handle(MllpReceived received, Consumer<byte[]> reply) {
         Exchange exchange = createExchange(false);
         try {
             exchange.setPattern(ExchangePattern.InOut);
@@ -71,7 +77,23 @@ final class MllpListenerConsumer extends DefaultConsumer {
             if (received.frame().truncated()) {
                 in.setHeader(MllpHeaders.SENT_LENGTH, received.frame().length());
             }
-            getProcessor().process(exchange);
+            getAsyncProcessor().process(exchange, doneSync -> {
+                try {
+                    reply.accept(answer(exchange, received));
+                } finally {
+                    releaseExchange(exchange, false);
+                }
+            });
+        } catch (RuntimeException e) {
+            LOG.error("MLLP listener '{}': processing failed ({}); answering AR so the sender resends",
+                    config.name(), e.toString());
+            releaseExchange(exchange, false);
+            reply.accept(notTaken(received.frame().payload()));
+        }
+    }
+
+    private byte[] answer(Exchange exchange, MllpReceived received) {
+        try {
             Object reply = exchange.getMessage().getBody();
             if (exchange.getException() == null && reply instanceof byte[] ack) {
                 return ack;
@@ -82,11 +104,9 @@ final class MllpListenerConsumer extends DefaultConsumer {
             } else {
                 LOG.error("MLLP listener '{}': the route produced no acknowledgement; answering AR", config.name());
             }
-        } catch (Exception e) {
+        } catch (RuntimeException e) {
             LOG.error("MLLP listener '{}': processing failed ({}); answering AR so the sender resends",
                     config.name(), e.toString());
-        } finally {
-            releaseExchange(exchange, false);
         }
         return notTaken(received.frame().payload());
     }

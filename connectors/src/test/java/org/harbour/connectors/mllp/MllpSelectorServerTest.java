@@ -1,0 +1,9 @@
+package org.harbour.connectors.mllp;
+
+class MllpSelectorServerTest extends MllpServerTest {
+
+    @Override
+    int ioThreads() {
+        return 2;
+    }
+}

@@ -1,0 +1,9 @@
+package org.harbour.connectors.mllp;
+
+class MllpSocketServerTest extends MllpServerTest {
+
+    @Override
+    int ioThreads() {
+        return 0;
+    }
+}
