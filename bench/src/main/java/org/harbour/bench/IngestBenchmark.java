@@ -76,6 +76,8 @@ public final class IngestBenchmark {
             hubArgs.add("--camel.main.auto-startup-exclude-pattern=" + RouteIds.STORE);
         }
         ConfigurableApplicationContext hub = SpringApplication.run(HarbourApplication.class, hubArgs.toArray(String[]::new));
+        int ioThreads = hub.getBean(org.harbour.routes.config.HarbourProperties.class).mllp().ioThreadsOrDefault();
+        LISTENER = ioThreads == 0 ? "one thread per connection" : ioThreads + " I/O threads (selector)";
         StringBuilder report = new StringBuilder();
         try {
             CamelContext camel = hub.getBean(CamelContext.class);
@@ -186,13 +188,16 @@ public final class IngestBenchmark {
                         + " column is the listener's own cost (MLLP round trip, envelope check, ACK) with no enqueue."
                         + " The post-office column is the broker's ceiling for the path ingest takes with the embedded"
                         + " broker: the same durable writes made through the broker's post office in this JVM, one"
-                        + " metadata property each, each thread waiting for its sync.%n%n",
+                        + " metadata property each, each thread waiting for its sync. MLLP senders: %s; hub's"
+                        + " listener: %s.%n%n",
                 LocalDate.now(), cpu, Runtime.getRuntime().availableProcessors(),
                 Runtime.getRuntime().maxMemory() >> 20, System.getProperty("java.version"),
                 InetAddress.getLocalHost().getHostName(), Boolean.getBoolean("bench.pauseStages")
                         ? "stages after ingest paused (ingest alone)" : "store and translate stage running concurrently",
                 sampleBytes, JIT_WARMUP.toSeconds(), REPEATS, WARMUP.toSeconds(), MEASURE.toSeconds(), SETTLE.toSeconds(),
-                RESEND_CYCLE);
+                RESEND_CYCLE, THREAD_PER_CONNECTION_CLIENT ? "a blocking sender thread per connection"
+                        : "all connections driven by one thread (non-blocking sockets), each waiting for its AA",
+                LISTENER);
     }
 
     /** One worker's loop: does one unit of work per call, until the measured window ends. */
@@ -361,8 +366,21 @@ public final class IngestBenchmark {
      * first run with the same sender these are all resends, answered AA without a broker write.
      */
     static double ingestRate(int port, int connections, String sender, int cycle) throws Exception {
-        return measure(connections, (worker, step) -> mllpSends(port, sender + "-" + worker, cycle, step));
+        if (THREAD_PER_CONNECTION_CLIENT) {
+            return measure(connections, (worker, step) -> mllpSends(port, sender + "-" + worker, cycle, step));
+        }
+        return MllpLoad.run(port, connections, WARMUP, MEASURE, (connection, i) -> oru(sender + "-" + connection,
+                String.valueOf(cycle > 0 ? i % cycle : i)).getBytes(StandardCharsets.UTF_8));
     }
+
+    /**
+     * The MLLP senders: by default all connections driven by one thread ({@link MllpLoad}), as
+     * EMRs on other machines cost the hub no CPU; {@code -Dbench.client=threads} for a blocking
+     * sender thread per connection (what earlier runs used).
+     */
+    private static String LISTENER = "";
+
+    static final boolean THREAD_PER_CONNECTION_CLIENT = "threads".equals(System.getProperty("bench.client"));
 
     /** One EMR's sends on its own connection, each waiting for its AA, until told to stop. */
     private static void mllpSends(int port, String sender, int cycle, Step step) throws Exception {

@@ -70,6 +70,18 @@ public abstract class HubTestSupport {
         registry.add("harbour.data-dir", DATA_DIR::toString);
     }
 
+    /**
+     * For a test class whose hub differs from the shared one (other properties): its own broker
+     * journal and database, or the two hubs would wait on each other's file locks
+     * (harbour.data-dir itself stays the shared test directory).
+     */
+    protected static void ownBrokerAndDatabase(DynamicPropertyRegistry registry, String name) throws IOException {
+        Path own = Files.createTempDirectory("harbour-" + name + "-");
+        registry.add("spring.artemis.embedded.data-directory", () -> own.resolve("broker").toString());
+        registry.add("spring.datasource.url", () -> "jdbc:h2:file:" + own.resolve("db/harbour")
+                + ";MODE=PostgreSQL;DATABASE_TO_LOWER=TRUE;DEFAULT_NULL_ORDERING=HIGH;WRITE_DELAY=0;QUERY_CACHE_SIZE=64");
+    }
+
     private static Path temporaryDataDir() {
         try {
             return Files.createTempDirectory("harbour-test-");

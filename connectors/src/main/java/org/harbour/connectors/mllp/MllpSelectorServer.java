@@ -307,7 +307,7 @@ final class MllpSelectorServer implements MllpEngine {
             });
         }
 
-        void register(Selector selector) {
+        synchronized void register(Selector selector) {
             try {
                 key = channel.register(selector, SelectionKey.OP_READ, this);
             } catch (IOException e) {

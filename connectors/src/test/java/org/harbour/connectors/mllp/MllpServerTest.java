@@ -12,7 +12,10 @@ import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import javax.net.SocketFactory;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -170,5 +173,72 @@ abstract class MllpServerTest {
         }
         assertThat(server.isListening()).isFalse();
         server = null;
+    }
+
+    @Test
+    void answersGivenLaterOnAnotherThreadGoOutInOrderOneMessageAtATime() throws Exception {
+        ExecutorService broker = Executors.newSingleThreadExecutor();
+        AtomicInteger inHand = new AtomicInteger();
+        AtomicInteger mostInHand = new AtomicInteger();
+        MllpServerConfig config = new MllpServerConfig("test", "127.0.0.1", 0, 8, 1024, Duration.ofSeconds(30),
+                Duration.ofSeconds(5), Duration.ofMillis(50), null, "none", ioThreads());
+        server = new MllpServer(config, (r, reply) -> {
+            mostInHand.accumulateAndGet(inHand.incrementAndGet(), Math::max);
+            String text = new String(r.frame().payload(), StandardCharsets.UTF_8);
+            received.add(text);
+            broker.execute(() -> {
+                inHand.decrementAndGet();
+                reply.accept(("ACK " + text).getBytes(StandardCharsets.UTF_8));
+            });
+        });
+        server.start();
+        try (MllpClient client = MllpClient.connect("127.0.0.1", server.port())) {
+            ByteArrayOutputStream five = new ByteArrayOutputStream();
+            for (int i = 1; i <= 5; i++) {
+                five.writeBytes(Mllp.frame(("m" + i).getBytes(StandardCharsets.UTF_8)));
+            }
+            client.writeRaw(five.toByteArray());
+            for (int i = 1; i <= 5; i++) {
+                assertThat(new String(client.readAck(), StandardCharsets.UTF_8)).isEqualTo("ACK m" + i);
+            }
+            assertThat(new String(client.send("m6".getBytes(StandardCharsets.UTF_8)), StandardCharsets.UTF_8))
+                    .isEqualTo("ACK m6");
+        } finally {
+            broker.shutdownNow();
+        }
+        assertThat(received).containsExactly("m1", "m2", "m3", "m4", "m5", "m6");
+        assertThat(mostInHand.get()).isEqualTo(1);
+    }
+
+    @Test
+    void aClientThatStopsReadingNeverBlocksTheThreadThatAnswers() throws Exception {
+        ExecutorService broker = Executors.newSingleThreadExecutor();
+        // far more than the two sockets' buffers hold: the rest can only go once the client reads
+        byte[] hugeAck = new byte[32 * 1024 * 1024];
+        java.util.Arrays.fill(hugeAck, (byte) 'A');
+        CountDownLatch answerReturned = new CountDownLatch(1);
+        MllpServerConfig config = new MllpServerConfig("test", "127.0.0.1", 0, 8, 1024, Duration.ofSeconds(30),
+                Duration.ofSeconds(5), Duration.ofMillis(50), null, "none", ioThreads());
+        server = new MllpServer(config, (r, reply) -> {
+            byte[] ack = "big".equals(new String(r.frame().payload(), StandardCharsets.UTF_8)) ? hugeAck
+                    : "small".getBytes(StandardCharsets.UTF_8);
+            broker.execute(() -> {
+                reply.accept(ack);
+                answerReturned.countDown();
+            });
+        });
+        server.start();
+        try (MllpClient client = MllpClient.connect("127.0.0.1", server.port(), SocketFactory.getDefault(),
+                Duration.ofSeconds(30))) {
+            client.writeRaw(Mllp.frame("big".getBytes(StandardCharsets.UTF_8)));
+            // the answering thread is free again while the client has read nothing
+            assertThat(answerReturned.await(10, TimeUnit.SECONDS)).isTrue();
+            byte[] first = client.readAck();
+            assertThat(first).isNotEmpty().containsOnly((byte) 'A');
+            assertThat(client.send("next".getBytes(StandardCharsets.UTF_8))).isEqualTo("small".getBytes(
+                    StandardCharsets.UTF_8));
+        } finally {
+            broker.shutdownNow();
+        }
     }
 }

@@ -60,12 +60,7 @@ class DeliveryTest extends HubTestSupport {
 
     @DynamicPropertySource
     static void recipients(DynamicPropertyRegistry registry) throws java.io.IOException {
-        // a hub of its own (other recipients): its own broker journal and database, or the two hubs would
-        // wait on each other's file locks (harbour.data-dir itself is the shared test directory)
-        java.nio.file.Path own = java.nio.file.Files.createTempDirectory("harbour-delivery-test-");
-        registry.add("spring.artemis.embedded.data-directory", () -> own.resolve("broker").toString());
-        registry.add("spring.datasource.url", () -> "jdbc:h2:file:" + own.resolve("db/harbour")
-                + ";MODE=PostgreSQL;DATABASE_TO_LOWER=TRUE;DEFAULT_NULL_ORDERING=HIGH;WRITE_DELAY=0;QUERY_CACHE_SIZE=64");
+        ownBrokerAndDatabase(registry, "delivery-test"); // a hub of its own: other recipients
         recipient(registry, "dr-chan", "陳醫生", "kwc-clinic", "dingtalk", ROBOT.url().toString(), SECRET, "minimum");
         registry.add("harbour.recipients.dr-chan.mentions", () -> "85291234567");
         registry.add("harbour.recipients.dr-chan.identifiers", () -> "D1234");
