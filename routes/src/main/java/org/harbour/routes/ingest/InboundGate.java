@@ -1,8 +1,11 @@
 package org.harbour.routes.ingest;
 
 import java.time.Instant;
+import org.apache.camel.AsyncCallback;
+import org.apache.camel.AsyncProcessor;
 import org.apache.camel.Exchange;
 import org.apache.camel.Message;
+import org.apache.camel.support.AsyncProcessorSupport;
 import org.harbour.connectors.mllp.MllpHeaders;
 import org.harbour.mappings.hl7.EnvelopeResult;
 import org.harbour.mappings.hl7.Hl7Envelope;
@@ -13,6 +16,7 @@ import org.harbour.routes.audit.AuditEvents;
 import org.harbour.routes.audit.AuditTrail;
 import org.harbour.routes.store.InboundMessage;
 import org.harbour.routes.store.MessageStore;
+import org.harbour.routes.support.BlockingSteps;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -20,7 +24,7 @@ import org.slf4j.LoggerFactory;
  * The ingest decisions for one received message: read and check its envelope, recognise a
  * resend, and set the metadata headers that travel with it. Logs ids only, never content.
  */
-public class InboundGate {
+public class InboundGate implements AutoCloseable {
 
     /** Exchange properties set here and read by {@link Acknowledgements}. */
     public static final String DISPOSITION = "HarbourDisposition";
@@ -34,6 +38,8 @@ public class InboundGate {
     private final MessageStore store;
     private final long maxMessageBytes;
     private final AuditTrail audit;
+    /** Where the steps that need the database run: never on the listener's I/O thread. */
+    private final BlockingSteps databaseSteps = new BlockingSteps("ingest-database");
 
     public InboundGate(ResendGuard resends, MessageStore store, long maxMessageBytes, AuditTrail audit) {
         this.resends = resends;
@@ -42,8 +48,46 @@ public class InboundGate {
         this.audit = audit;
     }
 
-    /** Decides the message's disposition and sets its metadata headers. */
-    public void admit(Exchange exchange) {
+    /**
+     * The route's admission step, asynchronous: decided on the calling thread (the listener's I/O
+     * thread) when memory can tell; when only the database can tell whether it is a resend (the
+     * filter's rare "perhaps", or before it is loaded), the query runs on a thread of its own and
+     * the route goes on from there.
+     */
+    public AsyncProcessor admission() {
+        return new AsyncProcessorSupport() {
+            @Override
+            public boolean process(Exchange exchange, AsyncCallback callback) {
+                try {
+                    if (admitFromMemory(exchange)) {
+                        callback.done(true);
+                        return true;
+                    }
+                } catch (RuntimeException e) {
+                    exchange.setException(e);
+                    callback.done(true);
+                    return true;
+                }
+                return databaseSteps.run(exchange, callback, InboundGate.this::admitFromDatabase);
+            }
+        };
+    }
+
+    /** The route's step that keeps a rejected message (a database write), on a thread of its own. */
+    public AsyncProcessor rejectedKeeper() {
+        return new AsyncProcessorSupport() {
+            @Override
+            public boolean process(Exchange exchange, AsyncCallback callback) {
+                return databaseSteps.run(exchange, callback, InboundGate.this::keepRejected);
+            }
+        };
+    }
+
+    /**
+     * Sets the metadata headers and decides the disposition if that needs no query; returns false
+     * when only the database can tell whether the message is a resend.
+     */
+    private boolean admitFromMemory(Exchange exchange) {
         Message in = exchange.getIn();
         byte[] raw = in.getBody(byte[].class);
         EnvelopeResult result = reader.read(raw);
@@ -64,7 +108,23 @@ public class InboundGate {
                     + " bytes exceeds the maximum of " + maxMessageBytes + " bytes; its first bytes are kept"));
         } else if (result instanceof EnvelopeResult.Rejected rejected) {
             reject(exchange, rejected.problem());
-        } else if (resends.isResend(envelope.deduplicationKey(), received(exchange))) {
+        } else {
+            ResendGuard.Known known = resends.inMemory(envelope.deduplicationKey(), received(exchange));
+            if (known == ResendGuard.Known.ASK_THE_DATABASE) {
+                return false;
+            }
+            resend(exchange, envelope, known == ResendGuard.Known.RESEND);
+        }
+        return true;
+    }
+
+    private void admitFromDatabase(Exchange exchange) {
+        Hl7Envelope envelope = exchange.getProperty(ENVELOPE, Hl7Envelope.class);
+        resend(exchange, envelope, resends.inDatabase(envelope.deduplicationKey(), received(exchange)));
+    }
+
+    private static void resend(Exchange exchange, Hl7Envelope envelope, boolean resend) {
+        if (resend) {
             LOG.info("Resend recognised: controlId={} sender={}; acknowledged again, not enqueued",
                     envelope.controlId(), envelope.sender());
             exchange.setProperty(DISPOSITION, Disposition.DUPLICATE);
@@ -126,5 +186,10 @@ public class InboundGate {
     private static Instant receivedAt(Message in) {
         String at = in.getHeader(MllpHeaders.RECEIVED_AT, String.class);
         return at == null ? Instant.now() : Instant.parse(at);
+    }
+
+    @Override
+    public void close() {
+        databaseSteps.close();
     }
 }

@@ -17,14 +17,11 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import org.apache.activemq.artemis.api.core.SimpleString;
 import org.apache.activemq.artemis.jms.client.ActiveMQConnectionFactory;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ThreadFactory;
-import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.camel.AsyncCallback;
 import org.apache.camel.AsyncProcessor;
 import org.apache.camel.Exchange;
 import org.apache.camel.support.AsyncProcessorSupport;
+import org.harbour.routes.support.BlockingSteps;
 import org.harbour.routes.support.EmbeddedBrokerWriter;
 import org.harbour.routes.support.GroupCommit;
 import org.slf4j.Logger;
@@ -72,16 +69,7 @@ public class InboundQueueWriter implements AutoCloseable {
     private final Set<Sender> open = ConcurrentHashMap.newKeySet();
     private volatile Connection connection;
     /** Runs the blocking sends of {@link #asyncWriter()} (external broker, large messages). */
-    private final ExecutorService blockingSends = Executors.newCachedThreadPool(new ThreadFactory() {
-        private final AtomicInteger count = new AtomicInteger();
-
-        @Override
-        public Thread newThread(Runnable runnable) {
-            Thread thread = new Thread(runnable, "inbound-writer-send-" + count.incrementAndGet());
-            thread.setDaemon(true);
-            return thread;
-        }
-    });
+    private final BlockingSteps blockingSends = new BlockingSteps("inbound-writer-send");
     /** Whether a plain persistent send returns only once the broker has it (Artemis's default). */
     private final boolean plainSendIsDurable;
 
@@ -157,21 +145,7 @@ public class InboundQueueWriter implements AutoCloseable {
             callback.done(true);
             return true;
         }
-        try {
-            blockingSends.execute(() -> {
-                try {
-                    commits.submit(new Outgoing(body, packed));
-                } catch (Exception e) {
-                    exchange.setException(e);
-                }
-                callback.done(false);
-            });
-        } catch (java.util.concurrent.RejectedExecutionException closing) {
-            exchange.setException(closing);
-            callback.done(true);
-            return true;
-        }
-        return false;
+        return blockingSends.run(exchange, callback, ex -> commits.submit(new Outgoing(body, packed)));
     }
 
     /**
@@ -258,12 +232,7 @@ public class InboundQueueWriter implements AutoCloseable {
     /** Commits what is waiting, then closes the sessions and the connection. */
     @Override
     public void close() {
-        blockingSends.shutdown();
-        try {
-            blockingSends.awaitTermination(30, java.util.concurrent.TimeUnit.SECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
+        blockingSends.close();
         if (embedded != null) {
             embedded.close();
         }

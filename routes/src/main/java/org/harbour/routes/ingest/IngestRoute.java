@@ -33,13 +33,13 @@ public class IngestRoute extends RouteBuilder {
                 .routeId(RouteIds.INGEST_MLLP)
                 .startupOrder(100)
                 .errorHandler(noErrorHandler())
-                .process(gate::admit).id("admit")
+                .process(gate.admission()).id("admit")
                 .choice()
                     .when(exchangeProperty(InboundGate.DISPOSITION).isEqualTo(Disposition.ACCEPT))
                         .process(writer.asyncWriter()).id("enqueue")
                         .process(gate::enqueued).id("remember-key")
                     .when(exchangeProperty(InboundGate.DISPOSITION).isEqualTo(Disposition.REJECT))
-                        .process(gate::keepRejected).id("keep-rejected")
+                        .process(gate.rejectedKeeper()).id("keep-rejected")
                 .end()
                 .process(acknowledgements::acknowledge).id("acknowledge");
     }

@@ -44,16 +44,29 @@ public class ResendGuard {
         this.filterCapacity = filterCapacity;
     }
 
+    /** What the checks in memory can tell about a key. */
+    public enum Known {
+        RESEND, NEW, ASK_THE_DATABASE
+    }
+
     /** True when a message with this key was already accepted within the window. */
     public boolean isResend(String key, Instant receivedAt) {
+        Known known = inMemory(key, receivedAt);
+        return known == Known.ASK_THE_DATABASE ? inDatabase(key, receivedAt) : known == Known.RESEND;
+    }
+
+    /** The answer from memory alone (no query): most keys are new and the filter says so. */
+    public Known inMemory(String key, Instant receivedAt) {
         Instant enqueued = recent.get(key);
         if (enqueued != null && window.contains(enqueued, receivedAt)) {
-            return true;
+            return Known.RESEND;
         }
         KeyFilter known = filter;
-        if (known != null && !known.mightContain(key)) {
-            return false;
-        }
+        return known != null && !known.mightContain(key) ? Known.NEW : Known.ASK_THE_DATABASE;
+    }
+
+    /** The answer from the message store's key table (a query: may wait for a database connection). */
+    public boolean inDatabase(String key, Instant receivedAt) {
         return store.acceptedWithinWindow(key, receivedAt).isPresent();
     }
 
