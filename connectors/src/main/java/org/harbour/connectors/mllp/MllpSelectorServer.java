@@ -18,10 +18,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * An MLLP listener on non-blocking sockets: a few I/O threads ({@link MllpServerConfig#ioThreads()})
@@ -39,29 +36,22 @@ import org.slf4j.LoggerFactory;
  * <p>Acknowledgements are written without blocking: what the socket does not take at once (a
  * client that stopped reading) waits for the I/O thread, so no thread ever blocks on a client.
  */
-final class MllpSelectorServer implements MllpEngine {
+final class MllpSelectorServer extends MllpEngine {
 
-    private static final Logger LOG = LoggerFactory.getLogger(MllpServer.class);
     private static final int READ_CHUNK = 64 * 1024;
 
-    private final MllpServerConfig config;
-    private final MllpAsyncHandler handler;
-    private final AtomicBoolean stopping = new AtomicBoolean();
     private final Set<Connection> connections = ConcurrentHashMap.newKeySet();
-    private final AtomicLong refused = new AtomicLong();
-    private final AtomicLong skippedBytes = new AtomicLong();
     private final AtomicInteger nextLoop = new AtomicInteger();
     private volatile ServerSocketChannel server;
     private volatile int boundPort = -1;
     private IoLoop[] loops;
 
     MllpSelectorServer(MllpServerConfig config, MllpAsyncHandler handler) {
-        this.config = config;
-        this.handler = handler;
+        super(config, handler);
     }
 
     @Override
-    public synchronized void start() throws IOException {
+    synchronized void start() throws IOException {
         ServerSocketChannel channel = ServerSocketChannel.open();
         try {
             channel.setOption(StandardSocketOptions.SO_REUSEADDR, true);
@@ -86,33 +76,23 @@ final class MllpSelectorServer implements MllpEngine {
     }
 
     @Override
-    public int port() {
+    int port() {
         return server == null ? -1 : boundPort;
     }
 
     @Override
-    public boolean isListening() {
+    boolean isListening() {
         ServerSocketChannel channel = server;
         return channel != null && channel.isOpen() && !stopping.get();
     }
 
     @Override
-    public int activeConnections() {
+    int activeConnections() {
         return connections.size();
     }
 
     @Override
-    public long refusedConnections() {
-        return refused.get();
-    }
-
-    @Override
-    public long skippedBytes() {
-        return skippedBytes.get();
-    }
-
-    @Override
-    public synchronized void stop(Duration grace) {
+    synchronized void stop(Duration grace) {
         ServerSocketChannel channel = server;
         if (channel == null) {
             return;
@@ -245,9 +225,7 @@ final class MllpSelectorServer implements MllpEngine {
                     return;
                 }
                 if (connections.size() >= config.maxConnections()) {
-                    refused.incrementAndGet();
-                    LOG.warn("MLLP listener '{}' refused a connection from {}: {} connections open (the maximum)",
-                            config.name(), remoteOf(channel), connections.size());
+                    refused(remoteOf(channel), connections.size());
                     closeQuietly(channel);
                     continue;
                 }
@@ -301,10 +279,7 @@ final class MllpSelectorServer implements MllpEngine {
             this.channel = channel;
             this.loop = loop;
             this.remote = remote;
-            this.decoder = new MllpFrameDecoder(config.maxMessageBytes(), (count, why) -> {
-                skippedBytes.addAndGet(count);
-                LOG.info("MLLP listener '{}' skipped {} {} from {}", config.name(), count, why, remote);
-            });
+            this.decoder = new MllpFrameDecoder(config.maxMessageBytes(), skippedFrom(remote));
         }
 
         synchronized void register(Selector selector) {
@@ -399,14 +374,7 @@ final class MllpSelectorServer implements MllpEngine {
             synchronized (this) {
                 busy = false;
                 lastActivity = System.currentTimeMillis();
-                if (closed) {
-                    LOG.info("MLLP listener '{}': {} disconnected before reading its acknowledgement (the message"
-                            + " was already taken; a resend is recognised as a duplicate)", config.name(), remote);
-                    return;
-                }
-                try {
-                    channel.write(out);
-                } catch (IOException e) {
+                if (closed || !wrote(out)) {
                     LOG.info("MLLP listener '{}': {} disconnected before reading its acknowledgement (the message"
                             + " was already taken; a resend is recognised as a duplicate)", config.name(), remote);
                     closeLocked();
@@ -419,6 +387,16 @@ final class MllpSelectorServer implements MllpEngine {
             }
             if (more) {
                 loop.execute(this::resume);
+            }
+        }
+
+        /** Writes what the socket takes now; false when the client is gone. */
+        private boolean wrote(ByteBuffer out) {
+            try {
+                channel.write(out);
+                return true;
+            } catch (IOException gone) {
+                return false;
             }
         }
 
@@ -528,14 +506,6 @@ final class MllpSelectorServer implements MllpEngine {
             return String.valueOf(channel.getRemoteAddress());
         } catch (IOException e) {
             return "unknown";
-        }
-    }
-
-    private static void closeQuietly(AutoCloseable closeable) {
-        try {
-            closeable.close();
-        } catch (Exception ignored) {
-            // closing during shutdown: nothing left to lose on this channel
         }
     }
 }

@@ -17,14 +17,10 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.AtomicLong;
 import javax.net.ssl.SSLPeerUnverifiedException;
 import javax.net.ssl.SSLServerSocket;
 import javax.net.ssl.SSLSocket;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * An MLLP listener with one thread per connection (blocking sockets): messages on a connection
@@ -35,27 +31,20 @@ import org.slf4j.LoggerFactory;
  * handling (and any it already has buffered), then closes it; connections waiting between
  * messages close at the next poll.
  */
-final class MllpSocketServer implements MllpEngine {
+final class MllpSocketServer extends MllpEngine {
 
-    private static final Logger LOG = LoggerFactory.getLogger(MllpServer.class);
 
-    private final MllpServerConfig config;
-    private final MllpAsyncHandler handler;
-    private final AtomicBoolean stopping = new AtomicBoolean();
     private final Set<Socket> connections = ConcurrentHashMap.newKeySet();
-    private final AtomicLong refused = new AtomicLong();
-    private final AtomicLong skippedBytes = new AtomicLong();
     private ServerSocket serverSocket;
     private ExecutorService workers;
     private Thread acceptor;
 
     MllpSocketServer(MllpServerConfig config, MllpAsyncHandler handler) {
-        this.config = config;
-        this.handler = handler;
+        super(config, handler);
     }
 
     @Override
-    public synchronized void start() throws IOException {
+    synchronized void start() throws IOException {
         if (serverSocket != null) {
             throw new IllegalStateException("already started");
         }
@@ -81,34 +70,24 @@ final class MllpSocketServer implements MllpEngine {
     }
 
     @Override
-    public int port() {
+    int port() {
         ServerSocket socket = serverSocket;
         return socket == null ? -1 : socket.getLocalPort();
     }
 
     @Override
-    public boolean isListening() {
+    boolean isListening() {
         ServerSocket socket = serverSocket;
         return socket != null && socket.isBound() && !socket.isClosed() && !stopping.get();
     }
 
     @Override
-    public int activeConnections() {
+    int activeConnections() {
         return connections.size();
     }
 
     @Override
-    public long refusedConnections() {
-        return refused.get();
-    }
-
-    @Override
-    public long skippedBytes() {
-        return skippedBytes.get();
-    }
-
-    @Override
-    public synchronized void stop(Duration grace) {
+    synchronized void stop(Duration grace) {
         if (serverSocket == null) {
             return;
         }
@@ -144,9 +123,7 @@ final class MllpSocketServer implements MllpEngine {
                 return;
             }
             if (connections.size() >= config.maxConnections()) {
-                refused.incrementAndGet();
-                LOG.warn("MLLP listener '{}' refused a connection from {}: {} connections open (the maximum)",
-                        config.name(), socket.getRemoteSocketAddress(), connections.size());
+                refused(socket.getRemoteSocketAddress(), connections.size());
                 closeQuietly(socket);
                 continue;
             }
@@ -171,10 +148,7 @@ final class MllpSocketServer implements MllpEngine {
             socket.setSoTimeout((int) config.pollInterval().toMillis());
             MllpFrameReader reader = new MllpFrameReader(socket.getInputStream(), config.maxMessageBytes(),
                     config.idleTimeout().toMillis(), config.stalledTimeout().toMillis(), stopping::get,
-                    (count, why) -> {
-                        skippedBytes.addAndGet(count);
-                        LOG.info("MLLP listener '{}' skipped {} {} from {}", config.name(), count, why, remote);
-                    });
+                    skippedFrom(remote));
             OutputStream out = new BufferedOutputStream(socket.getOutputStream(), 8192);
             MllpFrame frame;
             while ((frame = reader.next()) != null) {
@@ -240,13 +214,5 @@ final class MllpSocketServer implements MllpEngine {
             thread.setDaemon(false);
             return thread;
         };
-    }
-
-    private static void closeQuietly(AutoCloseable closeable) {
-        try {
-            closeable.close();
-        } catch (Exception ignored) {
-            // closing during shutdown: nothing left to lose on this socket
-        }
     }
 }

@@ -3,7 +3,8 @@ package org.harbour.routes.support;
 import java.time.Duration;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -78,9 +79,19 @@ public final class EmbeddedBrokerWriter implements AutoCloseable {
      * taken, and the sender's resend is recognised as a duplicate downstream).
      */
     public void send(SimpleString address, byte[] body, SimpleString property, String value) throws Exception {
-        Stored stored = new Stored();
-        route(address, body, property, value, stored);
-        stored.await(timeout);
+        CompletableFuture<Void> stored = new CompletableFuture<>();
+        sendAsync(address, body, property, value, failure -> {
+            if (failure == null) {
+                stored.complete(null);
+            } else {
+                stored.completeExceptionally(failure);
+            }
+        });
+        try {
+            stored.get();
+        } catch (ExecutionException e) {
+            throw (Exception) e.getCause();
+        }
     }
 
     /**
@@ -163,32 +174,6 @@ public final class EmbeddedBrokerWriter implements AutoCloseable {
             if (finished.compareAndSet(false, true)) {
                 waiting.remove(this);
                 done.accept(failure);
-            }
-        }
-    }
-
-    private static final class Stored implements IOCallback {
-
-        private final CountDownLatch done = new CountDownLatch(1);
-        private volatile String error;
-
-        @Override
-        public void done() {
-            done.countDown();
-        }
-
-        @Override
-        public void onError(int errorCode, String errorMessage) {
-            error = errorCode + " " + errorMessage;
-            done.countDown();
-        }
-
-        void await(Duration timeout) throws Exception {
-            if (!done.await(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
-                throw new TimeoutException("the broker's journal did not confirm the write within " + timeout);
-            }
-            if (error != null) {
-                throw new IllegalStateException("the broker's journal failed to store the message: " + error);
             }
         }
     }
