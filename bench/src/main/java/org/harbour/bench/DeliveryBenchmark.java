@@ -51,7 +51,7 @@ public final class DeliveryBenchmark {
     private static final Duration MEASURE = Duration.ofSeconds(Long.getLong("bench.seconds", 15));
     /** A long-running hub's code is compiled; a fresh JVM's is not: this long at a moderate rate first. */
     private static final Duration JIT_WARMUP = Duration.ofSeconds(Long.getLong("bench.jitWarmup", 180));
-    private static final int JIT_WARMUP_RATE = Integer.getInteger("bench.jitWarmupRate", 25);
+    private static final int JIT_WARMUP_RATE = Integer.getInteger("bench.jitWarmupRate", 100);
     private static final Pattern VALUE = Pattern.compile("(\\d+) mmol/L");
 
     private static final Map<Long, Long> ARRIVED = new ConcurrentHashMap<>();
@@ -102,8 +102,8 @@ public final class DeliveryBenchmark {
                 awaitArrival(warm.keySet());
             }
             report.append("| offered rate, msgs/s | sent in the measured window | delivered | p50 ms | p99 ms | max ms"
-                    + " | of which MLLP ACK p50 / p99 ms |\n");
-            report.append("|---:|---:|---:|---:|---:|---:|---:|\n");
+                    + " | of which MLLP ACK p50 / p99 ms | CPU / GC ms a message |\n");
+            report.append("|---:|---:|---:|---:|---:|---:|---:|---:|\n");
             StringBuilder commits = new StringBuilder();
             for (String rate : System.getProperty("bench.rates", "20,200").split(",")) {
                 Map<String, double[]> before = commitBatches();
@@ -257,6 +257,9 @@ public final class DeliveryBenchmark {
     private static String run(int mllp, int rate) throws Exception {
         Map<Long, Long> scheduled = new ConcurrentHashMap<>();
         Map<Long, Long> acked = new ConcurrentHashMap<>();
+        long firstValue = SEQUENCE.get();
+        long cpuBefore = processCpuNanos();
+        long gcBefore = gcMillis();
         FixedRate.run(mllp, rate, 4, WARMUP, MEASURE, (client, connection, i, at, measured) -> {
             long value = SEQUENCE.incrementAndGet();
             client.send(oru((int) ((connection * 7919 + i) % PATIENTS), value).getBytes(StandardCharsets.UTF_8));
@@ -266,6 +269,9 @@ public final class DeliveryBenchmark {
             }
         });
         awaitArrival(scheduled.keySet());
+        long sent = Math.max(1, SEQUENCE.get() - firstValue);
+        double cpuPerMessage = (processCpuNanos() - cpuBefore) / 1e6 / sent;
+        double gcPerMessage = (double) (gcMillis() - gcBefore) / sent;
         Histogram latency = new Histogram(TimeUnit.MINUTES.toMicros(20), 3);
         Histogram ack = new Histogram(TimeUnit.MINUTES.toMicros(20), 3);
         long delivered = 0;
@@ -277,10 +283,42 @@ public final class DeliveryBenchmark {
                 delivered++;
             }
         }
-        return String.format(Locale.ROOT, "| %d | %d | %d | %.1f | %.1f | %.1f | %.1f / %.1f |%n", rate, scheduled.size(),
+        printTimeline(scheduled);
+        return String.format(Locale.ROOT, "| %d | %d | %d | %.1f | %.1f | %.1f | %.1f / %.1f | %.2f / %.2f |%n", rate,
+                scheduled.size(),
                 delivered, latency.getValueAtPercentile(50) / 1000.0, latency.getValueAtPercentile(99) / 1000.0,
                 latency.getMaxValue() / 1000.0, ack.getValueAtPercentile(50) / 1000.0,
-                ack.getValueAtPercentile(99) / 1000.0);
+                ack.getValueAtPercentile(99) / 1000.0, cpuPerMessage, gcPerMessage);
+    }
+
+    /** The worst latency of each second of the measured window (on the console only): a stall shows as a run of seconds. */
+    private static void printTimeline(Map<Long, Long> scheduled) {
+        long start = scheduled.values().stream().mapToLong(Long::longValue).min().orElse(0);
+        java.util.TreeMap<Long, Long> worst = new java.util.TreeMap<>();
+        scheduled.forEach((value, at) -> {
+            Long arrived = ARRIVED.get(value);
+            if (arrived != null) {
+                worst.merge((at - start) / 1_000_000_000L, (arrived - at) / 1_000_000L, Math::max);
+            }
+        });
+        long uptimeAtStart = java.lang.management.ManagementFactory.getRuntimeMXBean().getUptime()
+                - (System.nanoTime() - start) / 1_000_000L;
+        StringBuilder line = new StringBuilder(String.format(Locale.ROOT,
+                "worst latency per second from JVM uptime %.1f s, ms:", uptimeAtStart / 1000.0));
+        worst.values().forEach(ms -> line.append(' ').append(ms));
+        System.out.println(line);
+    }
+
+    /** CPU time of this whole JVM so far (hub, senders and receiver): per message, the cost that sets the rate two cores can sustain. */
+    private static long processCpuNanos() {
+        return ((com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory
+                .getOperatingSystemMXBean()).getProcessCpuTime();
+    }
+
+    /** Time the garbage collectors have taken so far (pauses and concurrent work as the JVM counts it). */
+    private static long gcMillis() {
+        return java.lang.management.ManagementFactory.getGarbageCollectorMXBeans().stream()
+                .mapToLong(java.lang.management.GarbageCollectorMXBean::getCollectionTime).sum();
     }
 
     /** Waits until these results have reached the webhook (up to 10 minutes). */

@@ -42,7 +42,8 @@ public record HarbourProperties(
      * {@code compactAbove} (0: never; read before the context starts, by
      * {@link EmbeddedDatabaseCompaction}; bound here so that it is documented and checked); while
      * running, the live pages of its sparse chunks rewritten every {@code maintenanceInterval}
-     * ({@link EmbeddedDatabaseMaintenance}; 0: never), so that the file's space is reused.
+     * and the file synced to the disk ({@link EmbeddedDatabaseMaintenance}; 0: never), so that the
+     * file's space is reused and its writes reach the disk evenly.
      */
     public record Database(@DefaultValue(EmbeddedDatabaseCompaction.DEFAULT_THRESHOLD)
             org.springframework.util.unit.DataSize compactAbove,

@@ -193,14 +193,14 @@ public class HubConfiguration {
         return new EmbeddedDatabaseMaintenance(dataSource);
     }
 
-    /** Runs the embedded database's maintenance every {@code harbour.database.maintenance-interval} (0: never). */
+    /** Runs the embedded database's maintenance (compaction, then a sync) every {@code harbour.database.maintenance-interval} (0: never). */
     @Bean
     org.springframework.scheduling.annotation.SchedulingConfigurer embeddedDatabaseMaintenanceSchedule(
             EmbeddedDatabaseMaintenance maintenance, HarbourProperties properties) {
         Duration every = properties.database().maintenanceInterval();
         return registrar -> {
             if (!every.isZero() && !every.isNegative()) {
-                registrar.addFixedDelayTask(maintenance::compactOnce, every);
+                registrar.addFixedDelayTask(maintenance::maintain, every);
             }
         };
     }

@@ -224,9 +224,22 @@ public class MessageStore {
         }
     }
 
-    /** A fresh message id. */
+    private static final java.security.SecureRandom ID_RANDOM = new java.security.SecureRandom();
+
+    /**
+     * A fresh message id: a time-ordered UUID (version 7: the millisecond of its creation, then 74
+     * random bits). Ids made one after another sort after each other, so the message, its raw
+     * bytes and its report go to the end of their tables' primary-key indexes: on the embedded
+     * database a commit then rewrites one index page they share instead of three scattered ones.
+     */
     public static String newId() {
-        return UUID.randomUUID().toString();
+        return timeOrderedId(System.currentTimeMillis(), ID_RANDOM.nextLong(), ID_RANDOM.nextLong());
+    }
+
+    static String timeOrderedId(long epochMillis, long randomA, long randomB) {
+        long high = (epochMillis << 16) | 0x7000L | (randomA & 0x0FFFL);
+        long low = (randomB & 0x3FFF_FFFF_FFFF_FFFFL) | 0x8000_0000_0000_0000L;
+        return new UUID(high, low).toString();
     }
 
 }

@@ -53,6 +53,7 @@ class EmbeddedDatabaseMaintenanceTest {
                 }
             });
             if (maintained) {
+                assertThat(maintenance.syncOnce()).as("file synced").isTrue();
                 assertThat(rewrites[0]).as("passes that rewrote sparse chunks").isGreaterThan(0);
                 assertThat(maintenance.embedded()).isTrue();
             }
@@ -78,6 +79,7 @@ class EmbeddedDatabaseMaintenanceTest {
         try {
             EmbeddedDatabaseMaintenance maintenance = new EmbeddedDatabaseMaintenance(postgres.freshSchema());
             assertThat(maintenance.compactOnce()).isFalse();
+            assertThat(maintenance.syncOnce()).isFalse();
             assertThat(maintenance.embedded()).isFalse();
         } finally {
             postgres.drop();
