@@ -51,14 +51,16 @@ public class EmbeddedDatabaseMaintenance {
      * @return whether anything was rewritten
      */
     public boolean compactOnce() {
-        return withStore("maintenance pass", store -> {
-            boolean rewrote = store.compact(TARGET_FILL_RATE, REWRITE_PER_PASS);
-            if (rewrote && LOG.isDebugEnabled()) {
-                LOG.debug("Embedded database: live pages of sparse chunks rewritten; file {} MB, chunks {} % full",
-                        store.getFileStore().size() >> 20, store.getFileStore().getChunksFillRate());
-            }
-            return rewrote;
-        });
+        return withStore("maintenance pass", EmbeddedDatabaseMaintenance::compact);
+    }
+
+    private static boolean compact(MVStore store) {
+        boolean rewrote = store.compact(TARGET_FILL_RATE, REWRITE_PER_PASS);
+        if (rewrote && LOG.isDebugEnabled()) {
+            LOG.debug("Embedded database: live pages of sparse chunks rewritten; file {} MB, chunks {} % full",
+                    store.getFileStore().size() >> 20, store.getFileStore().getChunksFillRate());
+        }
+        return rewrote;
     }
 
     /**
@@ -92,10 +94,13 @@ public class EmbeddedDatabaseMaintenance {
         }
     }
 
-    /** A pass: sparse chunks rewritten, then the file synced. */
+    /** A pass: sparse chunks rewritten, then the file synced (one connection for both). */
     public void maintain() {
-        compactOnce();
-        syncOnce();
+        withStore("maintenance pass", store -> {
+            compact(store);
+            store.sync();
+            return true;
+        });
     }
 
     /** The embedded database's store, or null when it is closed or the database is not embedded H2 (remembered). */
