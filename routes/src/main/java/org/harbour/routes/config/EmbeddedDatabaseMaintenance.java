@@ -97,11 +97,22 @@ public class EmbeddedDatabaseMaintenance {
     /** A pass: sparse chunks rewritten, then the file synced (one connection for both). */
     public void maintain() {
         withStore("maintenance pass", store -> {
+            long start = System.nanoTime();
             compact(store);
+            long compacted = System.nanoTime();
             store.sync();
+            long synced = System.nanoTime();
+            if (synced - start > SLOW_PASS_NANOS) {
+                // other commits wait while a pass holds the store: worth knowing when it is long
+                LOG.info("Embedded database maintenance pass took {} ms (compaction {} ms, sync {} ms)",
+                        (synced - start) / 1_000_000, (compacted - start) / 1_000_000, (synced - compacted) / 1_000_000);
+            }
             return true;
         });
     }
+
+    /** A pass longer than this is logged. */
+    private static final long SLOW_PASS_NANOS = 200_000_000L;
 
     /** The embedded database's store, or null when it is closed or the database is not embedded H2 (remembered). */
     private MVStore store(Connection connection) throws SQLException {
