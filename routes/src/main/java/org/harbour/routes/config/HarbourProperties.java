@@ -244,7 +244,7 @@ public record HarbourProperties(
 
     /** Stages after ingest: their consumers and the shared redelivery policy. */
     public record Stages(@DefaultValue("8") int storeConsumers, @DefaultValue("1") int recordWriters,
-            @DefaultValue Redelivery redelivery) {
+            @DefaultValue("5ms") Duration recordLinger, @DefaultValue Redelivery redelivery) {
     }
 
     /** Redelivery before a message goes to the dead-letter queue. */

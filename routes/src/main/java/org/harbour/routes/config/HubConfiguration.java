@@ -389,7 +389,7 @@ public class HubConfiguration {
             org.harbour.routes.records.PublishedBundles published) {
         return new TranslateStage(translator, records, messages, cipher, meters, audit, dedup,
                 new TransactionTemplate(transactions), properties.stages().recordWriters(), Duration.ofSeconds(120),
-                published);
+                properties.stages().recordLinger(), published);
     }
 
     @Bean

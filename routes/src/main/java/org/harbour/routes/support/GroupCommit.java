@@ -59,6 +59,10 @@ public final class GroupCommit<T, R> implements AutoCloseable {
     private final List<Thread> committers = new ArrayList<>();
     private final boolean callersLead;
     private final long lingerNanos;
+    /** Whether a batch begun by an item whose caller waits lingers too, while commits follow each other closely. */
+    private final boolean lingerAwaited;
+    /** When the last commit ended (System.nanoTime), read and written by the committer threads. */
+    private volatile long lastCommitEnded = System.nanoTime() - Long.MAX_VALUE / 2;
     /** One per batch being committed at a time, by a committer thread or a leading caller. */
     private final Semaphore slots;
     private volatile boolean closed;
@@ -90,6 +94,18 @@ public final class GroupCommit<T, R> implements AutoCloseable {
      */
     public GroupCommit(String name, int committers, int leaders, int maxItems, long maxWeight,
             ToLongFunction<T> weight, Duration timeout, Duration linger, Batch<T, R> batch) {
+        this(name, committers, leaders, maxItems, maxWeight, weight, timeout, linger, false, batch);
+    }
+
+    /**
+     * @param lingerAwaited whether a batch begun by an item whose caller waits lingers too, when
+     *     the last commit ended less than the linger ago (commits follow each other closely: under
+     *     load). Its items then wait up to the linger longer and share commits with more items:
+     *     fewer, larger commits, for a store that writes much per commit whatever its size. An item
+     *     arriving after a quiet spell is committed at once, so light traffic waits for nothing.
+     */
+    public GroupCommit(String name, int committers, int leaders, int maxItems, long maxWeight,
+            ToLongFunction<T> weight, Duration timeout, Duration linger, boolean lingerAwaited, Batch<T, R> batch) {
         if (committers < 1 || maxItems < 1) {
             throw new IllegalArgumentException(name + ": at least one committer and one item a batch are needed");
         }
@@ -101,6 +117,7 @@ public final class GroupCommit<T, R> implements AutoCloseable {
         this.timeout = timeout;
         this.callersLead = leaders > 0;
         this.lingerNanos = linger.toNanos();
+        this.lingerAwaited = lingerAwaited;
         this.slots = new Semaphore(committers + Math.max(0, leaders));
         this.batchSizes = io.micrometer.core.instrument.DistributionSummary.builder("harbour.commit.batch.items")
                 .description("Items committed together in one transaction").tag("committer", name)
@@ -181,7 +198,8 @@ public final class GroupCommit<T, R> implements AutoCloseable {
                 Pending<T, R> first = pending.poll(200, TimeUnit.MILLISECONDS);
                 if (first != null) {
                     taken.add(first);
-                    if (!first.awaited() && lingerNanos > 0) {
+                    if (lingerNanos > 0 && (!first.awaited()
+                            || (lingerAwaited && System.nanoTime() - lastCommitEnded < lingerNanos))) {
                         linger(taken);
                     }
                     slots.acquire();
@@ -214,7 +232,7 @@ public final class GroupCommit<T, R> implements AutoCloseable {
             }
             taken.add(next);
             total += weight.applyAsLong(next.item());
-            if (next.awaited()) {
+            if (next.awaited() && !lingerAwaited) {
                 return;
             }
         }
@@ -239,6 +257,14 @@ public final class GroupCommit<T, R> implements AutoCloseable {
 
     private void commit(List<Pending<T, R>> taken) {
         batchSizes.record(taken.size());
+        try {
+            commitOrRetry(taken);
+        } finally {
+            lastCommitEnded = System.nanoTime();
+        }
+    }
+
+    private void commitOrRetry(List<Pending<T, R>> taken) {
         try {
             complete(taken, batch.commit(taken.stream().map(Pending::item).toList()));
         } catch (Exception e) {

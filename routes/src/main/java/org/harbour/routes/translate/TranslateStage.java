@@ -59,7 +59,7 @@ public class TranslateStage implements AutoCloseable {
      */
     public TranslateStage(V2ToFhir translator, RecordStore records, MessageStore messages, RecordCipher cipher,
             MeterRegistry meters, AuditTrail audit, DedupStage dedup, TransactionTemplate tx, int writers,
-            Duration timeout, org.harbour.routes.records.PublishedBundles published) {
+            Duration timeout, Duration linger, org.harbour.routes.records.PublishedBundles published) {
         this.published = published;
         this.audit = audit;
         this.dedup = dedup;
@@ -72,8 +72,8 @@ public class TranslateStage implements AutoCloseable {
         this.storedCount = meters.counter("harbour.store.messages", "outcome", "stored");
         this.duplicateCount = meters.counter("harbour.store.messages", "outcome", "duplicate");
         // several writers: record stores of different messages commit side by side; the same resource is row-locked
-        this.commits = new GroupCommit<>("records", writers, 64, 32L << 20, t -> t.weight(), timeout,
-                batch -> tx.execute(status -> {
+        this.commits = new GroupCommit<>("records", writers, 0, 64, 32L << 20, t -> t.weight(), timeout, linger,
+                true, batch -> tx.execute(status -> {
                     // each message recorded in the message store (once), then its records: one commit for all
                     List<StoreOutcome> outcomes = messages.storeAccepted(batch.stream().map(Translated::message).toList());
                     List<Written> written = new java.util.ArrayList<>();

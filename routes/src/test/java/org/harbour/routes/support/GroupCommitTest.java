@@ -176,4 +176,33 @@ class GroupCommitTest {
             assertThat(b.get(10, TimeUnit.SECONDS)).isEqualTo(20);
         }
     }
+
+    @Test
+    void awaitedItemsLingerForCompanyOnlyWhileCommitsFollowEachOtherClosely() throws Exception {
+        List<Integer> batchSizes = new CopyOnWriteArrayList<>();
+        Duration linger = Duration.ofSeconds(30);
+        try (GroupCommit<Integer, Integer> commits = new GroupCommit<>("test", 1, 0, 2, Long.MAX_VALUE, i -> 1,
+                Duration.ofSeconds(60), linger, true, items -> {
+                    batchSizes.add(items.size());
+                    return items.stream().map(i -> i * 10).toList();
+                })) {
+            // after a quiet spell a lone item is committed at once, not after the linger
+            long start = System.nanoTime();
+            assertThat(commits.submit(1)).isEqualTo(10);
+            assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(linger.dividedBy(3));
+            assertThat(batchSizes).containsExactly(1);
+
+            // right after that commit the next item waits for company: both share one commit
+            java.util.concurrent.ExecutorService callers = java.util.concurrent.Executors.newFixedThreadPool(2);
+            try {
+                java.util.concurrent.Future<Integer> two = callers.submit(() -> commits.submit(2));
+                java.util.concurrent.Future<Integer> three = callers.submit(() -> commits.submit(3));
+                assertThat(two.get(10, TimeUnit.SECONDS)).isEqualTo(20);
+                assertThat(three.get(10, TimeUnit.SECONDS)).isEqualTo(30);
+            } finally {
+                callers.shutdownNow();
+            }
+            assertThat(batchSizes).containsExactly(1, 2);
+        }
+    }
 }
