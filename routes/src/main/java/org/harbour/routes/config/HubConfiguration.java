@@ -62,13 +62,13 @@ import org.springframework.transaction.support.TransactionTemplate;
 @EnableScheduling
 public class HubConfiguration {
 
+    private static final Logger LOG = LoggerFactory.getLogger(HubConfiguration.class);
+
     /** PostgreSQL connections plan each statement for its values, on every profile ({@link PostgresPlans}). */
     @Bean
     static PostgresPlans postgresPlans() {
         return new PostgresPlans();
     }
-
-    private static final Logger LOG = LoggerFactory.getLogger(HubConfiguration.class);
 
     /** Camel's JMS component, its received messages copied without an exception ({@link HubJmsComponent}). */
     @Bean("jms")

@@ -108,7 +108,7 @@ public class ResendGuard {
 
     /** Drops remembered keys old enough for the store to answer for them. */
     public void forgetOld() {
-        forgetOlderThan(clock.instant().minus(recentRetention));
+        forget(clock.instant().minus(recentRetention), Integer.MAX_VALUE);
     }
 
     /**
@@ -142,10 +142,6 @@ public class ResendGuard {
         if (current != null) {
             current.add(key);
         }
-    }
-
-    private void forgetOlderThan(Instant cutoff) {
-        forget(cutoff, Integer.MAX_VALUE);
     }
 
     /**
