@@ -16,6 +16,12 @@ public final class Headers {
     /** MSH-9 as CODE^EVENT. */
     public static final String MESSAGE_TYPE = "HarbourMessageType";
     public static final String HL7_VERSION = "HarbourHl7Version";
+    /**
+     * The key that recognises a resend (by default MSH-3|MSH-4|MSH-10, per listener: {@code
+     * ResendKey}), set at ingest; without it the store takes the sending application, sender and
+     * control id.
+     */
+    public static final String RESEND_KEY = "HarbourResendKey";
     /** The Java charset the message is decoded with. */
     public static final String CHARSET = "HarbourCharset";
     /** The hub Patient a record belongs to (on harbour.records). */

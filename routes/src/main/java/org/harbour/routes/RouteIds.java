@@ -24,6 +24,11 @@ public final class RouteIds {
     /** Listener name of the main MLLP listener. */
     public static final String MLLP_LISTENER = "mllp";
 
+    /** The name of a further MLLP listener ({@code harbour.mllp.listeners.<name>}). */
+    public static String mllpListener(String name) {
+        return MLLP_LISTENER + "-" + name;
+    }
+
     private RouteIds() {
     }
 }

@@ -39,6 +39,10 @@ import org.springframework.test.context.DynamicPropertySource;
         properties = {
             "harbour.mllp.port=0",
             "harbour.mllp.host=127.0.0.1",
+            // two further listeners: one with the main one's resend key, one whose keys are its own
+            "harbour.mllp.listeners.lab.port=0",
+            "harbour.mllp.listeners.clinic.port=0",
+            "harbour.mllp.listeners.clinic.resend-key=listener,MSH-3,MSH-4,MSH-10",
             "harbour.api.token=" + HubTestSupport.API_TOKEN,
             "harbour.console.password=" + HubTestSupport.CONSOLE_PASSWORD,
             "harbour.stages.redelivery.initial-delay=10ms",
@@ -101,6 +105,11 @@ public abstract class HubTestSupport {
 
     protected MllpClient connect() throws IOException {
         return MllpClient.connect("127.0.0.1", mllpPort());
+    }
+
+    /** A client of a further listener ({@code harbour.mllp.listeners.<name>}). */
+    protected MllpClient connect(String listener) throws IOException {
+        return MllpClient.connect("127.0.0.1", MllpListeners.get(camel, RouteIds.mllpListener(listener)).port());
     }
 
     /** The stored messages of one sender (up to 500). */

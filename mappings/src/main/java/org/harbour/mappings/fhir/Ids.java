@@ -4,8 +4,8 @@ import java.nio.charset.StandardCharsets;
 import java.util.UUID;
 
 /**
- * Deterministic resource ids: name-based UUIDs of the source, the message control id and the
- * position of what a resource came from. A replayed message yields the same ids, so it updates
+ * Deterministic resource ids: name-based UUIDs of the source (sending facility and application),
+ * the message control id and the position of what a resource came from. A replayed message yields the same ids, so it updates
  * the resources it created instead of duplicating them.
  *
  * <p>Records the sender names by a business key of its own (an order number, an order number
@@ -19,8 +19,14 @@ final class Ids {
     private final String prefix;
     private final String stablePrefix;
 
-    Ids(String source, String controlId) {
-        this.prefix = "harbour|" + source + "|" + controlId + "|";
+    /**
+     * @param source who keys the records (sending facility, or application without one)
+     * @param application MSH-3: two applications of one facility number their messages apart
+     * @param messageKey MSH-10, with the store's variant for a control-id collision (a second
+     *     message under a control id already used, with other content: its own ids)
+     */
+    Ids(String source, String application, String messageKey) {
+        this.prefix = "harbour|" + source + "|" + application + "|" + messageKey + "|";
         this.stablePrefix = "harbour-record|" + source + "|";
     }
 

@@ -36,14 +36,16 @@ final class MappingContext {
     String patientKey;
     private final Map<String, Integer> stableKeys = new HashMap<>();
 
-    MappingContext(V2Message message, TranslatorSettings settings) {
+    /** @param variant the message store's collision variant (null for the first message under its control id) */
+    MappingContext(V2Message message, TranslatorSettings settings, String variant) {
         this.message = message;
         this.codes = settings.codes();
         Segment msh = message.msh();
         String facility = msh.text(4);
         this.sender = facility.isEmpty() ? msh.text(3) : facility;
         this.trigger = msh.field(9).text(2);
-        this.ids = new Ids(sender, message.controlId());
+        this.ids = new Ids(sender, msh.text(3), variant == null ? message.controlId()
+                : message.controlId() + "#" + variant);
         this.types = new V2Types(this, new V2Time(settings.timezone()), new CodeSystems(sender), settings);
         bundle.setType(Bundle.BundleType.TRANSACTION);
         bundle.setId(ids.id("Bundle"));

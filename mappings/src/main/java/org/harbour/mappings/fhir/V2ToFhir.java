@@ -55,7 +55,18 @@ public final class V2ToFhir {
 
     /** Translates a message given as bytes, decoded by its MSH-18 (UTF-8 when absent). */
     public Conversion convert(byte[] raw) {
-        return convert(decode(raw));
+        return convert(decode(raw), null);
+    }
+
+    /**
+     * Translates a message that the message store found to be a control-id collision: another
+     * message (other content) was stored under the same sender and control id. {@code variant}
+     * (the store's, never empty) goes into the ids of what belongs to this message, so the two
+     * messages' resources never overwrite each other; records keyed by the sender's own numbers
+     * (orders, results) keep their ids.
+     */
+    public Conversion convert(byte[] raw, String variant) {
+        return convert(decode(raw), variant);
     }
 
     static String decode(byte[] raw) {
@@ -82,8 +93,12 @@ public final class V2ToFhir {
 
     /** Translates one message. Throws {@link IllegalArgumentException} when it has no MSH. */
     public Conversion convert(String text) {
+        return convert(text, null);
+    }
+
+    private Conversion convert(String text, String variant) {
         V2Message message = V2Message.parse(text);
-        MappingContext ctx = new MappingContext(message, settings);
+        MappingContext ctx = new MappingContext(message, settings, variant);
         Walk walk = new Walk(ctx, message.msh().field(9).text(1));
         MessageHeader header = headers.map(message.msh(), ctx);
         List<Segment> segments = message.segments();

@@ -48,9 +48,4 @@ public record Hl7Envelope(
     public String sender() {
         return sendingFacility.isBlank() ? sendingApplication : sendingFacility;
     }
-
-    /** The key that identifies a resend: sender and control id. */
-    public String deduplicationKey() {
-        return sender() + '|' + controlId;
-    }
 }

@@ -85,4 +85,37 @@ class StableRecordIdsTest {
         assertThat(ids(convert(admit), AllergyIntolerance.class))
                 .doesNotContainAnyElementsOf(ids(convert(resent), AllergyIntolerance.class));
     }
+
+    private static List<String> allIds(Bundle bundle, Class<? extends Resource> type) {
+        return ids(bundle, type);
+    }
+
+    @Test
+    void aControlIdCollisionGivesTheMessagesOwnResourcesOtherIdsAndKeepsTheSendersRecords() throws IOException {
+        byte[] result = golden("oru-r01-micro.hl7").getBytes(StandardCharsets.UTF_8);
+        Bundle first = translator.convert(result).bundle();
+        Bundle collided = translator.convert(result, "1").bundle();
+
+        // what belongs to the message itself (its header, its provenance, the bundle) is its own
+        assertThat(collided.getIdElement().getIdPart()).isNotEqualTo(first.getIdElement().getIdPart());
+        assertThat(allIds(collided, org.hl7.fhir.r4.model.MessageHeader.class))
+                .doesNotContainAnyElementsOf(allIds(first, org.hl7.fhir.r4.model.MessageHeader.class));
+        assertThat(allIds(collided, org.hl7.fhir.r4.model.Provenance.class))
+                .doesNotContainAnyElementsOf(allIds(first, org.hl7.fhir.r4.model.Provenance.class));
+        // results keyed by the sender's order numbers are the same records whichever message brings them
+        assertThat(allIds(collided, org.hl7.fhir.r4.model.Observation.class)).isNotEmpty()
+                .isEqualTo(allIds(first, org.hl7.fhir.r4.model.Observation.class));
+        assertThat(translator.convert(result, "1").bundle().getIdElement().getIdPart())
+                .as("deterministic").isEqualTo(collided.getIdElement().getIdPart());
+    }
+
+    @Test
+    void anotherApplicationOfTheSameFacilityGivesTheMessagesOwnResourcesOtherIds() throws IOException {
+        String lab = golden("oru-r01-micro.hl7");
+        String radiology = lab.replace("MSH|^~\\&|LIS|QMH|", "MSH|^~\\&|RIS|QMH|");
+        assertThat(radiology).isNotEqualTo(lab);
+        assertThat(convert(radiology).getIdElement().getIdPart()).isNotEqualTo(convert(lab).getIdElement().getIdPart());
+        assertThat(ids(convert(radiology), org.hl7.fhir.r4.model.MessageHeader.class))
+                .doesNotContainAnyElementsOf(ids(convert(lab), org.hl7.fhir.r4.model.MessageHeader.class));
+    }
 }

@@ -119,7 +119,8 @@ class Hl7EnvelopeReaderTest {
     @Test
     void senderFallsBackToSendingApplication() {
         Hl7Envelope env = accepted(reader.read("MSH|^~\\&|LAB|||HUB|2026||ORU^R01|9|P|2.3\r".getBytes(StandardCharsets.US_ASCII)));
-        assertThat(env.deduplicationKey()).isEqualTo("LAB|9");
+        assertThat(env.sender()).isEqualTo("LAB");
+        assertThat(env.controlId()).isEqualTo("9");
     }
 
     @Test

@@ -89,6 +89,9 @@ public class MessageController {
         properties.put(Headers.CONTROL_ID, message.controlId());
         properties.put(Headers.SENDER, message.sender());
         properties.put(Headers.SENDING_APPLICATION, message.sendingApplication());
+        if (message.resendKey() != null) {
+            properties.put(Headers.RESEND_KEY, message.resendKey());
+        }
         properties.put(Headers.MESSAGE_TYPE, message.messageType());
         properties.put(Headers.HL7_VERSION, message.hl7Version());
         properties.put(Headers.CHARSET, message.charset());
@@ -123,9 +126,10 @@ public class MessageController {
     public MessagePage search(@RequestParam(required = false) String controlId,
             @RequestParam(required = false) String sender, @RequestParam(required = false) String type,
             @RequestParam(required = false) String status, @RequestParam(required = false) String since,
-            @RequestParam(defaultValue = "0") int page, @RequestParam(defaultValue = "50") int size) {
+            @RequestParam(defaultValue = "0") int page, @RequestParam(defaultValue = "50") int size,
+            @RequestParam(required = false) Boolean collision) {
         MessageQuery query = new MessageQuery(blankToNull(controlId), blankToNull(sender), blankToNull(type),
-                status(status), since(since), page, size);
+                status(status), since(since), page, size, collision);
         return new MessagePage(store.find(query), page, size, store.count(query));
     }
 

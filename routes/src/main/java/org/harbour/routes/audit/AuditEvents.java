@@ -67,6 +67,22 @@ public final class AuditEvents {
         return e;
     }
 
+    /**
+     * A message arrived under the key of one stored earlier (same sender and control id) with
+     * other content: not a resend, so it is stored as its own message; flagged for operators.
+     */
+    public static AuditEvent controlIdCollision(String messageId, String controlId, String sender, String remote,
+            String messageType, String collidesWith) {
+        AuditEvent e = base("110107", "Import", AuditEvent.AuditEventAction.C, "control-id-collision");
+        e.setOutcome(AuditEvent.AuditEventOutcome._4);
+        e.setOutcomeDesc("control id already used within the resend window by message " + collidesWith
+                + " with other content; stored as its own message");
+        source(e, sender, remote);
+        destination(e);
+        message(e, messageId, controlId, messageType);
+        return e;
+    }
+
     /** A message was refused (AR/AE at the listener) or could not be translated; it is kept for operators. */
     public static AuditEvent messageRejected(String keptAs, String controlId, String sender, String remote,
             String reason) {

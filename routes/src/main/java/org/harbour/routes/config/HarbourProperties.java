@@ -200,12 +200,25 @@ public record HarbourProperties(
             @DefaultValue("10m") Duration idleTimeout,
             @DefaultValue("60s") Duration stalledTimeout,
             @DefaultValue Tls tls,
-            Integer ioThreads) {
+            Integer ioThreads,
+            @DefaultValue({"MSH-3", "MSH-4", "MSH-10"}) java.util.List<String> resendKey,
+            java.util.Map<String, Listener> listeners) {
+
+        public Mllp {
+            listeners = listeners == null ? java.util.Map.of() : java.util.Map.copyOf(listeners);
+        }
 
         /** I/O threads of the plain listener: as configured, else one per core (at most four). */
         public int ioThreadsOrDefault() {
             return ioThreads == null ? MllpServerConfig.defaultIoThreads() : ioThreads;
         }
+    }
+
+    /**
+     * A further MLLP listener ({@code harbour.mllp.listeners.<name>.*}), on a port of its own,
+     * with its own resend key; the other settings are the main listener's.
+     */
+    public record Listener(int port, String host, java.util.List<String> resendKey) {
     }
 
     /**

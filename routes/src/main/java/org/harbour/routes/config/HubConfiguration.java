@@ -43,6 +43,7 @@ import org.harbour.routes.ingest.InboundGate;
 import org.harbour.routes.ingest.InboundQueueWriter;
 import org.harbour.routes.ingest.IngestRoute;
 import org.harbour.routes.ingest.ResendGuard;
+import org.harbour.routes.ingest.ResendKey;
 import org.harbour.routes.store.DuplicateWindow;
 import org.harbour.routes.store.MessageStore;
 import org.harbour.routes.store.StoreRoute;
@@ -410,20 +411,44 @@ public class HubConfiguration {
 
     @Bean
     @ConditionalOnProperty(name = "harbour.mllp.enabled", havingValue = "true", matchIfMissing = true)
-    IngestRoute ingestRoute(InboundGate gate, InboundQueueWriter writer, Acknowledgements acknowledgements) {
-        return new IngestRoute(gate, writer, acknowledgements);
+    IngestRoute ingestRoute(InboundGate gate, InboundQueueWriter writer, Acknowledgements acknowledgements,
+            HarbourProperties properties) {
+        HarbourProperties.Mllp mllp = properties.mllp();
+        java.util.List<IngestRoute.Listener> listeners = new java.util.ArrayList<>();
+        listeners.add(new IngestRoute.Listener(RouteIds.MLLP_LISTENER, RouteIds.INGEST_MLLP,
+                ResendKey.of(mllp.resendKey())));
+        new java.util.TreeMap<>(mllp.listeners()).forEach((name, listener) -> listeners.add(new IngestRoute.Listener(
+                RouteIds.mllpListener(name), RouteIds.INGEST_MLLP + "-" + name,
+                listener.resendKey() == null || listener.resendKey().isEmpty() ? ResendKey.of(mllp.resendKey())
+                        : ResendKey.of(listener.resendKey()))));
+        return new IngestRoute(gate, writer, acknowledgements, listeners);
     }
 
+    /**
+     * The MLLP listeners: the main one ({@code harbour.mllp.*}) and each of {@code
+     * harbour.mllp.listeners.<name>}, which has its own port (and host, and resend key) and the
+     * main one's other settings.
+     */
     @Bean(MllpListenerComponent.SCHEME)
     MllpListenerComponent mllpListenerComponent(HarbourProperties properties)
             throws IOException, GeneralSecurityException {
         HarbourProperties.Mllp mllp = properties.mllp();
         MllpListenerComponent component = new MllpListenerComponent();
-        component.register(new MllpServerConfig(RouteIds.MLLP_LISTENER, mllp.host(), mllp.port(),
-                mllp.maxConnections(), (int) Math.min(Integer.MAX_VALUE - 16, mllp.maxMessageSize().toBytes()),
-                mllp.idleTimeout(), mllp.stalledTimeout(), Duration.ofMillis(250), tls(mllp.tls()),
-                mllp.tls().clientAuth(), mllp.ioThreadsOrDefault()));
+        SSLContext tls = tls(mllp.tls());
+        component.register(listenerConfig(RouteIds.MLLP_LISTENER, mllp.host(), mllp.port(), mllp, tls));
+        for (var listener : mllp.listeners().entrySet()) {
+            component.register(listenerConfig(RouteIds.mllpListener(listener.getKey()),
+                    listener.getValue().host() == null ? mllp.host() : listener.getValue().host(),
+                    listener.getValue().port(), mllp, tls));
+        }
         return component;
+    }
+
+    private static MllpServerConfig listenerConfig(String name, String host, int port, HarbourProperties.Mllp mllp,
+            SSLContext tls) {
+        return new MllpServerConfig(name, host, port, mllp.maxConnections(),
+                (int) Math.min(Integer.MAX_VALUE - 16, mllp.maxMessageSize().toBytes()), mllp.idleTimeout(),
+                mllp.stalledTimeout(), Duration.ofMillis(250), tls, mllp.tls().clientAuth(), mllp.ioThreadsOrDefault());
     }
 
     private static SSLContext tls(HarbourProperties.Tls tls) throws IOException, GeneralSecurityException {

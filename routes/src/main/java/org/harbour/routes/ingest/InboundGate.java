@@ -10,6 +10,7 @@ import org.harbour.connectors.mllp.MllpHeaders;
 import org.harbour.mappings.hl7.EnvelopeResult;
 import org.harbour.mappings.hl7.Hl7Envelope;
 import org.harbour.mappings.hl7.Hl7EnvelopeReader;
+import org.harbour.mappings.hl7.Hl7Fingerprint;
 import org.harbour.mappings.hl7.Hl7Problem;
 import org.harbour.routes.Headers;
 import org.harbour.routes.audit.AuditEvents;
@@ -30,6 +31,8 @@ public class InboundGate implements AutoCloseable {
     public static final String DISPOSITION = "HarbourDisposition";
     public static final String ENVELOPE = "HarbourEnvelope";
     public static final String PROBLEM = "HarbourProblem";
+    /** The message's fingerprint ({@link Hl7Fingerprint}), beside its resend key. */
+    public static final String FINGERPRINT = "HarbourFingerprint";
 
     private static final Logger LOG = LoggerFactory.getLogger(InboundGate.class);
 
@@ -54,12 +57,12 @@ public class InboundGate implements AutoCloseable {
      * filter's rare "perhaps", or before it is loaded), the query runs on a thread of its own and
      * the route goes on from there.
      */
-    public AsyncProcessor admission() {
+    public AsyncProcessor admission(ResendKey resendKey) {
         return new AsyncProcessorSupport() {
             @Override
             public boolean process(Exchange exchange, AsyncCallback callback) {
                 try {
-                    if (admitFromMemory(exchange)) {
+                    if (admitFromMemory(exchange, resendKey)) {
                         callback.done(true);
                         return true;
                     }
@@ -87,7 +90,7 @@ public class InboundGate implements AutoCloseable {
      * Sets the metadata headers and decides the disposition if that needs no query; returns false
      * when only the database can tell whether the message is a resend.
      */
-    private boolean admitFromMemory(Exchange exchange) {
+    private boolean admitFromMemory(Exchange exchange, ResendKey resendKey) {
         Message in = exchange.getIn();
         byte[] raw = in.getBody(byte[].class);
         EnvelopeResult result = reader.read(raw);
@@ -97,6 +100,7 @@ public class InboundGate implements AutoCloseable {
             in.setHeader(Headers.CONTROL_ID, envelope.controlId());
             in.setHeader(Headers.SENDER, envelope.sender());
             in.setHeader(Headers.SENDING_APPLICATION, envelope.sendingApplication());
+            in.setHeader(Headers.RESEND_KEY, resendKey.of(envelope, in.getHeader(MllpHeaders.LISTENER, String.class)));
             in.setHeader(Headers.MESSAGE_TYPE, envelope.messageType());
             in.setHeader(Headers.HL7_VERSION, envelope.version());
             in.setHeader(Headers.CHARSET, envelope.charset().name());
@@ -109,7 +113,10 @@ public class InboundGate implements AutoCloseable {
         } else if (result instanceof EnvelopeResult.Rejected rejected) {
             reject(exchange, rejected.problem());
         } else {
-            ResendGuard.Known known = resends.inMemory(envelope.deduplicationKey(), received(exchange));
+            String fingerprint = Hl7Fingerprint.of(raw);
+            exchange.setProperty(FINGERPRINT, fingerprint);
+            ResendGuard.Known known = resends.inMemory(in.getHeader(Headers.RESEND_KEY, String.class), fingerprint,
+                    received(exchange));
             if (known == ResendGuard.Known.ASK_THE_DATABASE) {
                 return false;
             }
@@ -120,7 +127,8 @@ public class InboundGate implements AutoCloseable {
 
     private void admitFromDatabase(Exchange exchange) {
         Hl7Envelope envelope = exchange.getProperty(ENVELOPE, Hl7Envelope.class);
-        resend(exchange, envelope, resends.inDatabase(envelope.deduplicationKey(), received(exchange)));
+        resend(exchange, envelope, resends.inDatabase(exchange.getIn().getHeader(Headers.RESEND_KEY, String.class),
+                exchange.getProperty(FINGERPRINT, String.class), received(exchange)));
     }
 
     private static void resend(Exchange exchange, Hl7Envelope envelope, boolean resend) {
@@ -135,8 +143,8 @@ public class InboundGate implements AutoCloseable {
 
     /** Called once the message is safely on the inbound queue. */
     public void enqueued(Exchange exchange) {
-        Hl7Envelope envelope = exchange.getProperty(ENVELOPE, Hl7Envelope.class);
-        resends.enqueued(envelope.deduplicationKey(), received(exchange));
+        resends.enqueued(exchange.getIn().getHeader(Headers.RESEND_KEY, String.class),
+                exchange.getProperty(FINGERPRINT, String.class), received(exchange));
     }
 
     /** The receive time as an Instant: set by the MLLP listener, or read once from its header. */
@@ -180,7 +188,8 @@ public class InboundGate implements AutoCloseable {
                 in.getHeader(MllpHeaders.REMOTE_ADDRESS, String.class),
                 in.getHeader(MllpHeaders.LISTENER, String.class),
                 in.getHeader(Headers.CHARSET, String.class),
-                in.getBody(byte[].class));
+                in.getBody(byte[].class),
+                in.getHeader(Headers.RESEND_KEY, String.class));
     }
 
     private static Instant receivedAt(Message in) {

@@ -5,7 +5,7 @@ import org.harbour.connectors.mllp.camel.MllpListenerComponent;
 import org.harbour.routes.RouteIds;
 
 /**
- * Ingest over MLLP: check the envelope, then either enqueue durably (persistent send to
+ * Ingest over MLLP, one route per listener: check the envelope, then either enqueue durably (persistent send to
  * harbour.inbound) or keep the rejected message, and only then acknowledge. A failure anywhere
  * leaves no reply body, and the listener answers AR so the sender keeps and resends the message.
  *
@@ -17,30 +17,42 @@ import org.harbour.routes.RouteIds;
  */
 public class IngestRoute extends RouteBuilder {
 
+    /**
+     * One MLLP listener's ingest: the listener registered under {@code listener}, the route's id,
+     * and the key that recognises a resend on it.
+     */
+    public record Listener(String listener, String routeId, ResendKey resendKey) {
+    }
+
     private final InboundGate gate;
     private final InboundQueueWriter writer;
     private final Acknowledgements acknowledgements;
+    private final java.util.List<Listener> listeners;
 
-    public IngestRoute(InboundGate gate, InboundQueueWriter writer, Acknowledgements acknowledgements) {
+    public IngestRoute(InboundGate gate, InboundQueueWriter writer, Acknowledgements acknowledgements,
+            java.util.List<Listener> listeners) {
         this.gate = gate;
         this.writer = writer;
         this.acknowledgements = acknowledgements;
+        this.listeners = java.util.List.copyOf(listeners);
     }
 
     @Override
     public void configure() {
-        from(MllpListenerComponent.SCHEME + ":" + RouteIds.MLLP_LISTENER)
-                .routeId(RouteIds.INGEST_MLLP)
-                .startupOrder(100)
-                .errorHandler(noErrorHandler())
-                .process(gate.admission()).id("admit")
-                .choice()
-                    .when(exchangeProperty(InboundGate.DISPOSITION).isEqualTo(Disposition.ACCEPT))
-                        .process(writer.asyncWriter()).id("enqueue")
-                        .process(gate::enqueued).id("remember-key")
-                    .when(exchangeProperty(InboundGate.DISPOSITION).isEqualTo(Disposition.REJECT))
-                        .process(gate.rejectedKeeper()).id("keep-rejected")
-                .end()
-                .process(acknowledgements::acknowledge).id("acknowledge");
+        for (Listener listener : listeners) {
+            from(MllpListenerComponent.SCHEME + ":" + listener.listener())
+                    .routeId(listener.routeId())
+                    .startupOrder(100 + listeners.indexOf(listener))
+                    .errorHandler(noErrorHandler())
+                    .process(gate.admission(listener.resendKey())).id("admit-" + listener.listener())
+                    .choice()
+                        .when(exchangeProperty(InboundGate.DISPOSITION).isEqualTo(Disposition.ACCEPT))
+                            .process(writer.asyncWriter()).id("enqueue-" + listener.listener())
+                            .process(gate::enqueued).id("remember-key-" + listener.listener())
+                        .when(exchangeProperty(InboundGate.DISPOSITION).isEqualTo(Disposition.REJECT))
+                            .process(gate.rejectedKeeper()).id("keep-rejected-" + listener.listener())
+                    .end()
+                    .process(acknowledgements::acknowledge).id("acknowledge-" + listener.listener());
+        }
     }
 }

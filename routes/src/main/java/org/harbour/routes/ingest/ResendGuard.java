@@ -12,8 +12,10 @@ import org.harbour.routes.store.DuplicateWindow;
 import org.harbour.routes.store.MessageStore;
 
 /**
- * Recognises a resend (same sender and control id within the duplicate window) before it is
- * enqueued again.
+ * Recognises a resend (the same key and content, MSH-7 aside, within the duplicate window) before
+ * it is enqueued again. A message under a known key with other content is not a resend (a
+ * control-id collision): it is enqueued, and the store stage keeps it as its own message.
+ * Keys are remembered with their content ({@link MessageStore#keyAndContent}).
  *
  * <p>Two sources: the message store's key table, which is persistent and survives restarts,
  * and a short in-memory list of keys enqueued but perhaps not yet recorded by the store stage.
@@ -71,32 +73,34 @@ public class ResendGuard {
         RESEND, NEW, ASK_THE_DATABASE
     }
 
-    /** True when a message with this key was already accepted within the window. */
-    public boolean isResend(String key, Instant receivedAt) {
-        Known known = inMemory(key, receivedAt);
-        return known == Known.ASK_THE_DATABASE ? inDatabase(key, receivedAt) : known == Known.RESEND;
+    /** True when a message with this key and content was already accepted within the window. */
+    public boolean isResend(String key, String fingerprint, Instant receivedAt) {
+        Known known = inMemory(key, fingerprint, receivedAt);
+        return known == Known.ASK_THE_DATABASE ? inDatabase(key, fingerprint, receivedAt) : known == Known.RESEND;
     }
 
     /** The answer from memory alone (no query): most keys are new and the filter says so. */
-    public Known inMemory(String key, Instant receivedAt) {
-        Instant enqueued = recent.get(key);
+    public Known inMemory(String key, String fingerprint, Instant receivedAt) {
+        String both = MessageStore.keyAndContent(key, fingerprint);
+        Instant enqueued = recent.get(both);
         if (enqueued != null && window.contains(enqueued, receivedAt)) {
             return Known.RESEND;
         }
         KeyFilter known = filter;
-        return known != null && !known.mightContain(key) ? Known.NEW : Known.ASK_THE_DATABASE;
+        return known != null && !known.mightContain(both) ? Known.NEW : Known.ASK_THE_DATABASE;
     }
 
     /** The answer from the message store's key table (a query: may wait for a database connection). */
-    public boolean inDatabase(String key, Instant receivedAt) {
-        return store.acceptedWithinWindow(key, receivedAt).isPresent();
+    public boolean inDatabase(String key, String fingerprint, Instant receivedAt) {
+        return store.acceptedWithinWindow(key, fingerprint, receivedAt).isPresent();
     }
 
-    /** Remembers a key just enqueued, until the store stage has surely recorded it. */
-    public void enqueued(String key, Instant receivedAt) {
-        recent.put(key, receivedAt);
-        order.add(new Remembered(key, receivedAt));
-        addToFilters(key);
+    /** Remembers a key and content just enqueued, until the store stage has surely recorded them. */
+    public void enqueued(String key, String fingerprint, Instant receivedAt) {
+        String both = MessageStore.keyAndContent(key, fingerprint);
+        recent.put(both, receivedAt);
+        order.add(new Remembered(both, receivedAt));
+        addToFilters(both);
         if (remembered.incrementAndGet() > maxRecent) {
             forget(Instant.MIN, maxRecent);
         }

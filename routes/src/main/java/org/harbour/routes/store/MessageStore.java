@@ -31,7 +31,8 @@ import org.springframework.transaction.support.TransactionTemplate;
 public class MessageStore {
 
     private static final String COLUMNS = "id, control_id, sender, sending_application, message_type, hl7_version,"
-            + " status, received_at, stored_at, remote_address, listener, charset, size_bytes, sha256, reason, duplicates";
+            + " status, received_at, stored_at, remote_address, listener, charset, size_bytes, sha256, reason, duplicates,"
+            + " resend_key, collision_of";
     private static final String READ_COLUMNS = COLUMNS + ", translation, resources";
 
     private final JdbcTemplate jdbc;
@@ -47,15 +48,33 @@ public class MessageStore {
     }
 
     /** Records an accepted message once; a repeat within the window is counted, not stored. */
-    public StoreOutcome storeAccepted(InboundMessage message) {
+    public Recorded storeAccepted(InboundMessage message) {
         return storeAccepted(List.of(message)).get(0);
+    }
+
+    /**
+     * What recording an accepted message did.
+     *
+     * @param variant 0 for the first message under its key; n &gt; 0 for the n-th control-id
+     *     collision under it (its resource ids must differ: {@code V2ToFhir.convert(raw, variant)})
+     * @param collidesWith the id of the message stored earlier under the same key, for a collision
+     */
+    public record Recorded(StoreOutcome outcome, int variant, String collidesWith) {
+        static Recorded of(StoreOutcome outcome, int variant) {
+            return new Recorded(outcome, variant, null);
+        }
+
+        /** The variant as the translator takes it: null for the first message under its key. */
+        public String variantName() {
+            return variant == 0 ? null : String.valueOf(variant);
+        }
     }
 
     /**
      * Records accepted messages in one transaction, each once; returns each one's outcome in
      * order. A repeat within the window (also within the same list) is counted, not stored.
      */
-    public List<StoreOutcome> storeAccepted(List<InboundMessage> messages) {
+    public List<Recorded> storeAccepted(List<InboundMessage> messages) {
         try {
             return tx.execute(status -> messages.stream().map(this::storeOnce).toList());
         } catch (DuplicateKeyException raced) {
@@ -64,59 +83,91 @@ public class MessageStore {
         }
     }
 
-    private StoreOutcome storeOnce(InboundMessage message) {
+    /** A row of the key table: one message's content under a key. */
+    private record KeyRow(String contentHash, String messageId, Instant receivedAt, int variant) {
+    }
+
+    /**
+     * One message: a redelivery of a message already recorded (same id), a resend (same key and
+     * content within the window; content unknown for keys recorded before contents were), a
+     * control-id collision (same key, other content: stored as its own message and flagged), or new.
+     */
+    private Recorded storeOnce(InboundMessage message) {
         String key = message.deduplicationKey();
-        List<Object[]> prior = jdbc.query(
-                "SELECT message_id, received_at FROM message_key WHERE dedup_key = ? FOR UPDATE",
-                (rs, n) -> new Object[] {rs.getString(1), instant(rs, 2)}, key);
-        if (!prior.isEmpty()) {
-            String priorId = (String) prior.get(0)[0];
-            Instant priorAt = (Instant) prior.get(0)[1];
-            if (priorId.equals(message.id())) {
-                return StoreOutcome.REDELIVERED;
+        String fingerprint = message.fingerprint();
+        List<KeyRow> rows = jdbc.query(
+                "SELECT content_hash, message_id, received_at, variant FROM message_key WHERE dedup_key = ? FOR UPDATE",
+                (rs, n) -> new KeyRow(rs.getString(1), rs.getString(2), instant(rs, 3), rs.getInt(4)), key);
+        for (KeyRow row : rows) {
+            if (row.messageId().equals(message.id())) {
+                return Recorded.of(StoreOutcome.REDELIVERED, row.variant());
             }
-            if (duplicateWindow.contains(priorAt, message.receivedAt())) {
-                jdbc.update("UPDATE message SET duplicates = duplicates + 1 WHERE id = ?", priorId);
-                return StoreOutcome.DUPLICATE;
-            }
-            jdbc.update("UPDATE message_key SET message_id = ?, received_at = ? WHERE dedup_key = ?",
-                    message.id(), timestamp(message.receivedAt()), key);
-        } else {
-            jdbc.update("INSERT INTO message_key (dedup_key, message_id, received_at) VALUES (?, ?, ?)",
-                    key, message.id(), timestamp(message.receivedAt()));
         }
-        insert(message, MessageStatus.RECEIVED, null);
-        return StoreOutcome.STORED;
+        List<KeyRow> live = rows.stream().filter(r -> duplicateWindow.contains(r.receivedAt(), message.receivedAt()))
+                .toList();
+        for (KeyRow row : live) {
+            if (row.contentHash().equals(fingerprint) || row.contentHash().isEmpty()) {
+                jdbc.update("UPDATE message SET duplicates = duplicates + 1 WHERE id = ?", row.messageId());
+                return Recorded.of(StoreOutcome.DUPLICATE, row.variant());
+            }
+        }
+        // rows past the window are forgotten: under their key this message starts afresh, or collides with the live
+        for (KeyRow row : rows) {
+            if (!live.contains(row)) {
+                jdbc.update("DELETE FROM message_key WHERE dedup_key = ? AND content_hash = ?", key, row.contentHash());
+            }
+        }
+        int variant = live.stream().mapToInt(KeyRow::variant).max().orElse(-1) + 1;
+        String collidesWith = live.stream().min(java.util.Comparator.comparing(KeyRow::receivedAt)
+                .thenComparing(KeyRow::variant)).map(KeyRow::messageId).orElse(null);
+        jdbc.update("INSERT INTO message_key (dedup_key, content_hash, message_id, received_at, variant)"
+                + " VALUES (?, ?, ?, ?, ?)", key, fingerprint, message.id(), timestamp(message.receivedAt()), variant);
+        insert(message, MessageStatus.RECEIVED, null, collidesWith);
+        return new Recorded(collidesWith == null ? StoreOutcome.STORED : StoreOutcome.COLLISION, variant, collidesWith);
     }
 
     /** Keeps a message that failed the basic checks, with the reason. */
     public void keepRejected(InboundMessage message, String reason) {
-        tx.executeWithoutResult(status -> insert(message, MessageStatus.REJECTED, reason));
+        tx.executeWithoutResult(status -> insert(message, MessageStatus.REJECTED, reason, null));
     }
 
-    /** When the sender's message with this key was first accepted, if within the window. */
-    public Optional<Instant> acceptedWithinWindow(String deduplicationKey, Instant at) {
-        List<Instant> prior = jdbc.query("SELECT received_at FROM message_key WHERE dedup_key = ?",
-                (rs, n) -> instant(rs, 1), deduplicationKey);
+    /**
+     * When the message with this key and content (its {@link InboundMessage#fingerprint}) was
+     * first accepted, if within the window. A key recorded before contents were matches any content.
+     */
+    public Optional<Instant> acceptedWithinWindow(String deduplicationKey, String fingerprint, Instant at) {
+        List<Instant> prior = jdbc.query(
+                "SELECT received_at FROM message_key WHERE dedup_key = ? AND content_hash IN (?, '')",
+                (rs, n) -> instant(rs, 1), deduplicationKey, fingerprint);
         return prior.stream().filter(p -> duplicateWindow.contains(p, at)).findFirst();
     }
 
-    /** Streams every accepted message key received at or after {@code since}. */
+    /**
+     * Streams every accepted message received at or after {@code since} as its key and
+     * fingerprint ({@link #keyAndContent}).
+     */
     public void forEachKeySince(Instant since, Consumer<String> action) {
         tx.executeWithoutResult(status -> jdbc.query(connection -> {
             PreparedStatement statement = connection.prepareStatement(
-                    "SELECT dedup_key FROM message_key WHERE received_at >= ?");
+                    "SELECT dedup_key, content_hash FROM message_key WHERE received_at >= ?");
             statement.setFetchSize(10_000);
             statement.setObject(1, timestamp(since));
             return statement;
-        }, (RowCallbackHandler) rs -> action.accept(rs.getString(1))));
+        }, (RowCallbackHandler) rs -> action.accept(keyAndContent(rs.getString(1), rs.getString(2)))));
     }
 
-    private void insert(InboundMessage m, MessageStatus status, String reason) {
-        jdbc.update("INSERT INTO message (" + COLUMNS + ") VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,0)",
-                m.id(), m.controlId(), m.sender(), m.sendingApplication(), m.messageType(), m.hl7Version(),
-                status.name(), timestamp(m.receivedAt()), timestamp(clock.instant()), m.remoteAddress(),
-                m.listener(), m.charset(), m.raw().length, sha256(m.raw()), reason);
+    /** A message's key and content as one string, as the resend check remembers them. */
+    public static String keyAndContent(String deduplicationKey, String fingerprint) {
+        return deduplicationKey + '#' + fingerprint;
+    }
+
+    private void insert(InboundMessage m, MessageStatus status, String reason, String collisionOf) {
+        jdbc.update("INSERT INTO message (" + COLUMNS + ") VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,0,?,?)",
+                m.id(), clip(m.controlId(), 199), clip(m.sender(), 500), clip(m.sendingApplication(), 500),
+                clip(m.messageType(), 64), clip(m.hl7Version(), 16), status.name(), timestamp(m.receivedAt()),
+                timestamp(clock.instant()), clip(m.remoteAddress(), 255), clip(m.listener(), 64),
+                clip(m.charset(), 64), m.raw().length, sha256(m.raw()), clip(reason, 2000),
+                clip(m.deduplicationKey(), 1024), collisionOf);
         jdbc.update("INSERT INTO message_raw (message_id, raw) VALUES (?, ?)", m.id(), m.raw());
     }
 
@@ -181,6 +232,9 @@ public class MessageStore {
                 args.add(q.type().replace("%", "").replace("_", "") + "^%");
             }
         }
+        if (Boolean.TRUE.equals(q.collision())) {
+            clause(where, "collision_of IS NOT NULL");
+        }
         if (q.status() != null) {
             clause(where, "status = ?");
             args.add(q.status().name());
@@ -202,7 +256,20 @@ public class MessageStore {
             MessageStatus.valueOf(rs.getString("status")), instant(rs, "received_at"), instant(rs, "stored_at"),
             rs.getString("remote_address"), rs.getString("listener"), rs.getString("charset"),
             rs.getLong("size_bytes"), rs.getString("sha256"), rs.getString("reason"), rs.getInt("duplicates"),
-            rs.getString("translation"), (Integer) rs.getObject("resources"));
+            rs.getString("translation"), (Integer) rs.getObject("resources"), rs.getString("resend_key"),
+            rs.getString("collision_of"));
+
+    /**
+     * A metadata value cut to its column (the raw bytes are never cut): a message with an
+     * over-long field is kept all the same, its full text in the bytes. Cut at a code point.
+     */
+    static String clip(String value, int max) {
+        if (value == null || value.length() <= max) {
+            return value;
+        }
+        int end = Character.isHighSurrogate(value.charAt(max - 1)) ? max - 1 : max;
+        return value.substring(0, end);
+    }
 
     private static Instant instant(ResultSet rs, int column) throws SQLException {
         return rs.getObject(column, OffsetDateTime.class).toInstant();

@@ -6,6 +6,11 @@ public enum StoreOutcome {
     STORED,
     /** This very message (same message id) again: a broker redelivery after a failure or crash. */
     REDELIVERED,
-    /** The same sender and control id were already stored within the duplicate window. */
-    DUPLICATE
+    /** The same key and content (MSH-7 aside) were already stored within the duplicate window: a resend. */
+    DUPLICATE,
+    /**
+     * Recorded for the first time, though another message with the same key and other content
+     * was stored within the window: a control-id collision, kept as its own message and flagged.
+     */
+    COLLISION
 }

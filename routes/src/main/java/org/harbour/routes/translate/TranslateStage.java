@@ -50,6 +50,7 @@ public class TranslateStage implements AutoCloseable {
     private final DedupStage dedup;
     private final io.micrometer.core.instrument.Counter storedCount;
     private final io.micrometer.core.instrument.Counter duplicateCount;
+    private final io.micrometer.core.instrument.Counter collisionCount;
     private final org.harbour.routes.records.PublishedBundles published;
 
     /**
@@ -71,25 +72,38 @@ public class TranslateStage implements AutoCloseable {
         this.meters = meters;
         this.storedCount = meters.counter("harbour.store.messages", "outcome", "stored");
         this.duplicateCount = meters.counter("harbour.store.messages", "outcome", "duplicate");
+        this.collisionCount = meters.counter("harbour.store.messages", "outcome", "collision");
         // several writers: record stores of different messages commit side by side; the same resource is row-locked
         this.commits = new GroupCommit<>("records", writers, 0, 64, 32L << 20, t -> t.weight(), timeout, linger,
                 true, batch -> tx.execute(status -> {
                     // each message recorded in the message store (once), then its records: one commit for all
-                    List<StoreOutcome> outcomes = messages.storeAccepted(batch.stream().map(Translated::message).toList());
+                    List<MessageStore.Recorded> outcomes = messages.storeAccepted(
+                            batch.stream().map(Translated::message).toList());
                     List<Written> written = new java.util.ArrayList<>();
                     // the entries commit with what they describe, in order: received, translated, stored
                     List<org.hl7.fhir.r4.model.AuditEvent> entries = new java.util.ArrayList<>();
                     for (int i = 0; i < batch.size(); i++) {
                         Translated t = batch.get(i);
                         InboundMessage m = t.message();
-                        StoreOutcome outcome = outcomes.get(i);
-                        if (outcome == StoreOutcome.STORED) {
+                        MessageStore.Recorded recorded = outcomes.get(i);
+                        StoreOutcome outcome = recorded.outcome();
+                        if (outcome == StoreOutcome.STORED || outcome == StoreOutcome.COLLISION) {
                             entries.add(AuditEvents.messageReceived(m.id(), m.controlId(), m.sender(), m.remoteAddress(),
                                     m.messageType()));
+                        }
+                        if (outcome == StoreOutcome.COLLISION) {
+                            entries.add(AuditEvents.controlIdCollision(m.id(), m.controlId(), m.sender(),
+                                    m.remoteAddress(), m.messageType(), recorded.collidesWith()));
                         }
                         if (outcome == StoreOutcome.DUPLICATE || t.bundle() == null) {
                             written.add(new Written(outcome, null, null));
                             continue;
+                        }
+                        if (recorded.variant() > 0 && !recorded.variantName().equals(t.variant())
+                                && !FhirBundleIntake.MESSAGE_TYPE.equals(m.messageType())) {
+                            // a control-id collision: what belongs to the message gets ids of its own
+                            t = translated(m, translator.convert(m.raw(), recorded.variantName()),
+                                    recorded.variantName());
                         }
                         Written w = write(t, outcome);
                         written.add(w);
@@ -104,7 +118,8 @@ public class TranslateStage implements AutoCloseable {
     }
 
     /** A received message, translated (or, when its translation failed, not: bundle null), waiting to be written. */
-    private record Translated(InboundMessage message, Bundle bundle, String outcome, byte[] report, long weight) {
+    private record Translated(InboundMessage message, Bundle bundle, String outcome, byte[] report, long weight,
+            String variant, int warnings) {
     }
 
     /**
@@ -139,24 +154,17 @@ public class TranslateStage implements AutoCloseable {
     public void storeAndTranslate(Exchange exchange) throws Exception {
         Message in = exchange.getIn();
         InboundMessage message = InboundGate.inboundMessage(in);
-        Conversion conversion;
+        Translated translated;
         try {
-            conversion = FhirBundleIntake.MESSAGE_TYPE.equals(message.messageType())
-                    ? intake.convert(message.raw(), message.sender(), message.controlId())
-                    : translator.convert(message.raw());
+            translated = translate(message);
         } catch (Exception e) {
             // kept in the message store all the same; the failure goes on to the stage's error handling
-            count(commits.submit(new Translated(message, null, null, null, message.raw().length)).outcome());
+            count(commits.submit(new Translated(message, null, null, null, message.raw().length, null, 0)).outcome());
             throw e;
         }
-        String report = conversion.report().entries().stream().map(ConversionReport.Entry::toString)
-                .collect(Collectors.joining("\n"));
-        String outcome = conversion.mapped() ? "TRANSLATED" : "UNMAPPED";
         String messageId = message.id();
         String sender = message.sender();
-        Written written = commits.submit(new Translated(message, conversion.bundle(), outcome,
-                cipher.encrypt(report.getBytes(StandardCharsets.UTF_8), "message-report/" + messageId),
-                message.raw().length));
+        Written written = commits.submit(translated);
         in.setHeader(OUTCOME, written.outcome().name());
         count(written.outcome());
         if (written.outcome() == StoreOutcome.DUPLICATE) {
@@ -164,9 +172,9 @@ public class TranslateStage implements AutoCloseable {
             return;
         }
         RecordStore.Stored stored = written.stored();
+        String outcome = translated.outcome();
         meters.counter("harbour.translate.messages", "outcome", outcome).increment();
-        meters.counter("harbour.translate.report.warnings")
-                .increment(conversion.report().entries(ConversionReport.Severity.WARNING).size());
+        meters.counter("harbour.translate.report.warnings").increment(translated.warnings());
         dedup.count(stored, written.alerts(), sender, written.outcome() == StoreOutcome.REDELIVERED);
         // a collection Bundle of the stored resources (and alerts), assembled from the JSON already written
         java.util.stream.Stream<String> json = written.alerts() == null ? stored.json().stream()
@@ -193,11 +201,32 @@ public class TranslateStage implements AutoCloseable {
     }
 
     private void count(StoreOutcome outcome) {
-        if (outcome == StoreOutcome.STORED) {
+        if (outcome == StoreOutcome.STORED || outcome == StoreOutcome.COLLISION) {
             storedCount.increment();
         } else if (outcome == StoreOutcome.DUPLICATE) {
             duplicateCount.increment();
         }
+        if (outcome == StoreOutcome.COLLISION) {
+            collisionCount.increment();
+        }
+    }
+
+    /**
+     * Translates a message (HL7 v2, or a FHIR Bundle from the API) and encrypts its report.
+     */
+    private Translated translate(InboundMessage message) throws FhirBundleIntake.RefusedException {
+        return FhirBundleIntake.MESSAGE_TYPE.equals(message.messageType())
+                ? translated(message, intake.convert(message.raw(), message.sender(), message.controlId()), null)
+                : translated(message, translator.convert(message.raw()), null);
+    }
+
+    private Translated translated(InboundMessage message, Conversion conversion, String variant) {
+        String report = conversion.report().entries().stream().map(ConversionReport.Entry::toString)
+                .collect(Collectors.joining("\n"));
+        return new Translated(message, conversion.bundle(), conversion.mapped() ? "TRANSLATED" : "UNMAPPED",
+                cipher.encrypt(report.getBytes(StandardCharsets.UTF_8), "message-report/" + message.id()),
+                message.raw().length, variant,
+                conversion.report().entries(ConversionReport.Severity.WARNING).size());
     }
 
     @Override

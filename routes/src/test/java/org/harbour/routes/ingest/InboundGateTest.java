@@ -37,7 +37,7 @@ class InboundGateTest {
     /** A message store whose key lookup waits, as one does for a busy connection pool. */
     private final MessageStore slowStore = new MessageStore(null, null, window, Clock.systemUTC()) {
         @Override
-        public Optional<Instant> acceptedWithinWindow(String key, Instant at) {
+        public Optional<Instant> acceptedWithinWindow(String key, String fingerprint, Instant at) {
             queries.incrementAndGet();
             try {
                 queryMayAnswer.await(10, TimeUnit.SECONDS);
@@ -74,7 +74,7 @@ class InboundGateTest {
     void aResendCheckThatNeedsTheDatabaseRunsOffTheCallingThread() throws Exception {
         // no filter loaded yet: only the key table can tell
         Exchange exchange = received("MSG-1");
-        AsyncProcessor admission = gate.admission();
+        AsyncProcessor admission = gate.admission(ResendKey.DEFAULT);
         CountDownLatch done = new CountDownLatch(1);
         AtomicReference<String> finishedOn = new AtomicReference<>();
         boolean sync = admission.process(exchange, doneSync -> {
@@ -94,13 +94,19 @@ class InboundGateTest {
     void whatMemoryCanAnswerIsAnsweredOnTheCallingThreadWithoutAQuery() throws Exception {
         resends.refreshFilter();
         Exchange fresh = received("MSG-2");
-        assertThat(gate.admission().process(fresh, doneSync -> { })).isTrue();
+        assertThat(gate.admission(ResendKey.DEFAULT).process(fresh, doneSync -> { })).isTrue();
         assertThat(fresh.getProperty(InboundGate.DISPOSITION)).isEqualTo(Disposition.ACCEPT);
-        resends.enqueued(fresh.getProperty(InboundGate.ENVELOPE, org.harbour.mappings.hl7.Hl7Envelope.class)
-                .deduplicationKey(), Instant.now());
+        gate.enqueued(fresh);
         Exchange again = received("MSG-2");
-        assertThat(gate.admission().process(again, doneSync -> { })).isTrue();
+        assertThat(gate.admission(ResendKey.DEFAULT).process(again, doneSync -> { })).isTrue();
         assertThat(again.getProperty(InboundGate.DISPOSITION)).isEqualTo(Disposition.DUPLICATE);
+        // the same control id with other content: a collision, accepted (the store stage keeps it apart)
+        Exchange other = received("MSG-2");
+        other.getIn().setBody(new String(other.getIn().getBody(byte[].class), StandardCharsets.UTF_8)
+                .replace("||8.1|", "||9.4|").getBytes(StandardCharsets.UTF_8));
+        assertThat(gate.admission(ResendKey.DEFAULT).process(other, doneSync -> { })).isTrue();
+        assertThat(other.getProperty(InboundGate.DISPOSITION)).isEqualTo(Disposition.ACCEPT);
+        assertThat(other.getIn().getHeader(org.harbour.routes.Headers.RESEND_KEY)).isEqualTo("MEDILINK|KWC|MSG-2");
         assertThat(queries.get()).isZero();
     }
 }

@@ -68,7 +68,7 @@ abstract class MessageStoreContract implements TestDatabase {
         byte[] raw = "MSH|^~\\&|陳大文".getBytes(StandardCharsets.UTF_8);
         InboundMessage m = new InboundMessage(MessageStore.newId(), "C1", "KWC", "MEDILINK", "ORU^R01", "2.5.1", T0,
                 "/10.0.0.8:40000", "mllp", "UTF-8", raw);
-        assertThat(store.storeAccepted(m)).isEqualTo(StoreOutcome.STORED);
+        assertThat(store.storeAccepted(m).outcome()).isEqualTo(StoreOutcome.STORED);
         StoredMessage stored = store.get(m.id()).orElseThrow();
         assertThat(stored.controlId()).isEqualTo("C1");
         assertThat(stored.status()).isEqualTo(MessageStatus.RECEIVED);
@@ -80,26 +80,119 @@ abstract class MessageStoreContract implements TestDatabase {
     @Test
     void sameSenderAndControlIdWithinTheWindowIsStoredOnceAndCounted() {
         InboundMessage first = message("KWC", "C1", T0, "a");
-        assertThat(store.storeAccepted(first)).isEqualTo(StoreOutcome.STORED);
-        assertThat(store.storeAccepted(message("KWC", "C1", T0.plus(Duration.ofDays(6)), "a"))).isEqualTo(StoreOutcome.DUPLICATE);
-        assertThat(store.storeAccepted(first)).as("redelivery of the same message").isEqualTo(StoreOutcome.REDELIVERED);
+        assertThat(store.storeAccepted(first).outcome()).isEqualTo(StoreOutcome.STORED);
+        assertThat(store.storeAccepted(message("KWC", "C1", T0.plus(Duration.ofDays(6)), "a")).outcome()).isEqualTo(StoreOutcome.DUPLICATE);
+        assertThat(store.storeAccepted(first).outcome()).as("redelivery of the same message").isEqualTo(StoreOutcome.REDELIVERED);
         assertThat(count(bySender("KWC"))).isEqualTo(1);
         assertThat(store.get(first.id()).orElseThrow().duplicates()).as("a redelivery is not a duplicate").isEqualTo(1);
     }
 
     @Test
     void sameControlIdFromAnotherSenderIsADifferentMessage() {
-        assertThat(store.storeAccepted(message("KWC", "C1", T0, "a"))).isEqualTo(StoreOutcome.STORED);
-        assertThat(store.storeAccepted(message("QEH", "C1", T0, "b"))).isEqualTo(StoreOutcome.STORED);
+        assertThat(store.storeAccepted(message("KWC", "C1", T0, "a")).outcome()).isEqualTo(StoreOutcome.STORED);
+        assertThat(store.storeAccepted(message("QEH", "C1", T0, "b")).outcome()).isEqualTo(StoreOutcome.STORED);
     }
 
     @Test
     void controlIdReusedAfterTheWindowIsStoredAgain() {
-        assertThat(store.storeAccepted(message("KWC", "C1", T0, "a"))).isEqualTo(StoreOutcome.STORED);
-        assertThat(store.acceptedWithinWindow("KWC|C1", T0.plus(Duration.ofDays(6)))).isPresent();
-        assertThat(store.acceptedWithinWindow("KWC|C1", T0.plus(Duration.ofDays(8)))).isEmpty();
-        assertThat(store.storeAccepted(message("KWC", "C1", T0.plus(Duration.ofDays(8)), "b"))).isEqualTo(StoreOutcome.STORED);
+        assertThat(store.storeAccepted(message("KWC", "C1", T0, "a")).outcome()).isEqualTo(StoreOutcome.STORED);
+        String fingerprint = message("KWC", "C1", T0, "a").fingerprint();
+        assertThat(store.acceptedWithinWindow("MEDILINK|KWC|C1", fingerprint, T0.plus(Duration.ofDays(6)))).isPresent();
+        assertThat(store.acceptedWithinWindow("MEDILINK|KWC|C1", fingerprint, T0.plus(Duration.ofDays(8)))).isEmpty();
+        assertThat(store.acceptedWithinWindow("MEDILINK|KWC|C1", "other", T0.plus(Duration.ofDays(6)))).isEmpty();
+        assertThat(store.storeAccepted(message("KWC", "C1", T0.plus(Duration.ofDays(8)), "b")).outcome()).isEqualTo(StoreOutcome.STORED);
         assertThat(count(bySender("KWC"))).isEqualTo(2);
+    }
+
+    private static final String LAB = "MSH|^~\\&|%s|KWC|HARBOUR|HUB|%s||ORU^R01|KWC-1001|P|2.5.1\r"
+            + "PID|1||A1234563^^^HKID^NNHKG||陳^大文||19650312|M\r"
+            + "OBX|1|NM|2345-7^Glucose^LN||%s|mmol/L|||||F\r";
+
+    private static InboundMessage lab(String application, String time, String glucose) {
+        return new InboundMessage(MessageStore.newId(), "KWC-1001", "KWC", application, "ORU^R01", "2.5.1", T0,
+                "/10.0.0.8:40000", "mllp", "UTF-8", LAB.formatted(application, time, glucose)
+                        .getBytes(StandardCharsets.UTF_8), application + "|KWC|KWC-1001");
+    }
+
+    @Test
+    void aResendWithANewMessageTimeIsStoredOnce() {
+        assertThat(store.storeAccepted(lab("LIS", "20261203093000+0800", "5.6")).outcome())
+                .isEqualTo(StoreOutcome.STORED);
+        assertThat(store.storeAccepted(lab("LIS", "20261203094500+0800", "5.6")).outcome())
+                .isEqualTo(StoreOutcome.DUPLICATE);
+        assertThat(count(bySender("KWC"))).isEqualTo(1);
+    }
+
+    @Test
+    void twoApplicationsOfOneFacilityWithTheSameControlIdAreTwoMessages() {
+        assertThat(store.storeAccepted(lab("LIS", "20261203093000+0800", "5.6")).outcome())
+                .isEqualTo(StoreOutcome.STORED);
+        assertThat(store.storeAccepted(lab("RIS", "20261203093000+0800", "5.6")).outcome())
+                .isEqualTo(StoreOutcome.STORED);
+        assertThat(count(bySender("KWC"))).isEqualTo(2);
+    }
+
+    @Test
+    void sameKeyWithOtherContentIsACollisionStoredAndFlagged() {
+        InboundMessage first = lab("LIS", "20261203093000+0800", "5.6");
+        InboundMessage other = lab("LIS", "20261203100000+0800", "7.9");
+        assertThat(store.storeAccepted(first)).isEqualTo(new MessageStore.Recorded(StoreOutcome.STORED, 0, null));
+        assertThat(store.storeAccepted(other))
+                .isEqualTo(new MessageStore.Recorded(StoreOutcome.COLLISION, 1, first.id()));
+        // each of the two is recognised again as itself: resent, redelivered
+        assertThat(store.storeAccepted(lab("LIS", "20261203110000+0800", "7.9")))
+                .isEqualTo(new MessageStore.Recorded(StoreOutcome.DUPLICATE, 1, null));
+        assertThat(store.storeAccepted(other)).isEqualTo(new MessageStore.Recorded(StoreOutcome.REDELIVERED, 1, null));
+        assertThat(store.storeAccepted(lab("LIS", "20261203110000+0800", "5.6")).outcome())
+                .isEqualTo(StoreOutcome.DUPLICATE);
+
+        assertThat(store.get(other.id()).orElseThrow().collisionOf()).isEqualTo(first.id());
+        assertThat(store.get(other.id()).orElseThrow().resendKey()).isEqualTo("LIS|KWC|KWC-1001");
+        assertThat(store.get(first.id()).orElseThrow().collisionOf()).isNull();
+        assertThat(store.find(new MessageQuery(null, null, null, null, null, 0, 50, true)))
+                .extracting(StoredMessage::id).containsExactly(other.id());
+        assertThat(count(bySender("KWC"))).isEqualTo(2);
+    }
+
+    @Test
+    void aCollisionIsRecognisedAfterARestart() {
+        InboundMessage first = lab("LIS", "20261203093000+0800", "5.6");
+        store.storeAccepted(first);
+        // a new store on the same database, as after a restart: the key table is all it knows
+        MessageStore restarted = new MessageStore(jdbc, new TransactionTemplate(new DataSourceTransactionManager(
+                jdbc.getDataSource())), new DuplicateWindow(Period.ofDays(7)), Clock.fixed(T0, ZoneId.of("Asia/Hong_Kong")));
+        assertThat(restarted.storeAccepted(lab("LIS", "20261203100000+0800", "7.9")))
+                .extracting(MessageStore.Recorded::outcome, MessageStore.Recorded::collidesWith)
+                .containsExactly(StoreOutcome.COLLISION, first.id());
+        assertThat(restarted.storeAccepted(lab("LIS", "20261203120000+0800", "5.6")).outcome())
+                .isEqualTo(StoreOutcome.DUPLICATE);
+    }
+
+    @Test
+    void aKeyRecordedBeforeContentsWereIsTakenForAResend() {
+        InboundMessage first = lab("LIS", "20261203093000+0800", "5.6");
+        store.storeAccepted(first);
+        jdbc.update("UPDATE message_key SET content_hash = ''");
+        assertThat(store.storeAccepted(lab("LIS", "20261203100000+0800", "7.9")).outcome())
+                .isEqualTo(StoreOutcome.DUPLICATE);
+    }
+
+    @Test
+    void aRejectedMessageWithFieldsLongerThanTheColumnsIsKeptWithAllItsBytes() {
+        String longId = "9".repeat(5_000);
+        String longSender = "陳".repeat(3_000);
+        byte[] raw = ("MSH|^~\\&|" + longSender + "|" + longSender + "|||2026||ORU^R01|" + longId + "|P|2.5.1\r")
+                .getBytes(StandardCharsets.UTF_8);
+        InboundMessage bad = new InboundMessage(MessageStore.newId(), longId, longSender, longSender,
+                "ORU^R01^" + "X".repeat(500), "2.5.1" + "1".repeat(100), T0, "/10.0.0.9:" + "1".repeat(400),
+                "mllp", "x".repeat(100), raw, longSender + "|" + longId);
+        store.keepRejected(bad, "MSH-10 message control id is longer than 199 characters " + "!".repeat(3000));
+        StoredMessage kept = store.get(bad.id()).orElseThrow();
+        assertThat(kept.status()).isEqualTo(MessageStatus.REJECTED);
+        assertThat(kept.controlId()).hasSize(199).isEqualTo(longId.substring(0, 199));
+        assertThat(kept.sender()).hasSize(500);
+        assertThat(kept.reason()).hasSize(2000).startsWith("MSH-10 message control id is longer");
+        assertThat(store.raw(bad.id())).hasValueSatisfying(bytes -> assertThat(bytes).isEqualTo(raw));
     }
 
     @Test
@@ -112,7 +205,7 @@ abstract class MessageStoreContract implements TestDatabase {
             InboundMessage copy = message("RACE", "R1", T0, "same");
             Callable<StoreOutcome> task = () -> {
                 go.await();
-                return store.storeAccepted(copy);
+                return store.storeAccepted(copy).outcome();
             };
             outcomes.add(pool.submit(task));
         }
