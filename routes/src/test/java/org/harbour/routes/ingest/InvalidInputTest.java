@@ -41,7 +41,16 @@ class InvalidInputTest extends HubTestSupport {
                 Arguments.of("no control id", good.replace("|X1|P|", "||P|").getBytes(StandardCharsets.UTF_8), "AE",
                         "MSH-10 message control id is missing"),
                 Arguments.of("unknown character set", Hl7Samples.oru("BAD-CLINIC", "X2", "KLINGON")
-                        .getBytes(StandardCharsets.UTF_8), "AR", "MSH-18 character set 'KLINGON' is not supported"));
+                        .getBytes(StandardCharsets.UTF_8), "AR", "MSH-18 character set 'KLINGON' is not supported"),
+                // fuzzed envelopes whose fields are longer than the message store's columns: kept all the same
+                Arguments.of("control id of 5,000 characters", good.replace("|X1|P|", "|" + "7".repeat(5_000) + "|P|")
+                        .getBytes(StandardCharsets.UTF_8), "AE", "MSH-10 message control id is longer than 199"),
+                Arguments.of("version of 40 characters", good.replace("|2.5.1|", "|3.0.0" + ".0".repeat(20) + "|")
+                        .getBytes(StandardCharsets.UTF_8), "AR", "is not supported"),
+                Arguments.of("message type of 300 characters", good.replace("ORU^R01^ORU_R01", "Z".repeat(300) + "^R01")
+                        .getBytes(StandardCharsets.UTF_8), "AE", "MSH-9 message type is longer than 64"),
+                Arguments.of("sending facility of 2,000 characters", good.replace("|BAD-CLINIC|", "|" + "醫".repeat(2_000)
+                        + "|").getBytes(StandardCharsets.UTF_8), "AE", "MSH-3 or MSH-4 is longer than 500"));
     }
 
     @ParameterizedTest(name = "{0}")
@@ -58,7 +67,8 @@ class InvalidInputTest extends HubTestSupport {
                     .isEqualTo("AA");
         }
         assertThat(ack.code()).isEqualTo(expectedCode);
-        assertThat(ack.err()).hasValueSatisfying(err -> assertThat(err).contains(reason));
+        assertThat(ack.err()).hasValueSatisfying(err -> assertThat(err).contains(reason)
+                .as("a permanent answer: not 207, send it again later").doesNotContain("207"));
 
         String sha = sha256(message);
         StoredMessage kept = await().atMost(Duration.ofSeconds(10)).until(() -> rejectedSince(before).stream()
@@ -70,6 +80,20 @@ class InvalidInputTest extends HubTestSupport {
         var raw = getWithToken("/api/messages/" + kept.id() + "/raw");
         assertThat(raw.statusCode()).isEqualTo(200);
         assertThat(raw.body()).isEqualTo(message);
+    }
+
+    @org.junit.jupiter.api.Test
+    void anAcceptedMessageWhoseMetadataIsLongerThanItsColumnsIsStoredNotLooped() throws IOException {
+        // a version the envelope check accepts (2.5.1.1.1…) but longer than the column for it
+        String sender = uniqueSender("LONGVER");
+        byte[] message = Hl7Samples.utf8(Hl7Samples.oru(sender, "LV1", "").replace("|2.5.1|", "|2.5.1" + ".1".repeat(20) + "|"));
+        try (MllpClient client = connect()) {
+            assertThat(Acks.parse(client.send(message)).code()).isEqualTo("AA");
+        }
+        awaitStored(sender, 1);
+        StoredMessage stored = storedFrom(sender).get(0);
+        assertThat(stored.hl7Version()).hasSize(16).startsWith("2.5.1.1");
+        assertThat(getWithToken("/api/messages/" + stored.id() + "/raw").body()).isEqualTo(message);
     }
 
     private List<StoredMessage> rejectedSince(Instant since) {
