@@ -31,6 +31,16 @@ import org.slf4j.LoggerFactory;
 public class StageErrorHandling extends RouteConfigurationBuilder {
 
     public static final String ID = "stage-errors";
+    /**
+     * The store stage's error handling: a failed message is moved aside at once (sent back to its
+     * queue for a later delivery, scheduled by the broker) instead of holding a consumer through
+     * its backoff, so a bad message never holds up the good ones behind it.
+     */
+    public static final String STORE_ID = "store-errors";
+    /** On a message moved aside for a later retry: how many attempts it has had. */
+    public static final String ATTEMPTS = "HarbourAttempts";
+    /** The broker's scheduled-delivery property (an epoch millisecond); Artemis holds the message till then. */
+    static final String SCHEDULED_DELIVERY = "_AMQ_SCHED_DELIVERY";
     /** The deliveries' error handling: many more, longer retries (an endpoint may be down for hours). */
     public static final String DELIVERY_ID = "delivery-errors";
     public static final String DELIVERY_DEAD_LETTER_QUEUE = "harbour.outbound.dlq";
@@ -46,10 +56,25 @@ public class StageErrorHandling extends RouteConfigurationBuilder {
     private final java.time.Duration maximumDelay;
     private final Class<? extends Exception> neverRetried;
     private final AuditTrail audit;
+    private final String retryLaterQueue;
+    private final java.time.Clock clock;
 
     public StageErrorHandling(HarbourProperties.Redelivery redelivery, AuditTrail audit) {
         this(ID, RouteIds.DEAD_LETTER_QUEUE, redelivery.maximumAttempts(), redelivery.initialDelay(),
                 redelivery.multiplier(), redelivery.maximumDelay(), null, audit);
+    }
+
+    /**
+     * The error handling of a stage whose failed messages are moved aside at once: sent back to
+     * {@code retryLaterQueue} (the stage's own queue), delivered again after the backoff
+     * ({@code harbour.stages.redelivery.*}), in the stage's transaction; after the last attempt,
+     * the dead-letter queue.
+     */
+    public static StageErrorHandling retryingLater(String id, String retryLaterQueue,
+            HarbourProperties.Redelivery redelivery, AuditTrail audit, java.time.Clock clock) {
+        return new StageErrorHandling(id, RouteIds.DEAD_LETTER_QUEUE, redelivery.maximumAttempts(),
+                redelivery.initialDelay(), redelivery.multiplier(), redelivery.maximumDelay(), null, audit,
+                retryLaterQueue, clock);
     }
 
     /**
@@ -58,6 +83,14 @@ public class StageErrorHandling extends RouteConfigurationBuilder {
     public StageErrorHandling(String id, String deadLetters, int maximumAttempts, java.time.Duration initialDelay,
             double multiplier, java.time.Duration maximumDelay, Class<? extends Exception> neverRetried,
             AuditTrail audit) {
+        this(id, deadLetters, maximumAttempts, initialDelay, multiplier, maximumDelay, neverRetried, audit, null, null);
+    }
+
+    private StageErrorHandling(String id, String deadLetters, int maximumAttempts, java.time.Duration initialDelay,
+            double multiplier, java.time.Duration maximumDelay, Class<? extends Exception> neverRetried,
+            AuditTrail audit, String retryLaterQueue, java.time.Clock clock) {
+        this.retryLaterQueue = retryLaterQueue;
+        this.clock = clock;
         this.id = id;
         this.deadLetters = deadLetters;
         this.maximumAttempts = maximumAttempts;
@@ -78,7 +111,8 @@ public class StageErrorHandling extends RouteConfigurationBuilder {
         configuration.errorHandler(deadLetterChannel("direct:" + deadLetterRoute())
                 .deadLetterHandleNewException(false)
                 .useOriginalMessage()
-                .maximumRedeliveries(maximumAttempts)
+                // moved aside at once: the retries are the broker's scheduled deliveries, not a consumer's sleep
+                .maximumRedeliveries(retryLaterQueue == null ? maximumAttempts : 0)
                 .redeliveryDelay(initialDelay.toMillis())
                 .useExponentialBackOff()
                 .backOffMultiplier(multiplier)
@@ -91,9 +125,20 @@ public class StageErrorHandling extends RouteConfigurationBuilder {
             getCamelContext().addRoutes(new org.apache.camel.builder.RouteBuilder() {
                 @Override
                 public void configure() {
+                    if (retryLaterQueue == null) {
+                        from("direct:" + deadLetterRoute()).routeId(deadLetterRoute()).errorHandler(noErrorHandler())
+                                .process(StageErrorHandling.this::describeFailure)
+                                .to("jms:queue:" + deadLetters);
+                        return;
+                    }
                     from("direct:" + deadLetterRoute()).routeId(deadLetterRoute()).errorHandler(noErrorHandler())
                             .process(StageErrorHandling.this::describeFailure)
-                            .to("jms:queue:" + deadLetters);
+                            .choice()
+                                .when(header(SCHEDULED_DELIVERY).isNotNull())
+                                    .to("jms:queue:" + retryLaterQueue)
+                                .otherwise()
+                                    .to("jms:queue:" + deadLetters)
+                            .end();
                 }
             });
         } catch (Exception e) {
@@ -161,6 +206,9 @@ public class StageErrorHandling extends RouteConfigurationBuilder {
         exchange.getIn().setHeader(Headers.FAILURE_REASON,
                 reason.length() > MAX_REASON_LENGTH ? reason.substring(0, MAX_REASON_LENGTH) : reason);
         exchange.getIn().setHeader(Headers.FAILED_ROUTE, exchange.getFromRouteId());
+        if (retryLaterQueue != null && scheduledRetry(exchange, cause)) {
+            return;
+        }
         try {
             audit.record(AuditEvents.messageRejected(exchange.getIn().getHeader(Headers.MESSAGE_ID, String.class),
                     exchange.getIn().getHeader(Headers.CONTROL_ID, String.class),
@@ -170,5 +218,33 @@ public class StageErrorHandling extends RouteConfigurationBuilder {
             // the dead letter keeps the message and its reason either way
             LOG.error("A dead-lettered message could not be written to the audit trail: {}", e.toString());
         }
+    }
+
+    /**
+     * For a stage that retries later: when attempts are left, schedules the next one (the
+     * broker delivers the message again after the backoff) and returns true; the failure is
+     * counted in the message's attempts and logged with ids only.
+     */
+    private boolean scheduledRetry(Exchange exchange, Exception cause) {
+        Integer had = exchange.getIn().getHeader(ATTEMPTS, Integer.class);
+        int attempts = (had == null ? 0 : had) + 1;
+        if (attempts > maximumAttempts) {
+            exchange.getIn().removeHeader(SCHEDULED_DELIVERY);
+            return false;
+        }
+        long delay = retryDelay(attempts).toMillis();
+        exchange.getIn().setHeader(ATTEMPTS, attempts);
+        exchange.getIn().setHeader(SCHEDULED_DELIVERY, clock.millis() + delay);
+        LOG.warn("Message moved aside after a failure in {} (attempt {} of {}): messageId={} controlId={}; retried in {} ms"
+                + " ({})", exchange.getFromRouteId(), attempts, maximumAttempts + 1,
+                exchange.getIn().getHeader(Headers.MESSAGE_ID), exchange.getIn().getHeader(Headers.CONTROL_ID), delay,
+                cause == null ? "unknown failure" : cause.getClass().getName());
+        return true;
+    }
+
+    /** The wait before the given retry (1 for the first): the initial delay, multiplied each time, at most the maximum. */
+    java.time.Duration retryDelay(int retry) {
+        double millis = initialDelay.toMillis() * Math.pow(multiplier, retry - 1);
+        return java.time.Duration.ofMillis((long) Math.min(millis, maximumDelay.toMillis()));
     }
 }

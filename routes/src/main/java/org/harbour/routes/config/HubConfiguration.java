@@ -404,6 +404,13 @@ public class HubConfiguration {
         return new StageErrorHandling(properties.stages().redelivery(), audit);
     }
 
+    /** The store stage's: a failed message is moved aside at once and retried later on the broker's schedule. */
+    @Bean
+    StageErrorHandling storeErrorHandling(HarbourProperties properties, AuditTrail audit, Clock clock) {
+        return StageErrorHandling.retryingLater(StageErrorHandling.STORE_ID, RouteIds.INBOUND_QUEUE,
+                properties.stages().redelivery(), audit, clock);
+    }
+
     @Bean
     StoreRoute storeRoute() {
         return new StoreRoute();
