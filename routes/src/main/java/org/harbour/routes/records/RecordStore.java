@@ -75,9 +75,11 @@ public class RecordStore {
      * many were new versions, the resources as stored (references resolved, meta set) with their
      * JSON, and which of them this message did not bring anew: unchanged since an earlier message,
      * or repeating a record stored under another id ({@link Repeats}). Those are not disclosed again.
+     * {@code staleVersions}: how many of the message's versions were older than the stored ones
+     * ({@link Staleness}) and went to history only.
      */
     public record Stored(String patientId, List<String> references, int written, List<Resource> resources,
-            List<String> json, Set<String> earlier, Map<String, String> repeats) {
+            List<String> json, Set<String> earlier, Map<String, String> repeats, int staleVersions) {
     }
 
     /**
@@ -99,19 +101,31 @@ public class RecordStore {
 
     /** Stores a translated Bundle in one transaction (joining the caller's, if any). */
     public Stored store(Bundle bundle, String messageId) {
-        return tx.execute(status -> storeInTransaction(bundle, messageId, Repeats.NONE, true));
+        return tx.execute(status -> storeInTransaction(bundle, messageId, Repeats.NONE, true, null));
     }
 
     /** Stores a translated message's Bundle, leaving out what {@code repeats} finds already stored. */
     public Stored store(Bundle bundle, String messageId, Repeats repeats) {
-        return tx.execute(status -> storeInTransaction(bundle, messageId, repeats, lockRows));
+        return store(bundle, messageId, repeats, null);
     }
 
-    /** A stored current version, its JSON, and the message that wrote it. */
-    private record Current(Resource resource, String json, String messageId) {
+    /**
+     * As above, for a message from {@code source}: a record whose incoming version is older than
+     * the stored one ({@link Staleness}) is kept as history, and the stored one stays current.
+     */
+    public Stored store(Bundle bundle, String messageId, Repeats repeats, Staleness.Source source) {
+        return tx.execute(status -> storeInTransaction(bundle, messageId, repeats, lockRows, source));
     }
 
-    private Stored storeInTransaction(Bundle bundle, String messageId, Repeats repeats, boolean lock) {
+    /** A stored current version, its JSON, the message that wrote it, and that message's sender and time. */
+    private record Current(Resource resource, String json, String messageId, String sourceSender, Instant sourceTime) {
+        Staleness.Stored asStored() {
+            return new Staleness.Stored(resource, sourceSender, sourceTime);
+        }
+    }
+
+    private Stored storeInTransaction(Bundle bundle, String messageId, Repeats repeats, boolean lock,
+            Staleness.Source source) {
         Map<String, String> targets = new LinkedHashMap<>();
         List<Resource> resources = new ArrayList<>();
         for (Bundle.BundleEntryComponent entry : bundle.getEntry()) {
@@ -166,6 +180,7 @@ public class RecordStore {
         List<String> keptJson = new ArrayList<>();
         Set<String> earlier = new java.util.LinkedHashSet<>();
         int written = 0;
+        int staleVersions = 0;
         Batch batch = new Batch();
         for (Resource r : resources) {
             String key = r.fhirType() + "/" + r.getIdElement().getIdPart();
@@ -192,8 +207,22 @@ public class RecordStore {
             List<Reference> references = referencesOf.get(r);
             String patientId = r instanceof Patient ? r.getIdElement().getIdPart() : patientOf(references);
             Current was = existing.get(key);
+            if (repeatOf == null && was != null && !sameContent(was.resource(), r)
+                    && Staleness.stale(r, source, was.asStored())) {
+                // older than what is stored: kept as a version in its history, and the stored one stays current
+                write(r, patientId, messageId, was.resource(), batch, source);
+                Resource again = was.resource().copy();
+                String againJson = write(again, patientId, was.messageId(), r, batch,
+                        new Staleness.Source(was.sourceSender(), was.sourceTime()));
+                kept.add(again);
+                keptJson.add(againJson);
+                earlier.add(key);
+                stored.add(key);
+                staleVersions++;
+                continue;
+            }
             String json = repeatOf != null ? null
-                    : write(r, patientId, messageId, was == null ? null : was.resource(), batch);
+                    : write(r, patientId, messageId, was == null ? null : was.resource(), batch, source);
             if (json != null) {
                 written++;
                 kept.add(r);
@@ -208,7 +237,7 @@ public class RecordStore {
             stored.add(key);
         }
         batch.flush(jdbc);
-        return new Stored(mainPatient, stored, written, kept, keptJson, earlier, repeated);
+        return new Stored(mainPatient, stored, written, kept, keptJson, earlier, repeated, staleVersions);
     }
 
     /** Resources looked up by one statement (two bind parameters each; PostgreSQL takes at most 32,767). */
@@ -224,26 +253,35 @@ public class RecordStore {
                 keys.add(r.fhirType());
                 keys.add(r.getIdElement().getIdPart());
             }
-            jdbc.query("SELECT resource_type, id, version_id, payload, message_id FROM fhir_resource WHERE (resource_type, id)"
+            jdbc.query("SELECT resource_type, id, version_id, payload, message_id, source_sender, source_time"
+                    + " FROM fhir_resource WHERE (resource_type, id)"
                     + " IN (" + String.join(", ", java.util.Collections.nCopies(chunk.size(), "(?, ?)")) + ")"
                     + (lock ? " FOR UPDATE" : ""), rs -> {
                         String type = rs.getString(1);
                         String id = rs.getString(2);
-                        out.put(type + "/" + id, current(type, id, rs.getInt(3), rs.getBytes(4), rs.getString(5)));
+                        out.put(type + "/" + id, current(type, id, rs.getInt(3), rs.getBytes(4), rs.getString(5),
+                                rs.getString(6), instantOrNull(rs, 7)));
                     }, keys.toArray());
         }
         return out;
     }
 
     private Current currentOf(String type, String id, boolean lock) {
-        return jdbc.query("SELECT version_id, payload, message_id FROM fhir_resource WHERE resource_type = ? AND id = ?"
-                + (lock ? " FOR UPDATE" : ""), (rs, n) -> current(type, id, rs.getInt(1), rs.getBytes(2),
-                        rs.getString(3)), type, id).stream().findFirst().orElse(null);
+        return jdbc.query("SELECT version_id, payload, message_id, source_sender, source_time FROM fhir_resource"
+                + " WHERE resource_type = ? AND id = ?" + (lock ? " FOR UPDATE" : ""), (rs, n) -> current(type, id,
+                        rs.getInt(1), rs.getBytes(2), rs.getString(3), rs.getString(4), instantOrNull(rs, 5)), type, id)
+                .stream().findFirst().orElse(null);
     }
 
-    private Current current(String type, String id, int version, byte[] payload, String messageId) {
+    private Current current(String type, String id, int version, byte[] payload, String messageId, String sender,
+            Instant time) {
         DecodedResources.Decoded d = decoded(type, id, version, payload);
-        return new Current(d.resource(), d.json(), messageId);
+        return new Current(d.resource(), d.json(), messageId, sender, time);
+    }
+
+    private static Instant instantOrNull(java.sql.ResultSet rs, int column) throws java.sql.SQLException {
+        java.time.OffsetDateTime at = rs.getObject(column, java.time.OffsetDateTime.class);
+        return at == null ? null : at.toInstant();
     }
 
     /** Inserts of new resources and their index rows, sent to the database as JDBC batches. */
@@ -254,7 +292,7 @@ public class RecordStore {
         void flush(JdbcTemplate jdbc) {
             if (!resources.isEmpty()) {
                 jdbc.batchUpdate("INSERT INTO fhir_resource (resource_type, id, version_id, patient_id, last_updated,"
-                        + " message_id, payload) VALUES (?, ?, ?, ?, ?, ?, ?)", resources);
+                        + " message_id, payload, source_sender, source_time) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)", resources);
             }
             if (!tokens.isEmpty()) {
                 jdbc.batchUpdate("INSERT INTO fhir_token (resource_type, id, param, token, qualified) VALUES (?, ?, ?, ?, ?)", tokens);
@@ -275,7 +313,10 @@ public class RecordStore {
     }
 
     /** Writes a resource as a new version when it differs from the stored one; its JSON, or null when unchanged. */
-    private String write(Resource resource, String patientId, String messageId, Resource stored, Batch batch) {
+    private String write(Resource resource, String patientId, String messageId, Resource stored, Batch batch,
+            Staleness.Source source) {
+        String sourceSender = source == null ? null : source.sender();
+        java.time.OffsetDateTime sourceTime = source == null || source.time() == null ? null : ts(source.time());
         String type = resource.fhirType();
         String id = resource.getIdElement().getIdPart();
         Optional<Resource> current = Optional.ofNullable(stored);
@@ -300,11 +341,13 @@ public class RecordStore {
         decoded.put(aad(type, id, version), payload, resource, json);
         if (current.isPresent()) {
             jdbc.update("UPDATE fhir_resource SET version_id = ?, patient_id = ?, last_updated = ?, message_id = ?,"
-                    + " payload = ? WHERE resource_type = ? AND id = ?", version, patientId, ts(now), messageId, payload,
-                    type, id);
+                    + " payload = ?, source_sender = ?, source_time = ? WHERE resource_type = ? AND id = ?", version,
+                    patientId, ts(now), messageId, payload, sourceSender, sourceTime, type, id);
             jdbc.update("DELETE FROM fhir_token WHERE resource_type = ? AND id = ?", type, id);
+            batch.tokens.removeIf(token -> type.equals(token[0]) && id.equals(token[1]));
         } else {
-            batch.resources.add(new Object[] {type, id, version, patientId, ts(now), messageId, payload});
+            batch.resources.add(new Object[] {type, id, version, patientId, ts(now), messageId, payload, sourceSender,
+                    sourceTime});
         }
         for (String[] token : tokens(resource)) {
             batch.tokens.add(new Object[] {type, id, token[0], token[1], token[2]});

@@ -51,6 +51,7 @@ public class TranslateStage implements AutoCloseable {
     private final io.micrometer.core.instrument.Counter storedCount;
     private final io.micrometer.core.instrument.Counter duplicateCount;
     private final io.micrometer.core.instrument.Counter collisionCount;
+    private final io.micrometer.core.instrument.Counter staleCount;
     private final org.harbour.routes.records.PublishedBundles published;
 
     /**
@@ -73,6 +74,7 @@ public class TranslateStage implements AutoCloseable {
         this.storedCount = meters.counter("harbour.store.messages", "outcome", "stored");
         this.duplicateCount = meters.counter("harbour.store.messages", "outcome", "duplicate");
         this.collisionCount = meters.counter("harbour.store.messages", "outcome", "collision");
+        this.staleCount = meters.counter("harbour.store.stale.versions");
         // several writers: record stores of different messages commit side by side; the same resource is row-locked
         this.commits = new GroupCommit<>("records", writers, 0, 64, 32L << 20, t -> t.weight(), timeout, linger,
                 true, batch -> tx.execute(status -> {
@@ -94,6 +96,11 @@ public class TranslateStage implements AutoCloseable {
                         if (outcome == StoreOutcome.COLLISION) {
                             entries.add(AuditEvents.controlIdCollision(m.id(), m.controlId(), m.sender(),
                                     m.remoteAddress(), m.messageType(), recorded.collidesWith()));
+                        }
+                        if (outcome != StoreOutcome.DUPLICATE && t.bundle() == null) {
+                            messages.recordTranslation(m.id(), FAILED, 0, t.report());
+                            entries.add(AuditEvents.messageRejected(m.id(), m.controlId(), m.sender(), m.remoteAddress(),
+                                    "stored untranslated: the translator failed (" + t.failure() + ")"));
                         }
                         if (outcome == StoreOutcome.DUPLICATE || t.bundle() == null) {
                             written.add(new Written(outcome, null, null));
@@ -119,7 +126,7 @@ public class TranslateStage implements AutoCloseable {
 
     /** A received message, translated (or, when its translation failed, not: bundle null), waiting to be written. */
     private record Translated(InboundMessage message, Bundle bundle, String outcome, byte[] report, long weight,
-            String variant, int warnings) {
+            String variant, int warnings, String failure) {
     }
 
     /**
@@ -133,14 +140,35 @@ public class TranslateStage implements AutoCloseable {
     private Written write(Translated t, StoreOutcome outcome) {
         String messageId = t.message().id();
         org.harbour.routes.dedup.ResultRepeats repeats = dedup.repeatsFor(t.message().sender());
-        RecordStore.Stored stored = records.store(t.bundle(), messageId, repeats);
+        RecordStore.Stored stored = records.store(t.bundle(), messageId, repeats,
+                new org.harbour.routes.records.Staleness.Source(t.message().sender(), messageTime(t.bundle())));
+        if (stored.staleVersions() > 0) {
+            staleCount.increment(stored.staleVersions());
+            LOG.info("Message {} controlId={}: {} records older than the stored versions, kept as history only",
+                    messageId, t.message().controlId(), stored.staleVersions());
+        }
         messages.recordTranslation(messageId, t.outcome(), stored.references().size(), t.report());
         return new Written(outcome, stored, dedup.check(stored.patientId(), t.message().sender(), stored, messageId,
                 repeats));
     }
 
+    /** The message's own time (EVN-2, else MSH-7), as its Provenance records it; null when it has none. */
+    private static java.time.Instant messageTime(Bundle bundle) {
+        for (Bundle.BundleEntryComponent entry : bundle.getEntry()) {
+            if (entry.getResource() instanceof org.hl7.fhir.r4.model.Provenance provenance && provenance.hasRecorded()
+                    && provenance.getRecorded().getTime() > 0) {
+                return provenance.getRecorded().toInstant();
+            }
+        }
+        return null;
+    }
+
     /** Header set here: what the message store did with the message (a {@link StoreOutcome} name). */
     public static final String OUTCOME = "HarbourStoreOutcome";
+    /** Header set here: true when the stored records go on to harbour.records (not for a resend, nor untranslated). */
+    public static final String PUBLISH = "HarbourPublish";
+    /** The translation outcome of a message the translator could not read (kept, with the reason in its report). */
+    public static final String FAILED = "FAILED";
 
     /**
      * Records the message taken from harbour.inbound in the message store (once) and its
@@ -158,15 +186,24 @@ public class TranslateStage implements AutoCloseable {
         try {
             translated = translate(message);
         } catch (Exception e) {
-            // kept in the message store all the same; the failure goes on to the stage's error handling
-            count(commits.submit(new Translated(message, null, null, null, message.raw().length, null, 0)).outcome());
-            throw e;
+            // the translator cannot read it: stored all the same, with the reason in its report, and not retried
+            // (it would fail the same way); a fix to the translator, then a replay, brings its records
+            translated = untranslated(message, e);
         }
         String messageId = message.id();
         String sender = message.sender();
         Written written = commits.submit(translated);
         in.setHeader(OUTCOME, written.outcome().name());
         count(written.outcome());
+        in.setHeader(PUBLISH, written.outcome() != StoreOutcome.DUPLICATE && translated.bundle() != null);
+        if (translated.bundle() == null) {
+            meters.counter("harbour.translate.messages", "outcome", FAILED).increment();
+            if (written.outcome() != StoreOutcome.DUPLICATE) {
+                LOG.warn("Message {} controlId={} could not be translated ({}); stored untranslated, the reason in its"
+                        + " report", messageId, message.controlId(), translated.failure());
+            }
+            return;
+        }
         if (written.outcome() == StoreOutcome.DUPLICATE) {
             LOG.debug("Message {} controlId={} DUPLICATE", messageId, message.controlId());
             return;
@@ -226,7 +263,18 @@ public class TranslateStage implements AutoCloseable {
         return new Translated(message, conversion.bundle(), conversion.mapped() ? "TRANSLATED" : "UNMAPPED",
                 cipher.encrypt(report.getBytes(StandardCharsets.UTF_8), "message-report/" + message.id()),
                 message.raw().length, variant,
-                conversion.report().entries(ConversionReport.Severity.WARNING).size());
+                conversion.report().entries(ConversionReport.Severity.WARNING).size(), null);
+    }
+
+    /**
+     * A message the translator threw on: no records, its report the reason (encrypted: a parser's
+     * message may quote the content). The log and the audit trail name only the exception's class.
+     */
+    private Translated untranslated(InboundMessage message, Exception e) {
+        String report = "ERROR translation failed: " + e;
+        return new Translated(message, null, FAILED,
+                cipher.encrypt(report.getBytes(StandardCharsets.UTF_8), "message-report/" + message.id()),
+                message.raw().length, null, 0, e.getClass().getName());
     }
 
     @Override
