@@ -47,6 +47,10 @@ final class Escapes {
     }
 
     private static String sequence(String s, Delimiters d) {
+        if (s.isEmpty()) {
+            // two escape characters in a row (a Windows path, C:\\temp): no sequence, kept as sent
+            return null;
+        }
         if (s.length() == 1) {
             return switch (s.charAt(0)) {
                 case 'F' -> String.valueOf(d.field());

@@ -31,6 +31,13 @@ class V2MessageTest {
     }
 
     @Test
+    void twoEscapeCharactersInARowAreKeptAsSentNotAFailure() {
+        V2Message m = V2Message.parse("MSH|^~\\&|A|B|C|D|20261122||ORU^R01|1|P|2.5\r"
+                + "OBX|1|ST|X||see C:\\\\temp\\F\\report");
+        assertThat(m.first("OBX").field(5).decoded()).isEqualTo("see C:\\\\temp|report");
+    }
+
+    @Test
     void unreadFieldsAreListedAndTheExplicitNullIsEmpty() {
         V2Message m = V2Message.parse("MSH|^~\\&|A|B|C|D|20261122||ORU^R01|1|P|2.5\rOBX|1|NM|X||\"\"|mg");
         Segment obx = m.first("OBX");
