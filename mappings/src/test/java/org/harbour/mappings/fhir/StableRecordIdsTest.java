@@ -86,10 +86,6 @@ class StableRecordIdsTest {
                 .doesNotContainAnyElementsOf(ids(convert(resent), AllergyIntolerance.class));
     }
 
-    private static List<String> allIds(Bundle bundle, Class<? extends Resource> type) {
-        return ids(bundle, type);
-    }
-
     @Test
     void aControlIdCollisionGivesTheMessagesOwnResourcesOtherIdsAndKeepsTheSendersRecords() throws IOException {
         byte[] result = golden("oru-r01-micro.hl7").getBytes(StandardCharsets.UTF_8);
@@ -98,13 +94,13 @@ class StableRecordIdsTest {
 
         // what belongs to the message itself (its header, its provenance, the bundle) is its own
         assertThat(collided.getIdElement().getIdPart()).isNotEqualTo(first.getIdElement().getIdPart());
-        assertThat(allIds(collided, org.hl7.fhir.r4.model.MessageHeader.class))
-                .doesNotContainAnyElementsOf(allIds(first, org.hl7.fhir.r4.model.MessageHeader.class));
-        assertThat(allIds(collided, org.hl7.fhir.r4.model.Provenance.class))
-                .doesNotContainAnyElementsOf(allIds(first, org.hl7.fhir.r4.model.Provenance.class));
+        assertThat(ids(collided, org.hl7.fhir.r4.model.MessageHeader.class))
+                .doesNotContainAnyElementsOf(ids(first, org.hl7.fhir.r4.model.MessageHeader.class));
+        assertThat(ids(collided, org.hl7.fhir.r4.model.Provenance.class))
+                .doesNotContainAnyElementsOf(ids(first, org.hl7.fhir.r4.model.Provenance.class));
         // results keyed by the sender's order numbers are the same records whichever message brings them
-        assertThat(allIds(collided, org.hl7.fhir.r4.model.Observation.class)).isNotEmpty()
-                .isEqualTo(allIds(first, org.hl7.fhir.r4.model.Observation.class));
+        assertThat(ids(collided, org.hl7.fhir.r4.model.Observation.class)).isNotEmpty()
+                .isEqualTo(ids(first, org.hl7.fhir.r4.model.Observation.class));
         assertThat(translator.convert(result, "1").bundle().getIdElement().getIdPart())
                 .as("deterministic").isEqualTo(collided.getIdElement().getIdPart());
     }
