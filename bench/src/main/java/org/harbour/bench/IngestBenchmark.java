@@ -266,7 +266,7 @@ public final class IngestBenchmark {
         return measure(producers, (worker, step) -> {
             boolean more = true;
             while (more) {
-                postOffice.send(address, body, property, metadata);
+                postOffice.send(address, body, property, metadata, null);
                 more = step.next();
             }
         });

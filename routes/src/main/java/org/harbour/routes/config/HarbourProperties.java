@@ -252,7 +252,8 @@ public record HarbourProperties(
             @DefaultValue("2") int writers,
             @DefaultValue("1000000") long resendFilterKeys,
             @DefaultValue("30s") Duration commitTimeout,
-            @DefaultValue("true") boolean postOffice) {
+            @DefaultValue("true") boolean postOffice,
+            @DefaultValue("1024") int orderGroups) {
     }
 
     /** Stages after ingest: their consumers and the shared redelivery policy. */

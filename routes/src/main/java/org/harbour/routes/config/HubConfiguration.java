@@ -42,6 +42,7 @@ import org.harbour.routes.ingest.Acknowledgements;
 import org.harbour.routes.ingest.InboundGate;
 import org.harbour.routes.ingest.InboundQueueWriter;
 import org.harbour.routes.ingest.IngestRoute;
+import org.harbour.routes.ingest.OrderGroups;
 import org.harbour.routes.ingest.ResendGuard;
 import org.harbour.routes.ingest.ResendKey;
 import org.harbour.routes.store.DuplicateWindow;
@@ -129,7 +130,7 @@ public class HubConfiguration {
         EmbeddedBrokerWriter local = embedded == null ? null
                 : new EmbeddedBrokerWriter(embedded.getActiveMQServer(), properties.ingest().commitTimeout());
         return new InboundQueueWriter(own, local, RouteIds.INBOUND_QUEUE, properties.ingest().writers(),
-                properties.ingest().commitTimeout());
+                properties.ingest().commitTimeout(), new OrderGroups(properties.ingest().orderGroups()));
     }
 
     @Bean

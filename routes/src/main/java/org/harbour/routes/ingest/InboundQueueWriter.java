@@ -31,7 +31,8 @@ import org.slf4j.LoggerFactory;
  * Writes received messages to the inbound queue durably: when {@link #write} returns, the broker
  * has the message in its journal.
  *
- * <p>The metadata travels as one message property ({@link InboundMetadata}). With the broker
+ * <p>The metadata travels as one message property ({@link InboundMetadata}), and the message
+ * joins its patient's delivery group ({@link OrderGroups}). With the broker
  * embedded in this JVM, a message of up to {@link EmbeddedBrokerWriter#MAX_BYTES} is written by
  * the connection's thread through the broker's post office ({@link EmbeddedBrokerWriter}), which
  * returns once the journal has it. Otherwise (an external broker, or a larger message):
@@ -64,6 +65,8 @@ public class InboundQueueWriter implements AutoCloseable {
     /** Writes through the embedded broker's post office; null with an external broker. */
     private final EmbeddedBrokerWriter embedded;
     private final GroupCommit<Outgoing, Boolean> commits;
+    /** Which delivery group a message joins, so one patient's messages are applied in order. */
+    private final OrderGroups groups;
     /** Sessions not in use; one is taken for each batch, so there are as many as batches at once. */
     private final Queue<Sender> idle = new ConcurrentLinkedQueue<>();
     private final Set<Sender> open = ConcurrentHashMap.newKeySet();
@@ -80,15 +83,17 @@ public class InboundQueueWriter implements AutoCloseable {
      *     resends); a caller sending its own message waits for the broker's call timeout instead
      */
     public InboundQueueWriter(ConnectionFactory factory, String queue, int writers, Duration timeout) {
-        this(factory, null, queue, writers, timeout);
+        this(factory, null, queue, writers, timeout, OrderGroups.none());
     }
 
     /**
      * @param embedded the embedded broker's writer, or null when the broker is elsewhere
+     * @param groups the delivery groups messages join ({@link OrderGroups})
      */
     public InboundQueueWriter(ConnectionFactory factory, EmbeddedBrokerWriter embedded, String queue, int writers,
-            Duration timeout) {
+            Duration timeout, OrderGroups groups) {
         this.factory = factory;
+        this.groups = groups;
         this.embedded = embedded;
         this.queue = queue;
         this.address = SimpleString.of(queue);
@@ -98,7 +103,7 @@ public class InboundQueueWriter implements AutoCloseable {
                 MAX_BATCH_BYTES, outgoing -> outgoing.body().length, timeout, this::sendAll);
     }
 
-    private record Outgoing(byte[] body, String metadata) {
+    private record Outgoing(byte[] body, String metadata, String group) {
     }
 
     /** A transacted session for batches and a plain one for a lone message, each with its producer. */
@@ -129,10 +134,12 @@ public class InboundQueueWriter implements AutoCloseable {
     private boolean write(Exchange exchange, AsyncCallback callback) {
         byte[] body = exchange.getIn().getBody(byte[].class);
         String packed;
+        String group;
         try {
             packed = InboundMetadata.pack(exchange.getIn().getHeaders());
+            group = groups.groupOf(body, exchange.getIn().getHeaders());
             if (embedded != null && embedded.fits(body.length, packed)) {
-                embedded.sendAsync(address, body, METADATA, packed, failure -> {
+                embedded.sendAsync(address, body, METADATA, packed, group, failure -> {
                     if (failure != null) {
                         exchange.setException(failure);
                     }
@@ -145,7 +152,7 @@ public class InboundQueueWriter implements AutoCloseable {
             callback.done(true);
             return true;
         }
-        return blockingSends.run(exchange, callback, ex -> commits.submit(new Outgoing(body, packed)));
+        return blockingSends.run(exchange, callback, ex -> commits.submit(new Outgoing(body, packed, group)));
     }
 
     /**
@@ -154,10 +161,11 @@ public class InboundQueueWriter implements AutoCloseable {
      */
     public void write(byte[] body, Map<String, ?> metadata) throws Exception {
         String packed = InboundMetadata.pack(metadata);
+        String group = groups.groupOf(body, metadata);
         if (embedded != null && embedded.fits(body.length, packed)) {
-            embedded.send(address, body, METADATA, packed);
+            embedded.send(address, body, METADATA, packed, group);
         } else {
-            commits.submit(new Outgoing(body, packed));
+            commits.submit(new Outgoing(body, packed, group));
         }
     }
 
@@ -185,6 +193,9 @@ public class InboundQueueWriter implements AutoCloseable {
         BytesMessage message = session.createBytesMessage();
         message.writeBytes(outgoing.body());
         message.setStringProperty(InboundMetadata.PROPERTY, outgoing.metadata());
+        if (outgoing.group() != null) {
+            message.setStringProperty(OrderGroups.PROPERTY, outgoing.group());
+        }
         return message;
     }
 

@@ -120,7 +120,7 @@ public class RecordStore {
     /** A stored current version, its JSON, the message that wrote it, and that message's sender and time. */
     private record Current(Resource resource, String json, String messageId, String sourceSender, Instant sourceTime) {
         Staleness.Stored asStored() {
-            return new Staleness.Stored(resource, sourceSender, sourceTime);
+            return new Staleness.Stored(resource, sourceSender, sourceTime, messageId);
         }
     }
 
@@ -208,7 +208,7 @@ public class RecordStore {
             String patientId = r instanceof Patient ? r.getIdElement().getIdPart() : patientOf(references);
             Current was = existing.get(key);
             if (repeatOf == null && was != null && !sameContent(was.resource(), r)
-                    && Staleness.stale(r, source, was.asStored())) {
+                    && Staleness.stale(r, source, messageId, was.asStored())) {
                 // older than what is stored: kept as a version in its history, and the stored one stays current
                 write(r, patientId, messageId, was.resource(), batch, source);
                 Resource again = was.resource().copy();

@@ -12,8 +12,11 @@ import org.hl7.fhir.r4.model.Resource;
  * itself says: first the result status (a preliminary after its final, a final after its
  * correction), then the record's own time (Observation and DiagnosticReport {@code issued}, from
  * OBR-22), then the time of the message that brought it (EVN-2, else MSH-7), compared only between
- * messages of the same sender (two senders' clocks are not comparable). A stale version is kept as
- * history and never replaces the current one, whatever order the messages were applied in.
+ * messages of the same sender (two senders' clocks are not comparable); and when the sender gave
+ * both messages the same time (or either none), the order the hub received them in, which its
+ * message ids keep ({@code MessageStore.newId}). A stale version is kept as history and never
+ * replaces the current one, whatever order the messages were applied in (a message moved aside
+ * for a retry and applied after later ones, a redelivery after a crash).
  */
 public final class Staleness {
 
@@ -30,12 +33,18 @@ public final class Staleness {
     public record Source(String sender, Instant time) {
     }
 
-    /** Where and when the stored version came from (either may be null, for records stored before this was kept). */
-    record Stored(Resource resource, String sender, Instant time) {
+    /**
+     * Where and when the stored version came from, and the message that wrote it (any may be
+     * null, for records stored before this was kept).
+     */
+    record Stored(Resource resource, String sender, Instant time, String messageId) {
     }
 
-    /** True when {@code incoming} is older than the stored version and must not become current. */
-    static boolean stale(Resource incoming, Source source, Stored stored) {
+    /**
+     * True when {@code incoming}, from message {@code messageId}, is older than the stored
+     * version and must not become current.
+     */
+    static boolean stale(Resource incoming, Source source, String messageId, Stored stored) {
         int in = rank(incoming);
         int was = rank(stored.resource());
         if (in >= 0 && was >= 0 && in != was) {
@@ -46,8 +55,14 @@ public final class Staleness {
         if (ownIn != null && ownWas != null && !ownIn.equals(ownWas)) {
             return ownIn.isBefore(ownWas);
         }
-        return source != null && source.time() != null && stored.time() != null && source.sender() != null
-                && source.sender().equals(stored.sender()) && source.time().isBefore(stored.time());
+        if (source == null || source.sender() == null || !source.sender().equals(stored.sender())) {
+            return false;
+        }
+        if (source.time() != null && stored.time() != null && !source.time().equals(stored.time())) {
+            return source.time().isBefore(stored.time());
+        }
+        // the sender's times do not tell: the one the hub received first is the older
+        return messageId != null && stored.messageId() != null && messageId.compareTo(stored.messageId()) < 0;
     }
 
     private static int rank(Resource resource) {

@@ -26,7 +26,7 @@ import org.apache.activemq.artemis.utils.UUIDGenerator;
  * office instead of a client session: the message is routed and stored by the calling thread,
  * and {@link #send} returns once the broker's journal has it on disk, as a persistent JMS send
  * does. What consumers receive is the same persistent BytesMessage a JMS producer would have
- * sent (message id, timestamp, priority 4, the one string property).
+ * sent (message id, timestamp, priority 4, the one string property, its group if it has one).
  *
  * <p>Why: a client send to the embedded broker still goes through the in-VM transport, which
  * encodes the message, hands it to a broker thread, and hands the answer back to a client thread
@@ -78,9 +78,10 @@ public final class EmbeddedBrokerWriter implements AutoCloseable {
      * not confirm within the timeout (the message may then still arrive: callers treat it as not
      * taken, and the sender's resend is recognised as a duplicate downstream).
      */
-    public void send(SimpleString address, byte[] body, SimpleString property, String value) throws Exception {
+    public void send(SimpleString address, byte[] body, SimpleString property, String value, String group)
+            throws Exception {
         CompletableFuture<Void> stored = new CompletableFuture<>();
-        sendAsync(address, body, property, value, failure -> {
+        sendAsync(address, body, property, value, group, failure -> {
             if (failure == null) {
                 stored.complete(null);
             } else {
@@ -98,21 +99,22 @@ public final class EmbeddedBrokerWriter implements AutoCloseable {
      * The same write without waiting: {@code done} is called once the message is stored (with
      * null) or when it failed or was not confirmed within the timeout (with the reason), on a broker
      * thread or the timeout's; exactly once. Throws, without calling {@code done}, when the broker
-     * does not take the message at all.
+     * does not take the message at all. {@code group} is the message's group (JMSXGroupID), or null.
      */
-    public void sendAsync(SimpleString address, byte[] body, SimpleString property, String value,
+    public void sendAsync(SimpleString address, byte[] body, SimpleString property, String value, String group,
             Consumer<Exception> done) {
         Pending pending = new Pending(done, System.nanoTime() + timeout.toNanos());
         waiting.add(pending);
         try {
-            route(address, body, property, value, pending);
+            route(address, body, property, value, group, pending);
         } catch (RuntimeException e) {
             waiting.remove(pending);
             throw e;
         }
     }
 
-    private void route(SimpleString address, byte[] body, SimpleString property, String value, IOCallback stored) {
+    private void route(SimpleString address, byte[] body, SimpleString property, String value, String group,
+            IOCallback stored) {
         StorageManager storage = server.getStorageManager();
         CoreMessage message = new CoreMessage(storage.generateID(), body.length + 2 * value.length() + 256);
         message.setType(Message.BYTES_TYPE);
@@ -122,6 +124,9 @@ public final class EmbeddedBrokerWriter implements AutoCloseable {
         message.setUserID(UUIDGenerator.getInstance().generateUUID());
         message.getBodyBuffer().writeBytes(body);
         message.putStringProperty(property, SimpleString.of(value));
+        if (group != null) {
+            message.setGroupID(group);
+        }
         message.setAddress(address);
         message.setRoutingType(RoutingType.ANYCAST);
         RoutingStatus status;

@@ -20,6 +20,7 @@ import org.apache.activemq.artemis.api.core.SimpleString;
 import org.apache.activemq.artemis.core.config.impl.ConfigurationImpl;
 import org.apache.activemq.artemis.core.server.embedded.EmbeddedActiveMQ;
 import org.apache.activemq.artemis.jms.client.ActiveMQConnectionFactory;
+import org.harbour.mappings.id.Hkid;
 import org.harbour.routes.support.EmbeddedBrokerWriter;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -72,8 +73,14 @@ class InboundQueueWriterTest {
     }
 
     private InboundQueueWriter writer() {
-        return new InboundQueueWriter(factory, new EmbeddedBrokerWriter(broker.getActiveMQServer(), TIMEOUT), QUEUE,
-                1, TIMEOUT);
+        return writer(true);
+    }
+
+    /** @param postOffice whether messages that fit go through the broker's post office (else all through a client) */
+    private InboundQueueWriter writer(boolean postOffice) {
+        return new InboundQueueWriter(factory,
+                postOffice ? new EmbeddedBrokerWriter(broker.getActiveMQServer(), TIMEOUT) : null, QUEUE, 1, TIMEOUT,
+                new OrderGroups(1024));
     }
 
     private static Map<String, Object> metadata(String controlId) {
@@ -160,7 +167,7 @@ class InboundQueueWriterTest {
         EmbeddedBrokerWriter local = new EmbeddedBrokerWriter(broker.getActiveMQServer(), TIMEOUT);
 
         assertThatThrownBy(() -> local.send(SimpleString.of("no.such.queue"), new byte[] {1},
-                SimpleString.of(InboundMetadata.PROPERTY), "A=b\n"))
+                SimpleString.of(InboundMetadata.PROPERTY), "A=b\n", null))
                 .hasMessageContaining("did not take the message");
     }
 
@@ -170,5 +177,111 @@ class InboundQueueWriterTest {
 
         assertThat(local.fits(EmbeddedBrokerWriter.MAX_BYTES - 20, "0123456789")).isTrue();
         assertThat(local.fits(EmbeddedBrokerWriter.MAX_BYTES - 19, "0123456789")).isFalse();
+    }
+
+    private static byte[] result(String controlId, String hkid) {
+        return ("MSH|^~\\&|LIS|KWC|HARBOUR|HUB|20261203091500+0800||ORU^R01|" + controlId + "|P|2.5.1|||AL|NE|HKG"
+                + "|UNICODE UTF-8\rPID|1||" + hkid + "^^^HKID^NNHKG~MRN-1^^^KWC^MR||陳^大文||19700101|M\r")
+                .getBytes(StandardCharsets.UTF_8);
+    }
+
+    private static Map<String, Object> resultMetadata(String controlId) {
+        Map<String, Object> metadata = metadata(controlId);
+        metadata.put(org.harbour.routes.Headers.SENDING_APPLICATION, "LIS");
+        metadata.put(org.harbour.routes.Headers.SENDER, "KWC");
+        metadata.put(org.harbour.routes.Headers.CHARSET, "UTF-8");
+        return metadata;
+    }
+
+    @Test
+    void onePatientsMessagesGoToOneConsumerAtATimeWhileOtherPatientsGoOnThroughPostOffice() throws Exception {
+        onePatientsMessagesGoToOneConsumerAtATime(true);
+    }
+
+    @Test
+    void onePatientsMessagesGoToOneConsumerAtATimeWhileOtherPatientsGoOnThroughAClient() throws Exception {
+        onePatientsMessagesGoToOneConsumerAtATime(false);
+    }
+
+    /**
+     * Two transacted consumers, as the store stage's, take 10 patients' messages, written
+     * interleaved: each patient's messages all go to one consumer, in the order written, the
+     * patients are shared between the consumers, and a message rolled back (a failure) comes
+     * again before the patient's later ones. Without groups the broker deals the messages out in
+     * turn, and every patient's messages end split between the two.
+     */
+    private void onePatientsMessagesGoToOneConsumerAtATime(boolean postOffice) throws Exception {
+        int patients = 10;
+        int each = 10;
+        Map<String, String> patientOf = new java.util.HashMap<>();
+        try (Connection connection = factory.createConnection()) {
+            Session[] sessions = {connection.createSession(true, Session.SESSION_TRANSACTED),
+                    connection.createSession(true, Session.SESSION_TRANSACTED)};
+            MessageConsumer[] consumers = {sessions[0].createConsumer(sessions[0].createQueue(QUEUE)),
+                    sessions[1].createConsumer(sessions[1].createQueue(QUEUE))};
+            try (InboundQueueWriter writer = writer(postOffice)) {
+                for (int m = 0; m < each; m++) {
+                    for (int p = 0; p < patients; p++) {
+                        String controlId = p + "-" + m;
+                        writer.write(result(controlId, Hkid.complete("A", String.format("%06d", 300_000 + p))),
+                                resultMetadata(controlId));
+                        patientOf.put(controlId, "patient " + p);
+                    }
+                }
+            }
+            connection.start();
+            java.util.List<java.util.List<String>> taken = java.util.List.of(new java.util.ArrayList<>(),
+                    new java.util.ArrayList<>());
+            java.util.concurrent.ExecutorService threads = java.util.concurrent.Executors.newFixedThreadPool(2);
+            java.util.concurrent.atomic.AtomicInteger left = new java.util.concurrent.atomic.AtomicInteger(
+                    patients * each);
+            java.util.List<java.util.concurrent.Future<?>> runs = new java.util.ArrayList<>();
+            for (int c = 0; c < 2; c++) {
+                int consumer = c;
+                runs.add(threads.submit(() -> {
+                    boolean failedOnce = false;
+                    while (left.get() > 0) {
+                        BytesMessage message = (BytesMessage) consumers[consumer].receive(100);
+                        if (message == null) {
+                            continue;
+                        }
+                        String group = message.getStringProperty(OrderGroups.PROPERTY);
+                        // the group is a bucket number: no patient identifier on the broker
+                        assertThat(group).matches("p[0-9]+");
+                        String controlId = InboundMetadata.unpack(message.getStringProperty(InboundMetadata.PROPERTY))
+                                .get("HarbourControlId");
+                        if (consumer == 0 && !failedOnce) {
+                            failedOnce = true;
+                            sessions[consumer].rollback();
+                            continue;
+                        }
+                        taken.get(consumer).add(controlId);
+                        sessions[consumer].commit();
+                        left.decrementAndGet();
+                    }
+                    return null;
+                }));
+            }
+            for (java.util.concurrent.Future<?> run : runs) {
+                run.get(TIMEOUT.toSeconds(), java.util.concurrent.TimeUnit.SECONDS);
+            }
+            threads.shutdown();
+
+            assertThat(taken.get(0).size() + taken.get(1).size()).isEqualTo(patients * each);
+            for (int p = 0; p < patients; p++) {
+                String patient = "patient " + p;
+                java.util.List<String> inOrder = new java.util.ArrayList<>();
+                for (int m = 0; m < each; m++) {
+                    inOrder.add(p + "-" + m);
+                }
+                java.util.List<String> byFirst = taken.get(0).stream().filter(id -> patientOf.get(id).equals(patient))
+                        .toList();
+                java.util.List<String> bySecond = taken.get(1).stream().filter(id -> patientOf.get(id).equals(patient))
+                        .toList();
+                assertThat(byFirst.isEmpty() ? bySecond : byFirst)
+                        .as(patient + "'s messages: all taken by one consumer, in the order written").isEqualTo(inOrder);
+            }
+            assertThat(taken).as("both consumers worked").allSatisfy(list -> assertThat(list).isNotEmpty());
+        }
     }
 }

@@ -63,7 +63,8 @@ class StaleUpdatesTest extends HubTestSupport {
                 + "OBX|1|NM|2345-7^Glucose^LN||" + value + "|mmol/L|3.9-6.1||||" + status + "|||" + time + "\r";
     }
 
-    private static String observationId(String message) {
+    /** The id of the Observation a result message brings. */
+    static String observationId(String message) {
         Bundle bundle = new V2ToFhir(TranslatorSettings.defaults()).convert(message.getBytes(StandardCharsets.UTF_8))
                 .bundle();
         return bundle.getEntry().stream().map(Bundle.BundleEntryComponent::getResource)

@@ -36,13 +36,43 @@ class MessageIdTest {
 
     @Test
     void freshIdsAreDistinctAndFollowTheClock() {
+        int count = 10_000;
         long before = System.currentTimeMillis();
         HashSet<String> seen = new HashSet<>();
-        for (int i = 0; i < 10_000; i++) {
+        for (int i = 0; i < count; i++) {
             String id = MessageStore.newId();
             assertThat(seen.add(id)).isTrue();
             long ms = UUID.fromString(id).getMostSignificantBits() >>> 16;
-            assertThat(ms).isBetween(before, System.currentTimeMillis());
+            // at most 4,096 ids a millisecond: faster than that, the ids run ahead of the clock
+            assertThat(ms).isBetween(before, System.currentTimeMillis() + count / 4096 + 1);
         }
+    }
+
+    @Test
+    void everyFreshIdSortsAfterTheOnesMadeBeforeItEvenWithinOneMillisecond() throws Exception {
+        List<String> made = java.util.Collections.synchronizedList(new ArrayList<>());
+        java.util.concurrent.ExecutorService threads = java.util.concurrent.Executors.newFixedThreadPool(4);
+        List<java.util.concurrent.Future<?>> runs = new ArrayList<>();
+        for (int t = 0; t < 4; t++) {
+            runs.add(threads.submit(() -> {
+                String previous = "";
+                for (int i = 0; i < 20_000; i++) {
+                    String id = MessageStore.newId();
+                    // within one thread: made later, sorts later, as text
+                    assertThat(id).isGreaterThan(previous);
+                    previous = id;
+                    made.add(id);
+                }
+            }));
+        }
+        for (java.util.concurrent.Future<?> run : runs) {
+            run.get(); // rethrows a thread's failed assertion
+        }
+        threads.shutdown();
+        assertThat(new HashSet<>(made)).hasSize(made.size());
+        // many ids shared a millisecond: only the counter kept them in order
+        long distinctMillis = made.stream().mapToLong(id -> UUID.fromString(id).getMostSignificantBits() >>> 16)
+                .distinct().count();
+        assertThat(distinctMillis).isLessThan(made.size());
     }
 }

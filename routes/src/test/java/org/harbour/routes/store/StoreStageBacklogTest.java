@@ -57,6 +57,7 @@ class StoreStageBacklogTest extends HubTestSupport {
             m.setStringProperty(Headers.CHARSET, "UTF-8");
             m.setStringProperty(MllpHeaders.RECEIVED_AT, receivedAt);
             m.setStringProperty(MllpHeaders.LISTENER, "mllp");
+            m.setStringProperty(org.harbour.routes.ingest.OrderGroups.PROPERTY, "p" + Math.floorMod(controlId.hashCode(), 1024));
             return m;
         });
     }
@@ -87,6 +88,9 @@ class StoreStageBacklogTest extends HubTestSupport {
         assertThat(inbound().getScheduledMessages()).hasSize(FAILING).allSatisfy(reference -> {
             assertThat(reference.getMessage().getStringProperty(Headers.FAILURE_REASON)).contains("DateTimeParseException");
             assertThat(reference.getMessage().getIntProperty(org.harbour.routes.StageErrorHandling.ATTEMPTS)).isEqualTo(1);
+            // still in its patient's group: when it comes back it goes to the consumer of that patient's messages
+            assertThat(String.valueOf(reference.getMessage().getGroupID())).isEqualTo(
+                    "p" + Math.floorMod(reference.getMessage().getStringProperty(Headers.CONTROL_ID).hashCode(), 1024));
         });
         // when their time comes they are tried again (here: now), and moved aside again for the next attempt
         inbound().deliverScheduledMessages();
