@@ -46,7 +46,7 @@ import org.springframework.context.ConfigurableApplicationContext;
  */
 public final class DeliveryBenchmark {
 
-    private static final int PATIENTS = 50;
+    static final int PATIENTS = 50;
     private static final Duration WARMUP = Duration.ofSeconds(Long.getLong("bench.warmup", 5));
     private static final Duration MEASURE = Duration.ofSeconds(Long.getLong("bench.seconds", 15));
     /** A long-running hub's code is compiled; a fresh JVM's is not: this long at a moderate rate first. */
@@ -202,9 +202,14 @@ public final class DeliveryBenchmark {
     }
 
     static String oru(int patient, long value) {
+        return oru("BENCH", patient, value);
+    }
+
+    /** A potassium result whose value is {@code value}, control id D + value, from sending facility {@code facility}. */
+    static String oru(String facility, int patient, long value) {
         String hkid = Hkid.complete("B", String.format(Locale.ROOT, "%06d", 500000 + patient));
         String id = "D" + value;
-        return "MSH|^~\\&|MEDILINK|BENCH|HARBOUR|HUB|20261122093000+0800||ORU^R01^ORU_R01|" + id
+        return "MSH|^~\\&|MEDILINK|" + facility + "|HARBOUR|HUB|20261122093000+0800||ORU^R01^ORU_R01|" + id
                 + "|P|2.5.1|||AL|NE|HKG|UNICODE UTF-8\r"
                 + "PID|1||BN-" + patient + "^^^BENCH^MR~" + hkid + "^^^HKID^NNHKG||陳^大文^^^^^L||19600101|M\r"
                 + "ORC|RE|ORD" + id + "|LAB" + id + "\r"
@@ -214,7 +219,7 @@ public final class DeliveryBenchmark {
     }
 
     /** One result per patient (so the patients exist), then a consent per patient for the recipient. */
-    private static void prepare(int mllp, int http) throws Exception {
+    static void prepare(int mllp, int http) throws Exception {
         try (MllpClient client = MllpClient.connect("127.0.0.1", mllp)) {
             for (int p = 0; p < PATIENTS; p++) {
                 client.send(oru(p, SEQUENCE.incrementAndGet()).getBytes(StandardCharsets.UTF_8));

@@ -219,6 +219,9 @@ class InboundQueueWriterTest {
                     connection.createSession(true, Session.SESSION_TRANSACTED)};
             MessageConsumer[] consumers = {sessions[0].createConsumer(sessions[0].createQueue(QUEUE)),
                     sessions[1].createConsumer(sessions[1].createQueue(QUEUE))};
+            // consuming before the messages come, as the store stage's consumers are (started later, the first
+            // session to start would be given every message waiting, and with them every group)
+            connection.start();
             try (InboundQueueWriter writer = writer(postOffice)) {
                 for (int m = 0; m < each; m++) {
                     for (int p = 0; p < patients; p++) {
@@ -229,7 +232,6 @@ class InboundQueueWriterTest {
                     }
                 }
             }
-            connection.start();
             java.util.List<java.util.List<String>> taken = java.util.List.of(new java.util.ArrayList<>(),
                     new java.util.ArrayList<>());
             java.util.concurrent.ExecutorService threads = java.util.concurrent.Executors.newFixedThreadPool(2);
