@@ -6,6 +6,7 @@ import org.apache.camel.Exchange;
 import org.apache.camel.LoggingLevel;
 import org.apache.camel.ServiceStatus;
 import org.apache.camel.builder.RouteConfigurationBuilder;
+import org.harbour.connectors.mllp.LogSafe;
 import org.harbour.routes.audit.AuditEvents;
 import org.harbour.routes.audit.AuditTrail;
 import org.harbour.routes.config.HarbourProperties;
@@ -237,7 +238,8 @@ public class StageErrorHandling extends RouteConfigurationBuilder {
         exchange.getIn().setHeader(SCHEDULED_DELIVERY, clock.millis() + delay);
         LOG.warn("Message moved aside after a failure in {} (attempt {} of {}): messageId={} controlId={}; retried in {} ms"
                 + " ({})", exchange.getFromRouteId(), attempts, maximumAttempts + 1,
-                exchange.getIn().getHeader(Headers.MESSAGE_ID), exchange.getIn().getHeader(Headers.CONTROL_ID), delay,
+                exchange.getIn().getHeader(Headers.MESSAGE_ID),
+                LogSafe.identifier(exchange.getIn().getHeader(Headers.CONTROL_ID, String.class)), delay,
                 cause == null ? "unknown failure" : cause.getClass().getName());
         return true;
     }

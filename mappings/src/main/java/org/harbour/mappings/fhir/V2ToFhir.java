@@ -88,7 +88,10 @@ public final class V2ToFhir {
                 charset = Hl7Charsets.forMsh18(rep < 0 ? msh18 : msh18.substring(0, rep)).orElse(StandardCharsets.UTF_8);
             }
         }
-        return new String(raw, charset);
+        // a UTF-8 byte-order mark is not part of the message, whatever MSH-18 declares: decoded as Big5 or
+        // GB 18030 its bytes would swallow the M of MSH
+        int bom = raw.length >= 3 && (raw[0] & 0xFF) == 0xEF && (raw[1] & 0xFF) == 0xBB && (raw[2] & 0xFF) == 0xBF ? 3 : 0;
+        return new String(raw, bom, raw.length - bom, charset);
     }
 
     /** Translates one message. Throws {@link IllegalArgumentException} when it has no MSH. */

@@ -80,7 +80,28 @@ public final class AckBuilder {
             appendErr(ack, fs, enc, version, problem, escaper);
         }
         Charset charset = original == null ? StandardCharsets.UTF_8 : original.charset();
-        return ack.toString().getBytes(charset);
+        return bytes(ack, charset);
+    }
+
+    /**
+     * The ACK's bytes. What it echoes from the original envelope (MSH-3 to MSH-6, MSH-10 in MSA-2)
+     * was read byte for byte (each byte one char, as ISO-8859-1), so it is written back the same way:
+     * the sender gets its own bytes, in its own character set, and can match the ACK to its message
+     * whatever MSH-10 holds. The hub's own text is ASCII; anything beyond one byte is written in the
+     * message's character set.
+     */
+    private static byte[] bytes(CharSequence ack, Charset charset) {
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream(ack.length() + 16);
+        for (int i = 0; i < ack.length(); i++) {
+            char c = ack.charAt(i);
+            if (c <= 0xFF) {
+                out.write(c);
+            } else {
+                byte[] encoded = String.valueOf(c).getBytes(charset);
+                out.write(encoded, 0, encoded.length);
+            }
+        }
+        return out.toByteArray();
     }
 
     private static void appendErr(StringBuilder ack, char fs, String enc, String version, Hl7Problem problem,

@@ -48,7 +48,7 @@ public final class Hl7EnvelopeReader {
                     "MSH-1 field separator is not a usable delimiter"));
         }
         String msh = new String(raw, start, endOfSegment(raw, start) - start, StandardCharsets.ISO_8859_1);
-        String[] fields = split(msh, fieldSeparator);
+        String[] fields = split(msh, fieldSeparator, false);
         String encoding = field(fields, 1);
         if (!validEncodingCharacters(encoding, fieldSeparator)) {
             return rejected(null, Hl7Problem.reject(Hl7Problem.DATA_TYPE_ERROR,
@@ -56,23 +56,31 @@ public final class Hl7EnvelopeReader {
         }
         char component = encoding.charAt(0);
         char repetition = encoding.charAt(1);
-        String version = firstComponent(field(fields, 11), component);
-        String characterSet = firstRepetition(field(fields, 17), repetition).trim();
+        // in Big5 and GB 18030 the second byte of a character can be a delimiter's byte ('|' is 0x7C, '^'
+        // 0x5E): read as such a message declares it, a lead byte takes the next byte with it
+        String[] paired = split(msh, fieldSeparator, true);
+        boolean doubleByte = DOUBLE_BYTE.contains(Hl7Charsets.forMsh18(
+                firstRepetition(field(paired, 17), repetition, true).trim()).map(Charset::name).orElse(""));
+        if (doubleByte) {
+            fields = paired;
+        }
+        String version = firstComponent(field(fields, 11), component, doubleByte);
+        String characterSet = firstRepetition(field(fields, 17), repetition, doubleByte).trim();
         Optional<Charset> charset = Hl7Charsets.forMsh18(characterSet);
-        String[] type = split(field(fields, 8), component);
+        String[] type = split(field(fields, 8), component, doubleByte);
         String messageType = type.length > 1 && !type[1].isEmpty() ? type[0] + '^' + type[1] : type[0];
         Hl7Envelope envelope = new Hl7Envelope(fieldSeparator, encoding,
                 field(fields, 2), field(fields, 3), field(fields, 4), field(fields, 5),
-                messageType, field(fields, 9), firstComponent(field(fields, 10), component), version,
+                messageType, field(fields, 9), firstComponent(field(fields, 10), component, doubleByte), version,
                 characterSet, charset.orElse(Hl7Charsets.DEFAULT));
 
         if (!SUPPORTED_VERSION.matcher(version).matches()) {
             return rejected(envelope, Hl7Problem.reject(Hl7Problem.UNSUPPORTED_VERSION,
-                    "MSH-12 version '" + printable(version) + "' is not supported (2.1 to 2.8)"));
+                    "MSH-12 version is not one this hub reads (2.1 to 2.8)"));
         }
         if (charset.isEmpty()) {
             return rejected(envelope, Hl7Problem.reject(Hl7Problem.DATA_TYPE_ERROR,
-                    "MSH-18 character set '" + printable(characterSet) + "' is not supported"));
+                    "MSH-18 character set is not supported"));
         }
         if (type[0].isBlank()) {
             return rejected(envelope, Hl7Problem.error(Hl7Problem.REQUIRED_FIELD_MISSING,
@@ -245,8 +253,35 @@ public final class Hl7EnvelopeReader {
         return true;
     }
 
-    private static String[] split(String value, char separator) {
-        return value.split(Pattern.quote(String.valueOf(separator)), -1);
+    /** Character sets whose second byte of a character can be any of the delimiters' bytes. */
+    private static final java.util.Set<String> DOUBLE_BYTE = java.util.Set.of("Big5", "Big5-HKSCS", "GBK", "GB18030");
+
+    /**
+     * Splits text read byte for byte (ISO-8859-1) at {@code separator}; {@code paired}: a lead
+     * byte (0x81 to 0xFE) and the byte after it are one character, never split.
+     */
+    private static String[] split(String value, char separator, boolean paired) {
+        java.util.List<String> parts = new java.util.ArrayList<>();
+        int start = 0;
+        int at;
+        while ((at = indexOf(value, separator, start, paired)) >= 0) {
+            parts.add(value.substring(start, at));
+            start = at + 1;
+        }
+        parts.add(value.substring(start));
+        return parts.toArray(String[]::new);
+    }
+
+    private static int indexOf(String value, char wanted, int from, boolean paired) {
+        for (int i = from; i < value.length(); i++) {
+            char c = value.charAt(i);
+            if (paired && c >= 0x81 && c <= 0xFE) {
+                i++;
+            } else if (c == wanted) {
+                return i;
+            }
+        }
+        return -1;
     }
 
     /** MSH field n as an index into the split segment: MSH-2 is index 1, MSH-n is n-1. */
@@ -254,24 +289,14 @@ public final class Hl7EnvelopeReader {
         return index < fields.length ? fields[index] : "";
     }
 
-    private static String firstComponent(String value, char component) {
-        int at = value.indexOf(component);
+    private static String firstComponent(String value, char component, boolean paired) {
+        int at = indexOf(value, component, 0, paired);
         return at < 0 ? value : value.substring(0, at);
     }
 
-    private static String firstRepetition(String value, char repetition) {
-        int at = value.indexOf(repetition);
+    private static String firstRepetition(String value, char repetition, boolean paired) {
+        int at = indexOf(value, repetition, 0, paired);
         return at < 0 ? value : value.substring(0, at);
-    }
-
-    /** Envelope values quoted in reasons: short, printable ASCII only. */
-    private static String printable(String value) {
-        StringBuilder out = new StringBuilder();
-        for (int i = 0; i < value.length() && out.length() < 32; i++) {
-            char c = value.charAt(i);
-            out.append(c >= ' ' && c < 0x7F ? c : '?');
-        }
-        return out.toString();
     }
 
     private static EnvelopeResult rejected(Hl7Envelope envelope, Hl7Problem problem) {

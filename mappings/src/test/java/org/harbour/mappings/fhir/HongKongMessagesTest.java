@@ -48,6 +48,25 @@ class HongKongMessagesTest {
     }
 
     @Test
+    void aByteOrderMarkBeforeABig5MessageIsNotPartOfIt() {
+        String message = "MSH|^~\\&|CLINIC|TSW|HARBOUR|HUB|20261203101500+0800||ADT^A08^ADT_A01|BOM-1|P|2.5.1|||AL|NE|HKG"
+                + "|BIG-5\rEVN|A08|20261203101500+0800\rPID|1||A1234563^^^HKID^NNHKG||陳^大文^^^^^L||19600101|M\r";
+        for (java.nio.charset.Charset charset : List.of(java.nio.charset.Charset.forName("Big5"),
+                java.nio.charset.Charset.forName("GB18030"))) {
+            byte[] body = message.replace("BIG-5", charset.name().equals("Big5") ? "BIG-5" : "GB18030").getBytes(charset);
+            byte[] withBom = new byte[body.length + 3];
+            withBom[0] = (byte) 0xEF;
+            withBom[1] = (byte) 0xBB;
+            withBom[2] = (byte) 0xBF;
+            System.arraycopy(body, 0, withBom, 3, body.length);
+
+            Patient patient = all(translator.convert(withBom).bundle(), Patient.class).get(0);
+
+            assertThat(patient.getName()).as(charset.name()).anySatisfy(n -> assertThat(n.getText()).isEqualTo("陳大文"));
+        }
+    }
+
+    @Test
     void anInvalidHkidIsKeptAsGivenReportedAndNeverUnderTheHkidSystem() throws IOException {
         Conversion c = convert("adt-a01-invalid-hkid.hl7");
         Patient patient = all(c.bundle(), Patient.class).get(0);

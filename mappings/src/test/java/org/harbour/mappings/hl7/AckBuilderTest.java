@@ -69,4 +69,39 @@ class AckBuilderTest {
         String second = new String(acks.accept(env), StandardCharsets.UTF_8).split("\\|")[9];
         assertThat(first).isNotEqualTo(second);
     }
+
+    @Test
+    void theAckEchoesTheSendersOwnBytesForControlIdAndApplications() {
+        for (String charsetName : new String[] {"UTF-8", "Big5", "GB18030"}) {
+            Charset charset = Charset.forName(charsetName);
+            String msh18 = charsetName.equals("UTF-8") ? "UNICODE UTF-8" : charsetName.equals("Big5") ? "BIG-5" : "GB18030";
+            String msh = "MSH|^~\\&|化驗系統|廣華醫院|HARBOUR|HUB|20261203||ORU^R01|化驗-0001|P|2.5.1|||AL|NE|HKG|" + msh18 + "\r";
+            byte[] sent = msh.getBytes(charset);
+            EnvelopeResult read = reader.read(sent);
+            assertThat(read).as(charsetName + ": " + read).isInstanceOf(EnvelopeResult.Accepted.class);
+            Hl7Envelope env = ((EnvelopeResult.Accepted) read).envelope();
+
+            byte[] ack = acks.accept(env);
+
+            String decoded = new String(ack, charset);
+            assertThat(decoded.split("\r")[1]).as(charsetName).isEqualTo("MSA|AA|化驗-0001");
+            assertThat(decoded.split("\r")[0]).as(charsetName).startsWith("MSH|^~\\&|HARBOUR|HUB|化驗系統|廣華醫院|");
+            // byte for byte: MSA-2 is exactly the bytes of the sender's MSH-10
+            byte[] controlId = "化驗-0001".getBytes(charset);
+            assertThat(indexOf(ack, controlId)).as(charsetName).isPositive();
+        }
+    }
+
+    private static int indexOf(byte[] haystack, byte[] needle) {
+        outer:
+        for (int i = 0; i + needle.length <= haystack.length; i++) {
+            for (int j = 0; j < needle.length; j++) {
+                if (haystack[i + j] != needle[j]) {
+                    continue outer;
+                }
+            }
+            return i;
+        }
+        return -1;
+    }
 }

@@ -54,6 +54,24 @@ class Hl7EnvelopeReaderTest {
     }
 
     @Test
+    void aBig5CharacterWhoseSecondByteIsADelimiterDoesNotSplitAField() {
+        // 院 is B0 7C in Big5: its second byte is '|'; 大 is A4 6A, 系 A8 74
+        String msh = "MSH|^~\\&|化驗系統|廣華醫院^院^L|HARBOUR|HUB|20261203||ORU^R01|院-0001|P^院|2.5.1|||AL|NE|HKG|BIG-5\r";
+        byte[] big5 = msh.getBytes(Charset.forName("Big5"));
+        Hl7Envelope env = accepted(reader.read(big5));
+        // fields are the sender's bytes, one char each: decoded back they are the sender's text
+        java.util.function.Function<String, String> text = field -> new String(
+                field.getBytes(StandardCharsets.ISO_8859_1), Charset.forName("Big5"));
+        assertThat(text.apply(env.sendingFacility())).isEqualTo("廣華醫院^院^L");
+        assertThat(text.apply(env.sendingApplication())).isEqualTo("化驗系統");
+        assertThat(text.apply(env.controlId())).isEqualTo("院-0001");
+        assertThat(env.processingId()).isEqualTo("P");
+        assertThat(env.messageType()).isEqualTo("ORU^R01");
+        assertThat(env.version()).isEqualTo("2.5.1");
+        assertThat(env.charset().name()).isEqualTo("Big5-HKSCS");
+    }
+
+    @Test
     void big5BytesUndeclaredAreAnErrorNotAGuess() {
         byte[] big5 = ORU.formatted("").getBytes(Charset.forName("Big5"));
         Hl7Problem problem = rejected(reader.read(big5));

@@ -6,6 +6,7 @@ import java.security.Principal;
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import org.harbour.connectors.mllp.LogSafe;
 import org.harbour.connectors.mllp.MllpHeaders;
 import org.harbour.mappings.fhir.FhirBundleIntake;
 import org.harbour.routes.Headers;
@@ -74,8 +75,10 @@ public class FhirIntakeController {
         properties.put(MllpHeaders.REMOTE_ADDRESS, request.getRemoteAddr());
         properties.put(MllpHeaders.LISTENER, "fhir");
         inbound.write(body, properties);
-        LOG.info("FHIR Bundle accepted: id={} controlId={} sender={} entries={}", messageId, controlId, sender,
-                bundle.getEntry().size());
+        // the Bundle's identifier and source are the sender's text (a sender may put a patient number there)
+        LOG.info("FHIR Bundle accepted: id={} entries={}", messageId, bundle.getEntry().size());
+        LOG.debug("FHIR Bundle {}: controlId={} sender={}", messageId, LogSafe.identifier(controlId),
+                LogSafe.identifier(sender));
         OperationOutcome accepted = new OperationOutcome();
         accepted.addIssue().setSeverity(OperationOutcome.IssueSeverity.INFORMATION)
                 .setCode(OperationOutcome.IssueType.INFORMATIONAL)

@@ -6,6 +6,7 @@ import org.apache.camel.AsyncProcessor;
 import org.apache.camel.Exchange;
 import org.apache.camel.Message;
 import org.apache.camel.support.AsyncProcessorSupport;
+import org.harbour.connectors.mllp.LogSafe;
 import org.harbour.connectors.mllp.MllpHeaders;
 import org.harbour.mappings.hl7.EnvelopeResult;
 import org.harbour.mappings.hl7.Hl7Envelope;
@@ -134,7 +135,7 @@ public class InboundGate implements AutoCloseable {
     private static void resend(Exchange exchange, Hl7Envelope envelope, boolean resend) {
         if (resend) {
             LOG.info("Resend recognised: controlId={} sender={}; acknowledged again, not enqueued",
-                    envelope.controlId(), envelope.sender());
+                    LogSafe.identifier(envelope.controlId()), LogSafe.identifier(envelope.sender()));
             exchange.setProperty(DISPOSITION, Disposition.DUPLICATE);
         } else {
             exchange.setProperty(DISPOSITION, Disposition.ACCEPT);
@@ -165,9 +166,14 @@ public class InboundGate implements AutoCloseable {
         store.keepRejected(message, problem.reason());
         audit.record(AuditEvents.messageRejected(message.id(), message.controlId(), message.sender(),
                 message.remoteAddress(), problem.ackCode() + " " + problem.errorCode() + ": " + problem.reason()));
-        LOG.warn("Rejected message kept: id={} controlId={} sender={} from {} ({} {}): {}",
-                in.getHeader(Headers.MESSAGE_ID), in.getHeader(Headers.CONTROL_ID), in.getHeader(Headers.SENDER),
-                in.getHeader(MllpHeaders.REMOTE_ADDRESS), problem.ackCode(), problem.errorCode(), problem.reason());
+        // a rejected envelope is untrusted: its fields may hold what belongs further on (a name, an HKID), so
+        // the line names the stored message and the rule it broke; its control id and sender are in the store
+        LOG.warn("Rejected message kept: id={} listener={} from {} ({} {}): {}", in.getHeader(Headers.MESSAGE_ID),
+                in.getHeader(MllpHeaders.LISTENER), in.getHeader(MllpHeaders.REMOTE_ADDRESS), problem.ackCode(),
+                problem.errorCode(), problem.reason());
+        LOG.debug("Rejected message {}: controlId={} sender={}", in.getHeader(Headers.MESSAGE_ID),
+                LogSafe.identifier(in.getHeader(Headers.CONTROL_ID, String.class)),
+                LogSafe.identifier(in.getHeader(Headers.SENDER, String.class)));
     }
 
     private void reject(Exchange exchange, Hl7Problem problem) {

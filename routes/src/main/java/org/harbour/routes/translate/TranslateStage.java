@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.stream.Collectors;
 import org.apache.camel.Exchange;
 import org.apache.camel.Message;
+import org.harbour.connectors.mllp.LogSafe;
 import org.harbour.mappings.fhir.Conversion;
 import org.harbour.mappings.fhir.ConversionReport;
 import org.harbour.mappings.fhir.FhirBundleIntake;
@@ -145,7 +146,7 @@ public class TranslateStage implements AutoCloseable {
         if (stored.staleVersions() > 0) {
             staleCount.increment(stored.staleVersions());
             LOG.info("Message {} controlId={}: {} records older than the stored versions, kept as history only",
-                    messageId, t.message().controlId(), stored.staleVersions());
+                    messageId, LogSafe.identifier(t.message().controlId()), stored.staleVersions());
         }
         messages.recordTranslation(messageId, t.outcome(), stored.references().size(), t.report());
         return new Written(outcome, stored, dedup.check(stored.patientId(), t.message().sender(), stored, messageId,
@@ -200,7 +201,7 @@ public class TranslateStage implements AutoCloseable {
             meters.counter("harbour.translate.messages", "outcome", FAILED).increment();
             if (written.outcome() != StoreOutcome.DUPLICATE) {
                 LOG.warn("Message {} controlId={} could not be translated ({}); stored untranslated, the reason in its"
-                        + " report", messageId, message.controlId(), translated.failure());
+                        + " report", messageId, LogSafe.identifier(message.controlId()), translated.failure());
             }
             return;
         }

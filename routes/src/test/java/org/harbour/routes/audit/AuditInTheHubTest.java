@@ -85,7 +85,7 @@ class AuditInTheHubTest extends HubTestSupport {
         await().atMost(Duration.ofSeconds(30)).until(() -> subtypesOf(sender).contains("rejected"));
         String entry = jdbc.queryForObject("SELECT entry FROM audit_event WHERE agent = ? AND subtype = 'rejected'",
                 String.class, sender);
-        assertThat(entry).contains("\"outcome\":\"4\"", "version '3.1' is not supported", "\"address\":\"127.0.0.1\"");
+        assertThat(entry).contains("\"outcome\":\"4\"", "MSH-12 version is not one this hub reads", "\"address\":\"127.0.0.1\"");
     }
 
     @Test

@@ -45,7 +45,7 @@ class SendCommandTest extends HubTestSupport {
         Files.writeString(file, Hl7Samples.oru("CLI-BAD", "CLI-3", "").replace("|2.5.1|", "|9.9|"));
         int exit = send("--host", "127.0.0.1", "--port", String.valueOf(mllpPort()), file.toString());
         assertThat(exit).isEqualTo(1);
-        assertThat(out.toString(StandardCharsets.UTF_8)).startsWith("CLI-3 AR ").contains("9.9");
+        assertThat(out.toString(StandardCharsets.UTF_8)).startsWith("CLI-3 AR ").contains("MSH-12 version");
     }
 
     @Test

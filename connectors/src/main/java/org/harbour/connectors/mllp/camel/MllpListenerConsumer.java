@@ -8,6 +8,7 @@ import org.apache.camel.ExchangePattern;
 import org.apache.camel.Message;
 import org.apache.camel.Processor;
 import org.apache.camel.support.DefaultConsumer;
+import org.harbour.connectors.mllp.LogSafe;
 import org.harbour.connectors.mllp.MllpHeaders;
 import org.harbour.connectors.mllp.MllpReceived;
 import org.harbour.connectors.mllp.MllpServer;
@@ -86,7 +87,8 @@ final class MllpListenerConsumer extends DefaultConsumer {
             });
         } catch (RuntimeException e) {
             LOG.error("MLLP listener '{}': processing failed ({}); answering AR so the sender resends",
-                    config.name(), e.toString());
+                    config.name(), LogSafe.failure(e));
+            LOG.debug("MLLP listener '{}': the failure in full", config.name(), e);
             releaseExchange(exchange, false);
             reply.accept(notTaken(received.frame().payload()));
         }
@@ -100,13 +102,15 @@ final class MllpListenerConsumer extends DefaultConsumer {
             }
             if (exchange.getException() != null) {
                 LOG.error("MLLP listener '{}': the route failed ({}); answering AR so the sender resends",
-                        config.name(), exchange.getException().toString());
+                        config.name(), LogSafe.failure(exchange.getException()));
+                LOG.debug("MLLP listener '{}': the failure in full", config.name(), exchange.getException());
             } else {
                 LOG.error("MLLP listener '{}': the route produced no acknowledgement; answering AR", config.name());
             }
         } catch (RuntimeException e) {
             LOG.error("MLLP listener '{}': processing failed ({}); answering AR so the sender resends",
-                    config.name(), e.toString());
+                    config.name(), LogSafe.failure(e));
+            LOG.debug("MLLP listener '{}': the failure in full", config.name(), e);
         }
         return notTaken(received.frame().payload());
     }
