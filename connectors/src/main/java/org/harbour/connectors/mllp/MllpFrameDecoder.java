@@ -37,6 +37,11 @@ public final class MllpFrameDecoder {
         return block != null;
     }
 
+    /** Bytes of the block now arriving so far (0 outside a block). */
+    public long blockBytes() {
+        return block == null ? 0 : block.length();
+    }
+
     /** Decodes {@code length} bytes from {@code bytes[offset]}; each completed block goes to {@code sink}. */
     public void feed(byte[] bytes, int offset, int length, Consumer<MllpFrame> sink) {
         int end = offset + length;

@@ -25,9 +25,28 @@ public final class MllpFrameReader {
     private final byte[] buffer = new byte[READ_CHUNK];
     private final ArrayDeque<MllpFrame> decoded = new ArrayDeque<>();
     private long lastByteAt = System.currentTimeMillis();
+    private final long openedAt = lastByteAt;
+    private boolean completedOne;
+    private long blockStartedAt;
+    private final SlowSenderRule slowSender;
+
+    /** Why a connection's sender is too slow to keep (see {@code MllpEngine.slowSender}), or null. */
+    @FunctionalInterface
+    public interface SlowSenderRule {
+        String check(long now, long openedAt, boolean completed, long blockStartedAt, long blockBytes);
+    }
 
     public MllpFrameReader(InputStream in, int maxPayload, long idleTimeoutMillis, long stalledTimeoutMillis,
             BooleanSupplier stopping, MllpFrameDecoder.SkippedBytesListener skippedListener) {
+        this(in, maxPayload, idleTimeoutMillis, stalledTimeoutMillis, stopping, skippedListener,
+                (now, openedAt, completed, startedAt, bytes) -> null);
+    }
+
+    /** @param slowSender closes the connection (a timeout) when it gives a reason */
+    public MllpFrameReader(InputStream in, int maxPayload, long idleTimeoutMillis, long stalledTimeoutMillis,
+            BooleanSupplier stopping, MllpFrameDecoder.SkippedBytesListener skippedListener,
+            SlowSenderRule slowSender) {
+        this.slowSender = slowSender;
         this.in = in;
         this.decoder = new MllpFrameDecoder(maxPayload, skippedListener);
         this.idleTimeoutMillis = idleTimeoutMillis;
@@ -69,14 +88,33 @@ public final class MllpFrameReader {
             }
             if (n > 0) {
                 lastByteAt = System.currentTimeMillis();
+                boolean wasInside = decoder.insideBlock();
+                int before = decoded.size();
                 decoder.feed(buffer, 0, n, decoded::add);
+                completedOne |= decoded.size() > before;
+                if (!decoder.insideBlock()) {
+                    blockStartedAt = 0;
+                } else if (!wasInside || decoded.size() > before || blockStartedAt == 0) {
+                    blockStartedAt = lastByteAt;
+                }
+                String slow = slowSender.check(lastByteAt, openedAt, completedOne,
+                        decoder.insideBlock() ? blockStartedAt : 0, decoder.blockBytes());
+                if (slow != null && decoded.isEmpty()) {
+                    throw new MllpTimeoutException(slow, decoder.insideBlock());
+                }
             }
         }
         return decoded.poll();
     }
 
     private void checkTimeouts(boolean insideFrame) throws MllpTimeoutException {
-        long silent = System.currentTimeMillis() - lastByteAt;
+        long now = System.currentTimeMillis();
+        String slow = slowSender.check(now, openedAt, completedOne, insideFrame ? blockStartedAt : 0,
+                decoder.blockBytes());
+        if (slow != null) {
+            throw new MllpTimeoutException(slow, insideFrame);
+        }
+        long silent = now - lastByteAt;
         if (insideFrame && silent > stalledTimeoutMillis) {
             throw new MllpTimeoutException("no bytes for " + silent + " ms inside an MLLP block", true);
         }

@@ -224,8 +224,8 @@ final class MllpSelectorServer extends MllpEngine {
                 if (channel == null) {
                     return;
                 }
-                if (connections.size() >= config.maxConnections()) {
-                    refused(remoteOf(channel), connections.size());
+                java.net.InetAddress address = addressOf(channel);
+                if (!admitted(address, remoteOf(channel), connections.size())) {
                     closeQuietly(channel);
                     continue;
                 }
@@ -235,11 +235,12 @@ final class MllpSelectorServer extends MllpEngine {
                     channel.setOption(StandardSocketOptions.SO_KEEPALIVE, true);
                 } catch (IOException e) {
                     LOG.info("MLLP listener '{}': a new connection failed at once: {}", config.name(), e.toString());
+                    released(address);
                     closeQuietly(channel);
                     continue;
                 }
                 IoLoop loop = loops[Math.floorMod(nextLoop.getAndIncrement(), loops.length)];
-                Connection connection = new Connection(channel, loop, remoteOf(channel));
+                Connection connection = new Connection(channel, loop, remoteOf(channel), address);
                 connections.add(connection);
                 loop.execute(() -> connection.register(loop.selector));
             }
@@ -274,11 +275,18 @@ final class MllpSelectorServer extends MllpEngine {
         /** The part of an acknowledgement the socket has not taken yet. */
         private ByteBuffer unsent;
         private volatile long lastActivity = System.currentTimeMillis();
+        private final java.net.InetAddress address;
+        private final long openedAt = System.currentTimeMillis();
+        /** Whether a whole message has arrived on this connection. */
+        private boolean completedOne;
+        /** When the block now arriving began (epoch ms), or 0. */
+        private long blockStartedAt;
 
-        Connection(SocketChannel channel, IoLoop loop, String remote) {
+        Connection(SocketChannel channel, IoLoop loop, String remote, java.net.InetAddress address) {
             this.channel = channel;
             this.loop = loop;
             this.remote = remote;
+            this.address = address;
             this.decoder = new MllpFrameDecoder(config.maxMessageBytes(), skippedFrom(remote));
         }
 
@@ -318,13 +326,22 @@ final class MllpSelectorServer extends MllpEngine {
                     }
                 } else if (n > 0) {
                     lastActivity = System.currentTimeMillis();
+                    boolean wasInside = decoder.insideBlock();
                     decoder.feed(buffer.array(), 0, n, received);
+                    if (!decoder.insideBlock()) {
+                        blockStartedAt = 0;
+                    } else if (!wasInside || blockStartedAt == 0) {
+                        blockStartedAt = lastActivity;
+                    }
                 }
             }
             next();
         }
 
         private void received(MllpFrame frame) {
+            completedOne = true;
+            // the next block, if the same read began one, starts now
+            blockStartedAt = System.currentTimeMillis();
             waiting.add(new MllpReceived(frame, Instant.now(), remote, config.name(), ""));
         }
 
@@ -443,6 +460,13 @@ final class MllpSelectorServer extends MllpEngine {
                 return;
             }
             long silent = now - lastActivity;
+            String slow = slowSender(now, openedAt, completedOne || !waiting.isEmpty(),
+                    decoder.insideBlock() ? blockStartedAt : 0, decoder.blockBytes());
+            if (slow != null && waiting.isEmpty()) {
+                LOG.info("MLLP listener '{}' closed the connection from {}: {}", config.name(), remote, slow);
+                closeLocked();
+                return;
+            }
             if (decoder.insideBlock()) {
                 if (silent > config.stalledTimeout().toMillis()) {
                     LOG.info("MLLP listener '{}' closed the connection from {}: no bytes for {} ms inside an MLLP"
@@ -474,6 +498,7 @@ final class MllpSelectorServer extends MllpEngine {
             }
             closeQuietly(channel);
             connections.remove(this);
+            released(address);
         }
     }
 
@@ -498,6 +523,14 @@ final class MllpSelectorServer extends MllpEngine {
             } else {
                 LOG.warn("MLLP listener: a message was answered twice; the second answer was not sent");
             }
+        }
+    }
+
+    private static java.net.InetAddress addressOf(SocketChannel channel) {
+        try {
+            return channel.getRemoteAddress() instanceof java.net.InetSocketAddress inet ? inet.getAddress() : null;
+        } catch (IOException e) {
+            return null;
         }
     }
 

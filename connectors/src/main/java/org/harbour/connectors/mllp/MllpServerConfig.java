@@ -18,6 +18,7 @@ import javax.net.ssl.SSLContext;
  * @param clientAuth with TLS: {@code none}, {@code want} or {@code need} a client certificate
  * @param ioThreads threads that read and answer all connections of a plain listener (each serves
  *     many, with non-blocking sockets); 0 for one thread per connection, as TLS listeners always have
+ * @param limits what one sender may take of the listener ({@link Limits})
  */
 public record MllpServerConfig(
         String name,
@@ -30,7 +31,48 @@ public record MllpServerConfig(
         Duration pollInterval,
         SSLContext tls,
         String clientAuth,
-        int ioThreads) {
+        int ioThreads,
+        Limits limits) {
+
+    /**
+     * What one sender may take of a listener, so that a sender that stalls, trickles or opens
+     * connections without end cannot lock the others out.
+     *
+     * @param perAddress connections open at once from one address (known senders excepted)
+     * @param knownSenders addresses (as written by {@code InetAddress.getHostAddress()}) of
+     *     configured senders: not held to {@code perAddress}, and they alone get the last
+     *     {@code reserved} connections
+     * @param reserved connections kept for known senders (none when no sender is known)
+     * @param firstMessageTimeout how long a connection may stay open without completing its first
+     *     message (shorter than the idle timeout that applies between messages)
+     * @param minBytesPerSecond inside a message, once {@code grace} has passed since it began, the
+     *     slowest rate accepted; a slower message is abandoned (not acknowledged) and its connection
+     *     closed; 0 for no minimum
+     * @param grace how long a message may arrive at any rate
+     */
+    public record Limits(int perAddress, java.util.Set<String> knownSenders, int reserved,
+            Duration firstMessageTimeout, int minBytesPerSecond, Duration grace) {
+
+        public Limits {
+            knownSenders = knownSenders == null ? java.util.Set.of() : java.util.Set.copyOf(knownSenders);
+            if (perAddress < 1) {
+                throw new IllegalArgumentException("perAddress must be at least 1");
+            }
+        }
+
+        /** No limit beyond the listener's own: any address may take every connection, no minimum rate. */
+        public static Limits none(int maxConnections, Duration idleTimeout) {
+            return new Limits(maxConnections, java.util.Set.of(), 0, idleTimeout, 0, Duration.ZERO);
+        }
+    }
+
+    /** A listener without per-sender limits ({@link Limits#none}). */
+    public MllpServerConfig(String name, String host, int port, int maxConnections, int maxMessageBytes,
+            Duration idleTimeout, Duration stalledTimeout, Duration pollInterval, SSLContext tls, String clientAuth,
+            int ioThreads) {
+        this(name, host, port, maxConnections, maxMessageBytes, idleTimeout, stalledTimeout, pollInterval, tls,
+                clientAuth, ioThreads, Limits.none(maxConnections, idleTimeout));
+    }
 
     public MllpServerConfig {
         if (maxConnections < 1) {
@@ -44,6 +86,9 @@ public record MllpServerConfig(
         }
         if (clientAuth == null) {
             clientAuth = "none";
+        }
+        if (limits == null) {
+            limits = Limits.none(maxConnections, idleTimeout);
         }
     }
 

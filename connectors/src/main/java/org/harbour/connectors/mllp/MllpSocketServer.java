@@ -122,8 +122,7 @@ final class MllpSocketServer extends MllpEngine {
                 }
                 return;
             }
-            if (connections.size() >= config.maxConnections()) {
-                refused(socket.getRemoteSocketAddress(), connections.size());
+            if (!admitted(socket.getInetAddress(), socket.getRemoteSocketAddress(), connections.size())) {
                 closeQuietly(socket);
                 continue;
             }
@@ -132,6 +131,7 @@ final class MllpSocketServer extends MllpEngine {
                 workers.execute(() -> serve(socket));
             } catch (RuntimeException rejected) {
                 connections.remove(socket);
+                released(socket.getInetAddress());
                 closeQuietly(socket);
             }
         }
@@ -148,7 +148,7 @@ final class MllpSocketServer extends MllpEngine {
             socket.setSoTimeout((int) config.pollInterval().toMillis());
             MllpFrameReader reader = new MllpFrameReader(socket.getInputStream(), config.maxMessageBytes(),
                     config.idleTimeout().toMillis(), config.stalledTimeout().toMillis(), stopping::get,
-                    skippedFrom(remote));
+                    skippedFrom(remote), this::slowSender);
             OutputStream out = new BufferedOutputStream(socket.getOutputStream(), 8192);
             MllpFrame frame;
             while ((frame = reader.next()) != null) {
@@ -174,6 +174,7 @@ final class MllpSocketServer extends MllpEngine {
             }
         } finally {
             connections.remove(socket);
+            released(socket.getInetAddress());
         }
     }
 

@@ -241,4 +241,120 @@ abstract class MllpServerTest {
             broker.shutdownNow();
         }
     }
+
+    private MllpServer limitedServer(int maxConnections, MllpServerConfig.Limits limits) throws IOException {
+        MllpServerConfig config = new MllpServerConfig("limits", "127.0.0.1", 0, maxConnections, 1024,
+                Duration.ofSeconds(30), Duration.ofSeconds(30), Duration.ofMillis(50), null, "none", ioThreads(), limits);
+        return start(config, r -> ("ACK " + new String(r.frame().payload(), StandardCharsets.UTF_8))
+                .getBytes(StandardCharsets.UTF_8));
+    }
+
+    /** A connection from {@code local} (any 127.x.y.z address is this machine) to the server. */
+    private Socket from(String local) throws IOException {
+        Socket socket = new Socket("127.0.0.1", server.port(), java.net.InetAddress.getByName(local), 0);
+        socket.setSoTimeout(10_000);
+        return socket;
+    }
+
+    private static String exchange(Socket socket, String message) throws IOException {
+        socket.getOutputStream().write(Mllp.frame(message.getBytes(StandardCharsets.UTF_8)));
+        socket.getOutputStream().flush();
+        InputStream in = socket.getInputStream();
+        ByteArrayOutputStream ack = new ByteArrayOutputStream();
+        int b = in.read();
+        if (b != Mllp.START_BLOCK) {
+            return "no answer (" + b + ")";
+        }
+        while ((b = in.read()) != Mllp.END_BLOCK && b >= 0) {
+            ack.write(b);
+        }
+        in.read();
+        return ack.toString(StandardCharsets.UTF_8);
+    }
+
+    @Test
+    void twoHundredFiftySixStallingConnectionsFromOneAddressDoNotLockAnotherOut() throws IOException {
+        limitedServer(256, new MllpServerConfig.Limits(64, java.util.Set.of(), 0, Duration.ofSeconds(30), 0,
+                Duration.ZERO));
+        List<Socket> stalling = new java.util.ArrayList<>();
+        try {
+            for (int i = 0; i < 256; i++) {
+                Socket socket = from("127.0.0.1");
+                // a message begun and never finished
+                socket.getOutputStream().write(new byte[] {Mllp.START_BLOCK, 'M', 'S', 'H', '|'});
+                stalling.add(socket);
+            }
+            try (Socket other = from("127.0.0.2")) {
+                assertThat(exchange(other, "from elsewhere")).isEqualTo("ACK from elsewhere");
+            }
+            // accepted in order: by the time the other address was answered, every stalling one was decided
+            assertThat(server.refusedConnections()).isEqualTo(256 - 64);
+        } finally {
+            for (Socket socket : stalling) {
+                socket.close();
+            }
+        }
+    }
+
+    @Test
+    void knownSendersKeepTheirShareWhenOthersFillTheListener() throws IOException {
+        limitedServer(8, new MllpServerConfig.Limits(8, java.util.Set.of("127.0.0.3"), 2, Duration.ofSeconds(30), 0,
+                Duration.ZERO));
+        List<Socket> others = new java.util.ArrayList<>();
+        try {
+            for (int i = 0; i < 6; i++) {
+                others.add(from("127.0.0.1"));
+            }
+            try (Socket seventh = from("127.0.0.1")) {
+                assertThat(seventh.getInputStream().read()).as("the seventh unknown connection is closed").isEqualTo(-1);
+            }
+            try (Socket known = from("127.0.0.3")) {
+                assertThat(exchange(known, "from a known sender")).isEqualTo("ACK from a known sender");
+            }
+            // and the unknown ones that got in are served as ever
+            assertThat(exchange(others.get(0), "still here")).isEqualTo("ACK still here");
+        } finally {
+            for (Socket socket : others) {
+                socket.close();
+            }
+        }
+    }
+
+    @Test
+    void aSenderTricklingAMessageInIsCutOffAndItsMessageNotTaken() throws Exception {
+        limitedServer(8, new MllpServerConfig.Limits(8, java.util.Set.of(), 0, Duration.ofSeconds(30), 200,
+                Duration.ofMillis(300)));
+        java.util.concurrent.ScheduledExecutorService trickle = Executors.newSingleThreadScheduledExecutor();
+        try (Socket slow = from("127.0.0.1")) {
+            slow.getOutputStream().write(Mllp.START_BLOCK);
+            // a byte every 50 ms: 20 bytes/s, where 200 are the least accepted after the first 300 ms
+            trickle.scheduleAtFixedRate(() -> {
+                try {
+                    slow.getOutputStream().write('x');
+                } catch (IOException closed) {
+                    // the server has cut it off
+                }
+            }, 50, 50, TimeUnit.MILLISECONDS);
+            assertThat(slow.getInputStream().read()).as("closed without an answer").isEqualTo(-1);
+        } finally {
+            trickle.shutdownNow();
+        }
+        // a sender at a normal rate is not: a whole message at once
+        try (Socket fast = from("127.0.0.1")) {
+            assertThat(exchange(fast, "quick")).isEqualTo("ACK quick");
+        }
+    }
+
+    @Test
+    void aConnectionThatNeverCompletesAMessageIsClosedBeforeTheIdleTimeout() throws IOException {
+        limitedServer(8, new MllpServerConfig.Limits(8, java.util.Set.of(), 0, Duration.ofMillis(300), 0,
+                Duration.ZERO));
+        try (Socket working = from("127.0.0.1"); Socket silent = from("127.0.0.1")) {
+            assertThat(exchange(working, "first")).isEqualTo("ACK first");
+            // the idle timeout is 30 s; a connection that never sent a whole message goes after 300 ms
+            assertThat(silent.getInputStream().read()).isEqualTo(-1);
+            // by now the first message timeout has passed for the working connection too: it is not held to it
+            assertThat(exchange(working, "second")).isEqualTo("ACK second");
+        }
+    }
 }

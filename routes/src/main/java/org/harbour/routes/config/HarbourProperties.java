@@ -202,10 +202,40 @@ public record HarbourProperties(
             @DefaultValue Tls tls,
             Integer ioThreads,
             @DefaultValue({"MSH-3", "MSH-4", "MSH-10"}) java.util.List<String> resendKey,
-            java.util.Map<String, Listener> listeners) {
+            java.util.Map<String, Listener> listeners,
+            @DefaultValue("64") int maxConnectionsPerAddress,
+            java.util.List<String> knownSenders,
+            @DefaultValue("32") int reservedConnections,
+            @DefaultValue("30s") Duration firstMessageTimeout,
+            @DefaultValue("64") int minReceiveRate,
+            @DefaultValue("10s") Duration minReceiveRateGrace) {
 
         public Mllp {
             listeners = listeners == null ? java.util.Map.of() : java.util.Map.copyOf(listeners);
+            knownSenders = knownSenders == null ? java.util.List.of() : java.util.List.copyOf(knownSenders);
+        }
+
+        /** What one sender may take of a listener (see {@link MllpServerConfig.Limits}). */
+        public MllpServerConfig.Limits limits() {
+            java.util.Set<String> known = new java.util.HashSet<>();
+            for (String sender : knownSenders) {
+                try {
+                    // as InetAddress writes it, so "::1" and "0:0:0:0:0:0:0:1" are one address; never a DNS lookup
+                    known.add(java.net.InetAddress.getByName(literalAddress(sender)).getHostAddress());
+                } catch (java.net.UnknownHostException e) {
+                    throw new IllegalArgumentException("harbour.mllp.known-senders: not an IP address: " + sender, e);
+                }
+            }
+            return new MllpServerConfig.Limits(maxConnectionsPerAddress, known, reservedConnections, firstMessageTimeout,
+                    minReceiveRate, minReceiveRateGrace);
+        }
+
+        private static String literalAddress(String sender) {
+            String trimmed = sender.trim();
+            if (!trimmed.matches("[0-9.]+|[0-9a-fA-F:]+")) {
+                throw new IllegalArgumentException("harbour.mllp.known-senders: not an IP address: " + sender);
+            }
+            return trimmed;
         }
 
         /** I/O threads of the plain listener: as configured, else one per core (at most four). */

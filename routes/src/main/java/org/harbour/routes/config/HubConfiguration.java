@@ -456,7 +456,8 @@ public class HubConfiguration {
             SSLContext tls) {
         return new MllpServerConfig(name, host, port, mllp.maxConnections(),
                 (int) Math.min(Integer.MAX_VALUE - 16, mllp.maxMessageSize().toBytes()), mllp.idleTimeout(),
-                mllp.stalledTimeout(), Duration.ofMillis(250), tls, mllp.tls().clientAuth(), mllp.ioThreadsOrDefault());
+                mllp.stalledTimeout(), Duration.ofMillis(250), tls, mllp.tls().clientAuth(), mllp.ioThreadsOrDefault(),
+                mllp.limits());
     }
 
     private static SSLContext tls(HarbourProperties.Tls tls) throws IOException, GeneralSecurityException {
