@@ -11,16 +11,24 @@ import org.springframework.context.annotation.Configuration;
 
 /**
  * The embedded broker: persistent journal with sync on every durable send (Artemis defaults,
- * stated here so nobody turns them off by accident), JMX for the console, and broker-side
- * redelivery into harbour.dlq as the last line behind the stages' own error handling.
+ * stated here so nobody turns them off by accident), JMX for the console, broker-side
+ * redelivery into harbour.dlq as the last line behind the stages' own error handling, and a
+ * bounded memory: a backlog beyond {@code harbour.broker.max-memory} is paged to disk.
  */
 @Configuration(proxyBeanMethods = false)
 public class BrokerConfiguration {
 
     @Bean
     ArtemisConfigurationCustomizer harbourBroker(
-            @Value("${harbour.broker.journal-buffer-timeout:500us}") Duration journalBufferTimeout) {
+            @Value("${harbour.broker.journal-buffer-timeout:500us}") Duration journalBufferTimeout,
+            @Value("${harbour.broker.max-memory:64MB}") org.springframework.util.unit.DataSize maxMemory,
+            @Value("${harbour.broker.max-disk-usage:90}") int maxDiskUsage) {
         return configuration -> {
+            // a backlog is kept in the journal and, beyond this much memory for all addresses together, paged to disk:
+            // Artemis's own default (half the heap) let a backlog of 20,000 messages take gigabytes of heap
+            configuration.setGlobalMaxSize(maxMemory.toBytes());
+            // above this share of the disk the broker takes no more messages (ingest answers AR before that: IngestGuard)
+            configuration.setMaxDiskUsage(maxDiskUsage);
             // how long the journal gathers writes before one sync: the latency floor of a durable send
             configuration.setJournalBufferTimeout_NIO((int) journalBufferTimeout.toNanos());
             configuration.setJournalBufferTimeout_AIO((int) journalBufferTimeout.toNanos());
@@ -29,6 +37,7 @@ public class BrokerConfiguration {
             configuration.setJournalSyncTransactional(true);
             configuration.setSecurityEnabled(false);
             AddressSettings stages = new AddressSettings()
+                    .setAddressFullMessagePolicy(org.apache.activemq.artemis.core.settings.impl.AddressFullMessagePolicy.PAGE)
                     .setDeadLetterAddress(SimpleString.of(RouteIds.DEAD_LETTER_QUEUE))
                     .setMaxDeliveryAttempts(10)
                     .setRedeliveryDelay(1000)

@@ -283,7 +283,8 @@ public record HarbourProperties(
             @DefaultValue("1000000") long resendFilterKeys,
             @DefaultValue("30s") Duration commitTimeout,
             @DefaultValue("true") boolean postOffice,
-            @DefaultValue("1024") int orderGroups) {
+            @DefaultValue("1024") int orderGroups,
+            @DefaultValue("1GB") DataSize minFreeDisk) {
     }
 
     /** Stages after ingest: their consumers and the shared redelivery policy. */

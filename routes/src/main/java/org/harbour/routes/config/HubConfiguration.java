@@ -117,8 +117,20 @@ public class HubConfiguration {
     }
 
     @Bean
-    InboundGate inboundGate(ResendGuard guard, MessageStore store, HarbourProperties properties, AuditTrail audit) {
-        return new InboundGate(guard, store, properties.mllp().maxMessageSize().toBytes(), audit);
+    org.harbour.routes.ingest.DiskGuard diskGuard(HarbourProperties properties) {
+        return new org.harbour.routes.ingest.DiskGuard(properties.dataDir(), properties.ingest().minFreeDisk().toBytes());
+    }
+
+    @Bean
+    InboundGate inboundGate(ResendGuard guard, MessageStore store, HarbourProperties properties, AuditTrail audit,
+            org.harbour.routes.ingest.DiskGuard disk) {
+        return new InboundGate(guard, store, properties.mllp().maxMessageSize().toBytes(), audit, disk);
+    }
+
+    @Bean("backlog")
+    org.harbour.routes.health.BacklogHealthIndicator backlogHealth(ObjectProvider<EmbeddedActiveMQ> embeddedBroker,
+            org.harbour.routes.ingest.DiskGuard disk, io.micrometer.core.instrument.MeterRegistry meters) {
+        return new org.harbour.routes.health.BacklogHealthIndicator(embeddedBroker, disk, meters);
     }
 
     @Bean

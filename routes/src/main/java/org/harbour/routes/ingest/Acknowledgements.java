@@ -17,7 +17,7 @@ public class Acknowledgements {
     public void acknowledge(Exchange exchange) {
         Disposition disposition = exchange.getProperty(InboundGate.DISPOSITION, Disposition.class);
         Hl7Envelope envelope = exchange.getProperty(InboundGate.ENVELOPE, Hl7Envelope.class);
-        byte[] ack = disposition == Disposition.REJECT
+        byte[] ack = disposition == Disposition.REJECT || disposition == Disposition.NOT_NOW
                 ? acks.problem(envelope, exchange.getProperty(InboundGate.PROBLEM, Hl7Problem.class))
                 : acks.accept(envelope);
         exchange.getMessage().setBody(ack);

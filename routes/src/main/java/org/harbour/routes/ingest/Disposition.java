@@ -7,5 +7,10 @@ public enum Disposition {
     /** A resend of an accepted message: AA again, not enqueued. */
     DUPLICATE,
     /** Fails a basic check: keep it with the reason, answer AR or AE. */
-    REJECT
+    REJECT,
+    /**
+     * Not taken now (the hub's disk is nearly full): answered AR 207, so the sender resends it
+     * later; not kept, since there is nowhere safe to keep it and nothing is wrong with it.
+     */
+    NOT_NOW
 }

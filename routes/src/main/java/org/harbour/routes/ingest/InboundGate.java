@@ -45,7 +45,17 @@ public class InboundGate implements AutoCloseable {
     /** Where the steps that need the database run: never on the listener's I/O thread. */
     private final BlockingSteps databaseSteps = new BlockingSteps("ingest-database");
 
+    /** Nearly full disk: messages are answered AR 207 and not taken. */
+    private final DiskGuard disk;
+
     public InboundGate(ResendGuard resends, MessageStore store, long maxMessageBytes, AuditTrail audit) {
+        this(resends, store, maxMessageBytes, audit, null);
+    }
+
+    /** @param disk the data directory's free space, or null for no check */
+    public InboundGate(ResendGuard resends, MessageStore store, long maxMessageBytes, AuditTrail audit,
+            DiskGuard disk) {
+        this.disk = disk;
         this.resends = resends;
         this.store = store;
         this.maxMessageBytes = maxMessageBytes;
@@ -106,6 +116,12 @@ public class InboundGate implements AutoCloseable {
             in.setHeader(Headers.HL7_VERSION, envelope.version());
             in.setHeader(Headers.CHARSET, envelope.charset().name());
             exchange.setProperty(ENVELOPE, envelope);
+        }
+        if (disk != null && disk.low()) {
+            exchange.setProperty(DISPOSITION, Disposition.NOT_NOW);
+            exchange.setProperty(PROBLEM, Hl7Problem.reject(Hl7Problem.APPLICATION_INTERNAL_ERROR,
+                    "the hub's disk is nearly full: message not stored; send it again later"));
+            return true;
         }
         Long sentLength = in.getHeader(MllpHeaders.SENT_LENGTH, Long.class);
         if (sentLength != null) {
