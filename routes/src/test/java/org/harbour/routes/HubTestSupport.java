@@ -45,6 +45,8 @@ import org.springframework.test.context.DynamicPropertySource;
             "harbour.mllp.listeners.clinic.resend-key=listener,MSH-3,MSH-4,MSH-10",
             // every test connects from 127.0.0.1, and connections of earlier tests may not be closed yet
             "harbour.mllp.max-connections-per-address=256",
+            // a developer's disk may have less than the production minimum free (DiskNearlyFullTest tests the guard)
+            "harbour.ingest.min-free-disk=10MB",
             "harbour.api.token=" + HubTestSupport.API_TOKEN,
             "harbour.console.password=" + HubTestSupport.CONSOLE_PASSWORD,
             "harbour.stages.redelivery.initial-delay=10ms",
