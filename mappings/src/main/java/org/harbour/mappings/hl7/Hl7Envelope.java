@@ -48,4 +48,13 @@ public record Hl7Envelope(
     public String sender() {
         return sendingFacility.isBlank() ? sendingApplication : sendingFacility;
     }
+
+    /**
+     * A field as text: the fields here are the message's bytes, one char each (as ISO-8859-1, so
+     * that an ACK can echo them byte for byte); this decodes one in the message's character set,
+     * so that 化驗-0001 sent in UTF-8 or Big5 is stored and searched as 化驗-0001.
+     */
+    public String text(String field) {
+        return new String(field.getBytes(java.nio.charset.StandardCharsets.ISO_8859_1), charset);
+    }
 }

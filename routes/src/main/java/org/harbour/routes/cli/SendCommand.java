@@ -85,7 +85,7 @@ public final class SendCommand {
                 for (byte[] message : messages) {
                     AckSummary ack = AckSummary.of(client.send(message));
                     Hl7Envelope envelope = envelopes.read(message).envelope();
-                    String controlId = envelope == null ? "?" : envelope.controlId();
+                    String controlId = envelope == null ? "?" : envelope.text(envelope.controlId());
                     out.println(controlId + " " + ack.code() + (ack.text().isEmpty() ? "" : " " + ack.text()));
                     allAccepted &= "AA".equals(ack.code()) || "CA".equals(ack.code());
                 }

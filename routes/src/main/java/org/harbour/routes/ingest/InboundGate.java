@@ -108,9 +108,9 @@ public class InboundGate implements AutoCloseable {
         Hl7Envelope envelope = result.envelope();
         in.setHeader(Headers.MESSAGE_ID, MessageStore.newId());
         if (envelope != null) {
-            in.setHeader(Headers.CONTROL_ID, envelope.controlId());
-            in.setHeader(Headers.SENDER, envelope.sender());
-            in.setHeader(Headers.SENDING_APPLICATION, envelope.sendingApplication());
+            in.setHeader(Headers.CONTROL_ID, envelope.text(envelope.controlId()));
+            in.setHeader(Headers.SENDER, envelope.text(envelope.sender()));
+            in.setHeader(Headers.SENDING_APPLICATION, envelope.text(envelope.sendingApplication()));
             in.setHeader(Headers.RESEND_KEY, resendKey.of(envelope, in.getHeader(MllpHeaders.LISTENER, String.class)));
             in.setHeader(Headers.MESSAGE_TYPE, envelope.messageType());
             in.setHeader(Headers.HL7_VERSION, envelope.version());
@@ -151,7 +151,8 @@ public class InboundGate implements AutoCloseable {
     private static void resend(Exchange exchange, Hl7Envelope envelope, boolean resend) {
         if (resend) {
             LOG.info("Resend recognised: controlId={} sender={}; acknowledged again, not enqueued",
-                    LogSafe.identifier(envelope.controlId()), LogSafe.identifier(envelope.sender()));
+                    LogSafe.identifier(envelope.text(envelope.controlId())),
+                    LogSafe.identifier(envelope.text(envelope.sender())));
             exchange.setProperty(DISPOSITION, Disposition.DUPLICATE);
         } else {
             exchange.setProperty(DISPOSITION, Disposition.ACCEPT);
