@@ -79,6 +79,11 @@ public final class FhirBundleIntake {
             Resource r = entry.getResource();
             if (r instanceof Bundle || r instanceof MessageHeader) {
                 reasons.add(at + ": a " + r.fhirType() + " cannot be stored as a record");
+            } else if (r instanceof org.hl7.fhir.r4.model.Consent || r instanceof org.hl7.fhir.r4.model.CareTeam) {
+                // they decide who may see a patient's records: only their own path validates, authorises
+                // (patient-privacy scope) and audits them
+                reasons.add(at + ": a " + r.fhirType() + " is not taken in a pushed Bundle; send it to POST /fhir/"
+                        + r.fhirType() + " (validated, authorised and audited there)");
             }
         }
         if (!reasons.isEmpty()) {

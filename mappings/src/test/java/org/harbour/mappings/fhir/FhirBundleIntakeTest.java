@@ -58,4 +58,24 @@ class FhirBundleIntakeTest {
         assertThatThrownBy(() -> intake.check("{\"resourceType\":\"Patient\"}".getBytes(StandardCharsets.UTF_8)))
                 .isInstanceOf(FhirBundleIntake.RefusedException.class);
     }
+
+    @Test
+    void consentsAndCareTeamsAreNotTakenInAPushedBundle() {
+        byte[] pushed = ("{\"resourceType\":\"Bundle\",\"type\":\"batch\",\"entry\":["
+                + "{\"resource\":{\"resourceType\":\"Consent\",\"status\":\"active\",\"scope\":{\"coding\":[{\"code\":"
+                + "\"patient-privacy\"}]},\"category\":[{\"coding\":[{\"code\":\"59284-0\"}]}],\"patient\":{\"reference\":"
+                + "\"Patient/p7\"}},\"request\":{\"method\":\"POST\",\"url\":\"Consent\"}},"
+                + "{\"resource\":{\"resourceType\":\"CareTeam\",\"status\":\"active\",\"subject\":{\"reference\":"
+                + "\"Patient/p7\"}},\"request\":{\"method\":\"POST\",\"url\":\"CareTeam\"}}]}")
+                .getBytes(StandardCharsets.UTF_8);
+        assertThatThrownBy(() -> intake.check(pushed)).isInstanceOfSatisfying(FhirBundleIntake.RefusedException.class,
+                e -> assertThat(e.reasons()).containsExactly(
+                        "Bundle.entry[0]: a Consent is not taken in a pushed Bundle; send it to POST /fhir/Consent"
+                                + " (validated, authorised and audited there)",
+                        "Bundle.entry[1]: a CareTeam is not taken in a pushed Bundle; send it to POST /fhir/CareTeam"
+                                + " (validated, authorised and audited there)"));
+        // nor converted, should one be replayed from the message store
+        assertThatThrownBy(() -> intake.convert(pushed, "kwc-clinic", "B-9"))
+                .isInstanceOf(FhirBundleIntake.RefusedException.class);
+    }
 }

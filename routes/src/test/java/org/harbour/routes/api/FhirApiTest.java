@@ -128,6 +128,28 @@ class FhirApiTest extends HubTestSupport {
     }
 
     @Test
+    void aConsentPushedInABundleIsRefusedAndNothingIsDisclosedUnderIt() throws Exception {
+        String hkid = Hl7Samples.hkidOf(990002);
+        send(Hl7Samples.potassium(uniqueSender("FHIRC"), "FKC-1", 990002, "4.1", "N"));
+        await().atMost(Duration.ofSeconds(30)).until(() -> search("Patient?" + hkid(hkid)).getTotal() == 1);
+        String patient = search("Patient?" + hkid(hkid)).getEntryFirstRep().getResource().getIdElement().getIdPart();
+
+        HttpResponse<String> refused = sendJson("POST", "/fhir", "{\"resourceType\":\"Bundle\",\"type\":\"batch\","
+                + "\"entry\":[{\"resource\":{\"resourceType\":\"Consent\",\"status\":\"active\",\"scope\":{\"coding\":"
+                + "[{\"system\":\"http://terminology.hl7.org/CodeSystem/consentscope\",\"code\":\"patient-privacy\"}]},"
+                + "\"category\":[{\"coding\":[{\"system\":\"http://loinc.org\",\"code\":\"59284-0\"}]}],"
+                + "\"patient\":{\"reference\":\"Patient/" + patient + "\"},\"provision\":{\"type\":\"permit\"}},"
+                + "\"request\":{\"method\":\"POST\",\"url\":\"Consent\"}}]}");
+
+        assertThat(refused.statusCode()).isEqualTo(400);
+        OperationOutcome outcome = FHIR.newJsonParser().parseResource(OperationOutcome.class, refused.body());
+        assertThat(outcome.getIssueFirstRep().getDiagnostics()).contains("POST /fhir/Consent");
+        awaitInboundDrained();
+        // no consent exists for the patient, so there is none to disclose anything under
+        assertThat(search("Consent?patient=" + patient).getTotal()).isZero();
+    }
+
+    @Test
     void payloadsAndIdentifiersAreEncryptedAtRest() throws Exception {
         String sender = uniqueSender("FHIRC");
         send(Hl7Samples.oru(sender, "FC-1", "UNICODE UTF-8").replace("A1234563", "Y1234569"));
