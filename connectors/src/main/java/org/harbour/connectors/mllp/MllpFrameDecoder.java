@@ -33,6 +33,8 @@ public final class MllpFrameDecoder {
     }
 
     /** True between a start block and its end block. */
+    private long blockStartedAt;
+
     public boolean insideBlock() {
         return block != null;
     }
@@ -42,8 +44,18 @@ public final class MllpFrameDecoder {
         return block == null ? 0 : block.length();
     }
 
+    /** When the block now arriving began (the {@code now} of the feed that began it), or 0 outside a block. */
+    public long blockStartedAt() {
+        return block == null ? 0 : blockStartedAt;
+    }
+
     /** Decodes {@code length} bytes from {@code bytes[offset]}; each completed block goes to {@code sink}. */
     public void feed(byte[] bytes, int offset, int length, Consumer<MllpFrame> sink) {
+        feed(bytes, offset, length, System.currentTimeMillis(), sink);
+    }
+
+    /** As {@link #feed(byte[], int, int, Consumer)}, the bytes having arrived at {@code now} (epoch ms). */
+    public void feed(byte[] bytes, int offset, int length, long now, Consumer<MllpFrame> sink) {
         int end = offset + length;
         int i = offset;
         while (i < end) {
@@ -52,6 +64,7 @@ public final class MllpFrameDecoder {
                 if (b == Mllp.START_BLOCK) {
                     report("bytes outside an MLLP block");
                     block = new Accumulator(maxPayload);
+                    blockStartedAt = now;
                 } else if (b != '\r' && b != '\n' && b != ' ' && b != '\t' && b != 0) {
                     skipped++;
                 }
@@ -73,6 +86,7 @@ public final class MllpFrameDecoder {
                 // a new block began before this one ended: the sender gave up on it
                 skippedListener.skipped(block.length(), "an MLLP block that was never ended");
                 block = new Accumulator(maxPayload);
+                blockStartedAt = now;
             }
         }
     }

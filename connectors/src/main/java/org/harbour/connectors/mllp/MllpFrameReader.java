@@ -27,7 +27,6 @@ public final class MllpFrameReader {
     private long lastByteAt = System.currentTimeMillis();
     private final long openedAt = lastByteAt;
     private boolean completedOne;
-    private long blockStartedAt;
     private final SlowSenderRule slowSender;
 
     /** Why a connection's sender is too slow to keep (see {@code MllpEngine.slowSender}), or null. */
@@ -88,17 +87,10 @@ public final class MllpFrameReader {
             }
             if (n > 0) {
                 lastByteAt = System.currentTimeMillis();
-                boolean wasInside = decoder.insideBlock();
-                int before = decoded.size();
-                decoder.feed(buffer, 0, n, decoded::add);
-                completedOne |= decoded.size() > before;
-                if (!decoder.insideBlock()) {
-                    blockStartedAt = 0;
-                } else if (!wasInside || decoded.size() > before || blockStartedAt == 0) {
-                    blockStartedAt = lastByteAt;
-                }
-                String slow = slowSender.check(lastByteAt, openedAt, completedOne,
-                        decoder.insideBlock() ? blockStartedAt : 0, decoder.blockBytes());
+                decoder.feed(buffer, 0, n, lastByteAt, decoded::add);
+                completedOne |= !decoded.isEmpty();
+                String slow = slowSender.check(lastByteAt, openedAt, completedOne, decoder.blockStartedAt(),
+                        decoder.blockBytes());
                 if (slow != null && decoded.isEmpty()) {
                     throw new MllpTimeoutException(slow, decoder.insideBlock());
                 }
@@ -109,8 +101,7 @@ public final class MllpFrameReader {
 
     private void checkTimeouts(boolean insideFrame) throws MllpTimeoutException {
         long now = System.currentTimeMillis();
-        String slow = slowSender.check(now, openedAt, completedOne, insideFrame ? blockStartedAt : 0,
-                decoder.blockBytes());
+        String slow = slowSender.check(now, openedAt, completedOne, decoder.blockStartedAt(), decoder.blockBytes());
         if (slow != null) {
             throw new MllpTimeoutException(slow, insideFrame);
         }

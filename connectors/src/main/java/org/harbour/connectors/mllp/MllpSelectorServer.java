@@ -279,8 +279,6 @@ final class MllpSelectorServer extends MllpEngine {
         private final long openedAt = System.currentTimeMillis();
         /** Whether a whole message has arrived on this connection. */
         private boolean completedOne;
-        /** When the block now arriving began (epoch ms), or 0. */
-        private long blockStartedAt;
 
         Connection(SocketChannel channel, IoLoop loop, String remote, java.net.InetAddress address) {
             this.channel = channel;
@@ -326,13 +324,7 @@ final class MllpSelectorServer extends MllpEngine {
                     }
                 } else if (n > 0) {
                     lastActivity = System.currentTimeMillis();
-                    boolean wasInside = decoder.insideBlock();
-                    decoder.feed(buffer.array(), 0, n, received);
-                    if (!decoder.insideBlock()) {
-                        blockStartedAt = 0;
-                    } else if (!wasInside || blockStartedAt == 0) {
-                        blockStartedAt = lastActivity;
-                    }
+                    decoder.feed(buffer.array(), 0, n, lastActivity, received);
                 }
             }
             next();
@@ -340,8 +332,6 @@ final class MllpSelectorServer extends MllpEngine {
 
         private void received(MllpFrame frame) {
             completedOne = true;
-            // the next block, if the same read began one, starts now
-            blockStartedAt = System.currentTimeMillis();
             waiting.add(new MllpReceived(frame, Instant.now(), remote, config.name(), ""));
         }
 
@@ -460,8 +450,7 @@ final class MllpSelectorServer extends MllpEngine {
                 return;
             }
             long silent = now - lastActivity;
-            String slow = slowSender(now, openedAt, completedOne || !waiting.isEmpty(),
-                    decoder.insideBlock() ? blockStartedAt : 0, decoder.blockBytes());
+            String slow = slowSender(now, openedAt, completedOne, decoder.blockStartedAt(), decoder.blockBytes());
             if (slow != null && waiting.isEmpty()) {
                 LOG.info("MLLP listener '{}' closed the connection from {}: {}", config.name(), remote, slow);
                 closeLocked();
