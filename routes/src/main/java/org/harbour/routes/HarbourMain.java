@@ -18,7 +18,9 @@ public final class HarbourMain {
                                                                   send HL7 v2 files over MLLP
                    java -jar harbour.jar convert [--out DIR] FILE...
                                                                   translate HL7 v2 files to FHIR R4
-                   java -jar harbour.jar audit verify [--data-dir D]  check the audit trail's hash chain""";
+                   java -jar harbour.jar audit verify [--data-dir D]  check the audit trail's hash chain
+                   java -jar harbour.jar keys rotate|list [--data-dir D]
+                                                                  rotate the record encryption key""";
 
     private HarbourMain() {
     }
@@ -35,6 +37,7 @@ public final class HarbourMain {
             case "send" -> System.exit(new SendCommand(System.out, System.err).run(rest));
             case "convert" -> System.exit(new ConvertCommand(System.out, System.err).run(rest));
             case "audit" -> System.exit(new AuditCommand(System.out, System.err).run(rest));
+            case "keys" -> System.exit(new org.harbour.routes.cli.KeysCommand(System.out, System.err).run(rest));
             case "help", "-h" -> System.out.println(USAGE);
             default -> {
                 System.err.println("unknown command '" + command + "'\n" + USAGE);

@@ -31,8 +31,13 @@ public final class Headers {
      * brought (unchanged since, or repeated by this one), comma-separated; not disclosed again.
      */
     public static final String EARLIER_RECORDS = "HarbourEarlierRecords";
-    /** Why a message failed, on the dead-letter queue. */
+    /**
+     * Why a message failed, on the dead-letter queue: the failure's code (its exception class),
+     * without its text, which may quote patient data.
+     */
     public static final String FAILURE_REASON = "HarbourFailureReason";
+    /** The failure's full text, sealed like the body (base64 of {@code BrokerSeal.seal}); absent when it had none. */
+    public static final String FAILURE_DETAIL = "HarbourFailureDetail";
     public static final String FAILED_ROUTE = "HarbourFailedRoute";
 
     private Headers() {

@@ -59,6 +59,8 @@ public class StageErrorHandling extends RouteConfigurationBuilder {
     private final AuditTrail audit;
     private final String retryLaterQueue;
     private final java.time.Clock clock;
+    /** Seals a failure's text for the dead letter (null: the text is not kept). */
+    private org.harbour.routes.support.BrokerSeal seal;
 
     public StageErrorHandling(HarbourProperties.Redelivery redelivery, AuditTrail audit) {
         this(ID, RouteIds.DEAD_LETTER_QUEUE, redelivery.maximumAttempts(), redelivery.initialDelay(),
@@ -100,6 +102,15 @@ public class StageErrorHandling extends RouteConfigurationBuilder {
         this.maximumDelay = maximumDelay;
         this.neverRetried = neverRetried;
         this.audit = audit;
+    }
+
+    /**
+     * Keeps each failure's full text with its dead letter, sealed like the body
+     * ({@link Headers#FAILURE_DETAIL}); without this only the failure's code is kept.
+     */
+    public StageErrorHandling sealingDetailsWith(org.harbour.routes.support.BrokerSeal seal) {
+        this.seal = seal;
+        return this;
     }
 
     @Override
@@ -203,9 +214,15 @@ public class StageErrorHandling extends RouteConfigurationBuilder {
                     exchange.getFromRouteId());
             throw new StoppedWhileRetrying(exchange.getFromRouteId());
         }
-        String reason = cause == null ? "unknown failure" : cause.getClass().getName() + ": " + cause.getMessage();
-        exchange.getIn().setHeader(Headers.FAILURE_REASON,
-                reason.length() > MAX_REASON_LENGTH ? reason.substring(0, MAX_REASON_LENGTH) : reason);
+        // the reason in clear is the failure's code (its class), never its text, which may quote the message
+        String reason = cause == null ? "unknown failure" : cause.getClass().getName();
+        exchange.getIn().setHeader(Headers.FAILURE_REASON, reason);
+        if (cause != null && cause.getMessage() != null && seal != null) {
+            String detail = cause.getMessage();
+            exchange.getIn().setHeader(Headers.FAILURE_DETAIL, java.util.Base64.getEncoder().encodeToString(seal.seal(
+                    (detail.length() > MAX_REASON_LENGTH ? detail.substring(0, MAX_REASON_LENGTH) : detail)
+                            .getBytes(java.nio.charset.StandardCharsets.UTF_8))));
+        }
         exchange.getIn().setHeader(Headers.FAILED_ROUTE, exchange.getFromRouteId());
         if (retryLaterQueue != null && scheduledRetry(exchange, cause)) {
             return;

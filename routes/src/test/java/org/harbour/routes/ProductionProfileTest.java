@@ -3,12 +3,10 @@ package org.harbour.routes;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.fail;
 
-import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.util.UUID;
-import org.apache.activemq.artemis.core.config.impl.ConfigurationImpl;
 import org.apache.activemq.artemis.core.server.embedded.EmbeddedActiveMQ;
 import org.apache.camel.CamelContext;
 import org.harbour.connectors.mllp.MllpClient;
@@ -64,18 +62,9 @@ class ProductionProfileTest {
         } catch (java.sql.SQLException e) {
             fail("PostgreSQL is required at " + PG_URL + ": " + e.getMessage());
         }
-        try (ServerSocket socket = new ServerSocket(0)) {
-            brokerPort = socket.getLocalPort();
-        }
-        Path brokerDir = Files.createTempDirectory("harbour-external-broker-");
-        broker = new EmbeddedActiveMQ().setConfiguration(new ConfigurationImpl()
-                .setPersistenceEnabled(true).setSecurityEnabled(false)
-                .setJournalDirectory(brokerDir.resolve("journal").toString())
-                .setBindingsDirectory(brokerDir.resolve("bindings").toString())
-                .setLargeMessagesDirectory(brokerDir.resolve("large").toString())
-                .setPagingDirectory(brokerDir.resolve("paging").toString())
-                .addAcceptorConfiguration("tcp", "tcp://127.0.0.1:" + brokerPort));
-        broker.start();
+        ExternalTestBroker external = ExternalTestBroker.start(Files.createTempDirectory("harbour-external-broker-"));
+        broker = external.server();
+        brokerPort = external.port();
         Path dataDir = Files.createTempDirectory("harbour-prod-test-");
         registry.add("harbour.data-dir", dataDir::toString);
         registry.add("HARBOUR_BROKER_URL", () -> "tcp://127.0.0.1:" + brokerPort);

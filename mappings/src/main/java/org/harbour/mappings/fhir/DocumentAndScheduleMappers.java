@@ -84,9 +84,10 @@ final class DocumentAndScheduleMappers {
         for (Composite note : txa.all(23)) {
             doc.setDescription(note.decoded());
         }
-        doc.getContext().addEncounter(ctx.encounterRef());
-        if (!ctx.encounterRef().hasReference()) {
-            doc.getContext().getEncounter().clear();
+        // a document without a visit (no PV1) has no encounter
+        Reference encounter = ctx.encounterRef();
+        if (encounter != null && encounter.hasReference()) {
+            doc.getContext().addEncounter(encounter);
         }
         txa.consumed(8, 11, 20, 21, 22, 24, 25, 26, 27, 28);
         return doc;

@@ -67,6 +67,20 @@ class HongKongMessagesTest {
     }
 
     @Test
+    void aDocumentWithoutAVisitConvertsWithoutAnEncounterAndValidates() {
+        // MDM with no PV1: the document stands on its own (this once failed with a NullPointerException)
+        String message = "MSH|^~\\&|EMR|QMH|HARBOUR|HUB|20261204120000+0800||MDM^T02^MDM_T02|DOC-NOPV1|P|2.5.1|||AL|NE|HKG"
+                + "|UNICODE UTF-8\rEVN|T02|20261204120000+0800\rPID|1||A1234563^^^HKID^NNHKG||陳^大文^^^^^L||19600101|M\r"
+                + "TXA|1|DS|TX|20261204115500+0800|||||||DOC-NOPV1||||||AU\r"
+                + "OBX|1|TX|18842-5^Discharge summary^LN||出院摘要 stable||||||F\r";
+        Conversion c = translator.convert(message.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        org.hl7.fhir.r4.model.DocumentReference doc = all(c.bundle(), org.hl7.fhir.r4.model.DocumentReference.class)
+                .get(0);
+        assertThat(doc.getContext().getEncounter()).isEmpty();
+        assertThat(R4Validation.errors(c.bundle())).isEmpty();
+    }
+
+    @Test
     void anInvalidHkidIsKeptAsGivenReportedAndNeverUnderTheHkidSystem() throws IOException {
         Conversion c = convert("adt-a01-invalid-hkid.hl7");
         Patient patient = all(c.bundle(), Patient.class).get(0);

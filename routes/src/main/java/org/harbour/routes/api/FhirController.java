@@ -59,8 +59,12 @@ public class FhirController {
     private final AuditTrail audit;
     private final java.time.ZoneId zone;
 
+    /** Keys the hashes that stand for searched values in the audit trail ({@link #auditedQuery}). */
+    private final org.harbour.routes.records.RecordCipher cipher;
+
     public FhirController(RecordStore records, FhirContext fhir, AuditTrail audit,
-            org.harbour.routes.config.HarbourProperties properties) {
+            org.harbour.routes.config.HarbourProperties properties, org.harbour.routes.records.RecordCipher cipher) {
+        this.cipher = cipher;
         this.records = records;
         this.fhir = fhir;
         this.audit = audit;
@@ -91,7 +95,7 @@ public class FhirController {
         String subtype = params.getFirst("subtype");
         AuditTrail.Page page = audit.search(new AuditTrail.Query(blankToNull(patient), blankToNull(params.getFirst("agent")),
                 subtype == null ? List.of() : List.of(subtype.split(",")), dates.from(), dates.to()), count, offset);
-        audited("search-type", "AuditEvent" + query(params, count, offset), blankToNull(patient), true);
+        audited("search-type", "AuditEvent" + auditedQuery(params, count, offset), blankToNull(patient), true);
         Bundle bundle = new Bundle().setType(Bundle.BundleType.SEARCHSET).setTotal((int) page.total());
         bundle.addLink().setRelation("self").setUrl("/fhir/AuditEvent" + query(params, count, offset));
         if (offset + count < page.total()) {
@@ -110,6 +114,14 @@ public class FhirController {
         audited("read", "AuditEvent/" + id, found.map(AuditEvents::patientOf).orElse(null), found.isPresent());
         return found.map(this::ok).orElseThrow(() -> new FhirError(HttpStatus.NOT_FOUND,
                 OperationOutcome.IssueType.NOTFOUND, "AuditEvent/" + id + " is not known"));
+    }
+
+    /** The hub patient a read concerns: the Patient itself, or the patient the stored record belongs to. */
+    private String patientOf(String type, String id, List<? extends Resource> found) {
+        if (type.equals("Patient")) {
+            return id;
+        }
+        return found.isEmpty() ? null : records.patientOf(type, id).orElse(null);
     }
 
     private static String blankToNull(String value) {
@@ -168,7 +180,7 @@ public class FhirController {
     public ResponseEntity<String> read(@PathVariable String type, @PathVariable String id) {
         known(type);
         var found = records.read(type, id);
-        audited("read", type + "/" + id, type.equals("Patient") ? id : null, found.isPresent());
+        audited("read", type + "/" + id, patientOf(type, id, found.stream().toList()), found.isPresent());
         return found.map(this::ok).orElseThrow(() -> new FhirError(HttpStatus.NOT_FOUND,
                 OperationOutcome.IssueType.NOTFOUND, type + "/" + id + " is not known"));
     }
@@ -177,6 +189,7 @@ public class FhirController {
     public ResponseEntity<String> history(@PathVariable String type, @PathVariable String id) {
         known(type);
         List<Resource> versions = records.history(type, id);
+        audited("history-instance", type + "/" + id + "/_history", patientOf(type, id, versions), !versions.isEmpty());
         if (versions.isEmpty()) {
             throw new FhirError(HttpStatus.NOT_FOUND, OperationOutcome.IssueType.NOTFOUND, type + "/" + id + " is not known");
         }
@@ -192,7 +205,10 @@ public class FhirController {
         if (!version.matches("\\d{1,9}")) {
             throw new FhirError(HttpStatus.BAD_REQUEST, OperationOutcome.IssueType.VALUE, "version must be a number");
         }
-        return records.vread(type, id, Integer.parseInt(version)).map(this::ok).orElseThrow(() -> new FhirError(
+        var found = records.vread(type, id, Integer.parseInt(version));
+        audited("vread", type + "/" + id + "/_history/" + version, patientOf(type, id, found.stream().toList()),
+                found.isPresent());
+        return found.map(this::ok).orElseThrow(() -> new FhirError(
                 HttpStatus.NOT_FOUND, OperationOutcome.IssueType.NOTFOUND, type + "/" + id + "/_history/" + version
                 + " is not known"));
     }
@@ -231,7 +247,7 @@ public class FhirController {
             }
         }
         RecordStore.Page page = records.search(new RecordStore.Query(type, patient, tokens, id), count, offset);
-        audited("search-type", type + query(params, count, offset), patient != null ? patient
+        audited("search-type", type + auditedQuery(params, count, offset), patient != null ? patient
                 : type.equals("Patient") && page.resources().size() == 1
                         ? page.resources().get(0).getIdElement().getIdPart() : null, true);
         Bundle bundle = new Bundle().setType(Bundle.BundleType.SEARCHSET).setTotal((int) page.total());
@@ -245,6 +261,33 @@ public class FhirController {
                     .setMode(Bundle.SearchEntryMode.MATCH);
         }
         return ok(bundle);
+    }
+
+    /** Search parameters whose values are not patient data (codes, dates, hub ids, paging): in clear in the audit trail. */
+    private static final Set<String> CLEAR_IN_AUDIT = Set.of("patient", "subject", "_id", "code", "category", "agent",
+            "date", "subtype", "_format");
+
+    /**
+     * The query as the audit trail keeps it: values that may be patient data (an identifier: an
+     * HKID, an MRN) stand as {@code #} and a keyed hash of the value ({@link #auditHash}), so the
+     * trail can still be searched for who looked a given patient up, without holding the value.
+     */
+    private String auditedQuery(MultiValueMap<String, String> params, int count, int offset) {
+        List<String> parts = new ArrayList<>();
+        params.forEach((k, values) -> {
+            if (!k.equals("_count") && !k.equals("_offset")) {
+                values.forEach(v -> parts.add(k + "=" + (CLEAR_IN_AUDIT.contains(k)
+                        ? java.net.URLEncoder.encode(v, java.nio.charset.StandardCharsets.UTF_8) : "#" + auditHash(v))));
+            }
+        });
+        parts.add("_count=" + count);
+        parts.add("_offset=" + offset);
+        return "?" + String.join("&", parts);
+    }
+
+    /** The keyed hash that stands for a searched value in the audit trail (first 16 hex digits). */
+    String auditHash(String value) {
+        return cipher.index("audit-search|" + value).substring(0, 16);
     }
 
     private static String query(MultiValueMap<String, String> params, int count, int offset) {

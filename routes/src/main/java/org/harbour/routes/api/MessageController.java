@@ -58,11 +58,15 @@ public class MessageController {
         this.inbound = inbound;
     }
 
-    /** Reading message content (raw bytes, conversion report) is audited like a record read. */
+    /** Every read and search of the message store (content or metadata) is audited like a record read. */
     private void audited(String what, boolean found) {
+        audited("read", what, found);
+    }
+
+    private void audited(String interaction, String what, boolean found) {
         try {
             audit.record(AuditEvents.recordAccessed(Principals.describe(SecurityContextHolder.getContext()
-                    .getAuthentication()), "read", what, null, found));
+                    .getAuthentication()), interaction, what, null, found));
         } catch (Exception e) {
             throw new IllegalStateException("the access could not be audited, so it is refused; try again", e);
         }
@@ -130,12 +134,42 @@ public class MessageController {
             @RequestParam(required = false) Boolean collision) {
         MessageQuery query = new MessageQuery(blankToNull(controlId), blankToNull(sender), blankToNull(type),
                 status(status), since(since), page, size, collision);
-        return new MessagePage(store.find(query), page, size, store.count(query));
+        MessagePage found = new MessagePage(store.find(query), page, size, store.count(query));
+        audited("search-type", "Message?" + searched(query), found.total() > 0);
+        return found;
+    }
+
+    /** The search as the audit trail keeps it: envelope fields only (control id, sender, type, status, time). */
+    private static String searched(MessageQuery q) {
+        List<String> parts = new java.util.ArrayList<>();
+        if (q.controlId() != null) {
+            parts.add("controlId=" + q.controlId());
+        }
+        if (q.sender() != null) {
+            parts.add("sender=" + q.sender());
+        }
+        if (q.type() != null) {
+            parts.add("type=" + q.type());
+        }
+        if (q.status() != null) {
+            parts.add("status=" + q.status());
+        }
+        if (q.since() != null) {
+            parts.add("since=" + q.since());
+        }
+        if (Boolean.TRUE.equals(q.collision())) {
+            parts.add("collision=true");
+        }
+        parts.add("page=" + q.page());
+        parts.add("size=" + q.size());
+        return String.join("&", parts);
     }
 
     @GetMapping(path = "/{id}", produces = MediaType.APPLICATION_JSON_VALUE)
     public ResponseEntity<StoredMessage> get(@PathVariable String id) {
-        return ResponseEntity.of(store.get(id));
+        var found = store.get(id);
+        audited("Message/" + id, found.isPresent());
+        return ResponseEntity.of(found);
     }
 
     /** The bytes exactly as received; the charset parameter is what MSH-18 declared. */

@@ -41,7 +41,7 @@ public final class AuditVerifier {
         long expected = 1;
         long count = 0;
         try (PreparedStatement ps = db.prepareStatement(
-                "SELECT seq, recorded, entry, prev_hash, hash FROM audit_event ORDER BY seq");
+                "SELECT seq, recorded, entry, prev_hash, hash, patient_id, agent, subtype FROM audit_event ORDER BY seq");
                 ResultSet rs = ps.executeQuery()) {
             ps.setFetchSize(1000);
             while (rs.next()) {
@@ -57,6 +57,12 @@ public final class AuditVerifier {
                 String hash = AuditChain.hash(previous, seq, rs.getObject(2, OffsetDateTime.class).toInstant(), entry);
                 if (!hash.equals(rs.getString(5))) {
                     return new Result(false, count, seq, "its content does not match its hash (edited)", null);
+                }
+                // the columns searches and the disclosure report go by must say what the (hashed) entry says
+                String column = searchColumnsDiffer(entry, rs.getString(6), rs.getString(7), rs.getString(8));
+                if (column != null) {
+                    return new Result(false, count, seq, "its " + column + " column does not match its entry (edited)",
+                            null);
                 }
                 previous = hash;
                 expected++;
@@ -87,6 +93,32 @@ public final class AuditVerifier {
             }
         }
         return new Result(true, count, null, null, last);
+    }
+
+    private static final ca.uhn.fhir.context.FhirContext FHIR = ca.uhn.fhir.context.FhirContext.forR4Cached();
+
+    /**
+     * Which of the stored search columns (patient, agent, subtype) is not what the entry itself
+     * says, or null when all agree. They are not in the hash, so each is recomputed from the
+     * entry, which is.
+     */
+    static String searchColumnsDiffer(String entry, String patient, String agent, String subtype) {
+        org.hl7.fhir.r4.model.AuditEvent event;
+        try {
+            event = FHIR.newJsonParser().parseResource(org.hl7.fhir.r4.model.AuditEvent.class, entry);
+        } catch (RuntimeException e) {
+            return "entry";
+        }
+        if (!java.util.Objects.equals(AuditEvents.patientOf(event), patient)) {
+            return "patient_id";
+        }
+        if (!java.util.Objects.equals(AuditEvents.agentOf(event), agent)) {
+            return "agent";
+        }
+        if (!java.util.Objects.equals(AuditEvents.subtypeOf(event), subtype)) {
+            return "subtype";
+        }
+        return null;
     }
 
     static boolean signatureValid(long seq, String hash, String publicKey, String signature) {

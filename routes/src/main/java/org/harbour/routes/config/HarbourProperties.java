@@ -167,11 +167,14 @@ public record HarbourProperties(
      * (HARBOUR_RECORDS_ENCRYPTION_KEY) or a file. Without either, the embedded default generates
      * one into an owner-only file under the data directory; production refuses to start.
      */
-    public record Records(String encryptionKey, Path encryptionKeyFile, @DefaultValue("true") boolean generateKey) {
+    public record Records(String encryptionKey, Path encryptionKeyFile, @DefaultValue("true") boolean generateKey,
+            Path keyringFile, @DefaultValue("PT30S") Duration keyCheckInterval,
+            @DefaultValue("500") int resealBatch) {
         @Override
         public String toString() {
             return "Records[encryptionKey=" + (encryptionKey == null ? "unset" : "(set)") + ", encryptionKeyFile="
-                    + encryptionKeyFile + ", generateKey=" + generateKey + "]";
+                    + encryptionKeyFile + ", generateKey=" + generateKey + ", keyringFile=" + keyringFile
+                    + ", keyCheckInterval=" + keyCheckInterval + ", resealBatch=" + resealBatch + "]";
         }
     }
 

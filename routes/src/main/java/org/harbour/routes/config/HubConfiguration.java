@@ -74,8 +74,16 @@ public class HubConfiguration {
 
     /** Camel's JMS component, its received messages copied without an exception ({@link HubJmsComponent}). */
     @Bean("jms")
-    org.apache.camel.component.jms.JmsComponent jms() {
-        return new org.harbour.routes.support.HubJmsComponent();
+    org.apache.camel.component.jms.JmsComponent jms(org.harbour.routes.support.BrokerSeal seal) {
+        org.apache.camel.component.jms.JmsComponent jms = new org.harbour.routes.support.HubJmsComponent();
+        // bodies on the broker are ciphertext (journal, paging, dead letters): BrokerSeal
+        jms.setMessageConverter(seal);
+        return jms;
+    }
+
+    @Bean
+    org.harbour.routes.support.BrokerSeal brokerSeal(RecordCipher cipher) {
+        return new org.harbour.routes.support.BrokerSeal(cipher);
     }
 
     @Bean
@@ -90,8 +98,8 @@ public class HubConfiguration {
 
     @Bean
     MessageStore messageStore(JdbcTemplate jdbc, PlatformTransactionManager transactions, DuplicateWindow window,
-            Clock clock) {
-        return new MessageStore(jdbc, new TransactionTemplate(transactions), window, clock);
+            Clock clock, RecordCipher cipher) {
+        return new MessageStore(jdbc, new TransactionTemplate(transactions), window, clock, cipher);
     }
 
     @Bean
@@ -135,14 +143,14 @@ public class HubConfiguration {
 
     @Bean
     InboundQueueWriter inboundQueueWriter(ConnectionFactory connectionFactory, HarbourProperties properties,
-            ObjectProvider<EmbeddedActiveMQ> embeddedBroker) {
+            ObjectProvider<EmbeddedActiveMQ> embeddedBroker, org.harbour.routes.support.BrokerSeal seal) {
         // a connection of its own: ingest sends must not queue behind the stages' consumers and commits
         ConnectionFactory own = brokerFactory(connectionFactory);
         EmbeddedActiveMQ embedded = properties.ingest().postOffice() ? embeddedBroker.getIfAvailable() : null;
         EmbeddedBrokerWriter local = embedded == null ? null
-                : new EmbeddedBrokerWriter(embedded.getActiveMQServer(), properties.ingest().commitTimeout());
+                : new EmbeddedBrokerWriter(embedded.getActiveMQServer(), properties.ingest().commitTimeout(), true);
         return new InboundQueueWriter(own, local, RouteIds.INBOUND_QUEUE, properties.ingest().writers(),
-                properties.ingest().commitTimeout(), new OrderGroups(properties.ingest().orderGroups()));
+                properties.ingest().commitTimeout(), new OrderGroups(properties.ingest().orderGroups()), seal);
     }
 
     @Bean
@@ -166,19 +174,40 @@ public class HubConfiguration {
 
     @Bean
     RecordCipher recordCipher(HarbourProperties properties) throws IOException {
+        return new RecordCipher(baseRecordKey(properties), keyringFile(properties));
+    }
+
+    /** Keeps every stored ciphertext under the keyring's current key, in the background ({@link org.harbour.routes.records.Resealing}). */
+    @Bean(destroyMethod = "close")
+    org.harbour.routes.records.Resealing resealing(JdbcTemplate jdbc, PlatformTransactionManager transactions,
+            RecordCipher cipher, HarbourProperties properties, Clock clock) {
+        org.harbour.routes.records.Resealing resealing = new org.harbour.routes.records.Resealing(jdbc,
+                new TransactionTemplate(transactions), cipher, properties.records().resealBatch(), clock);
+        resealing.start(properties.records().keyCheckInterval());
+        return resealing;
+    }
+
+    /** The base record key (key 1): configured, in a configured file, or generated under the data directory. */
+    public static byte[] baseRecordKey(HarbourProperties properties) throws IOException {
         HarbourProperties.Records records = properties.records();
         if (records.encryptionKey() != null && !records.encryptionKey().isBlank()) {
-            return RecordCipher.fromBase64(records.encryptionKey());
+            return org.harbour.routes.records.Keyring.decode(records.encryptionKey());
         }
         if (records.encryptionKeyFile() != null) {
-            return RecordCipher.fromBase64(Files.readString(records.encryptionKeyFile()));
+            return org.harbour.routes.records.Keyring.decode(Files.readString(records.encryptionKeyFile()));
         }
         if (!records.generateKey()) {
             throw new IllegalStateException("no record encryption key: set HARBOUR_RECORDS_ENCRYPTION_KEY or "
                     + "HARBOUR_RECORDS_ENCRYPTION_KEY_FILE (base64 of 32 random bytes)");
         }
-        return RecordCipher.fromBase64(GeneratedSecret.resolve(null, properties.dataDir().resolve("record-key"),
-                "record encryption key (HARBOUR_RECORDS_ENCRYPTION_KEY)"));
+        return org.harbour.routes.records.Keyring.decode(GeneratedSecret.resolve(null,
+                properties.dataDir().resolve("record-key"), "record encryption key (HARBOUR_RECORDS_ENCRYPTION_KEY)"));
+    }
+
+    /** The keyring file: configured, else {@code <data-dir>/keyring}. */
+    public static Path keyringFile(HarbourProperties properties) {
+        Path configured = properties.records().keyringFile();
+        return configured != null ? configured : properties.dataDir().resolve("keyring");
     }
 
     @Bean
@@ -342,18 +371,19 @@ public class HubConfiguration {
     }
 
     @Bean
-    StageErrorHandling deliveryErrorHandling(HarbourProperties properties, AuditTrail audit) {
+    StageErrorHandling deliveryErrorHandling(HarbourProperties properties, AuditTrail audit,
+            org.harbour.routes.support.BrokerSeal seal) {
         HarbourProperties.Delivery d = properties.delivery();
         return new StageErrorHandling(StageErrorHandling.DELIVERY_ID, StageErrorHandling.DELIVERY_DEAD_LETTER_QUEUE,
                 d.maximumAttempts(), d.initialDelay(), d.multiplier(), d.maximumDelay(),
-                org.harbour.routes.disclose.DeliverStage.RefusedException.class, audit);
+                org.harbour.routes.disclose.DeliverStage.RefusedException.class, audit).sealingDetailsWith(seal);
     }
 
     @Bean
     org.harbour.routes.dedup.DedupStage dedupStage(RecordStore records, MeterRegistry meters, JdbcTemplate jdbc,
-            HarbourProperties properties, Clock clock) {
+            HarbourProperties properties, Clock clock, RecordCipher cipher) {
         Path overrides = properties.translation().codeOverrides();
-        org.harbour.routes.dedup.LabHistory history = new org.harbour.routes.dedup.LabHistory(jdbc);
+        org.harbour.routes.dedup.LabHistory history = new org.harbour.routes.dedup.LabHistory(jdbc, cipher);
         org.harbour.routes.dedup.TestIdentity identity = new org.harbour.routes.dedup.TestIdentity(
                 new CodeTables(overrides != null && Files.isDirectory(overrides) ? overrides : null).get("lab-test-loinc"));
         org.harbour.routes.dedup.RepeatTests tests = new org.harbour.routes.dedup.RepeatTests(history, identity,
@@ -413,15 +443,17 @@ public class HubConfiguration {
     }
 
     @Bean
-    StageErrorHandling stageErrorHandling(HarbourProperties properties, AuditTrail audit) {
-        return new StageErrorHandling(properties.stages().redelivery(), audit);
+    StageErrorHandling stageErrorHandling(HarbourProperties properties, AuditTrail audit,
+            org.harbour.routes.support.BrokerSeal seal) {
+        return new StageErrorHandling(properties.stages().redelivery(), audit).sealingDetailsWith(seal);
     }
 
     /** The store stage's: a failed message is moved aside at once and retried later on the broker's schedule. */
     @Bean
-    StageErrorHandling storeErrorHandling(HarbourProperties properties, AuditTrail audit, Clock clock) {
+    StageErrorHandling storeErrorHandling(HarbourProperties properties, AuditTrail audit, Clock clock,
+            org.harbour.routes.support.BrokerSeal seal) {
         return StageErrorHandling.retryingLater(StageErrorHandling.STORE_ID, RouteIds.INBOUND_QUEUE,
-                properties.stages().redelivery(), audit, clock);
+                properties.stages().redelivery(), audit, clock).sealingDetailsWith(seal);
     }
 
     @Bean

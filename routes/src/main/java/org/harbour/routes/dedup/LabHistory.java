@@ -43,17 +43,35 @@ public class LabHistory {
     }
 
     private final JdbcTemplate jdbc;
+    /** Seals the values (a result's text is patient data): never stored in clear. */
+    private final org.harbour.routes.records.RecordCipher cipher;
 
+    /** A history whose values are sealed with a key of its own, kept in memory only (tests). */
     public LabHistory(JdbcTemplate jdbc) {
+        this(jdbc, org.harbour.routes.records.RecordCipher.ephemeral());
+    }
+
+    public LabHistory(JdbcTemplate jdbc, org.harbour.routes.records.RecordCipher cipher) {
         this.jdbc = jdbc;
+        this.cipher = cipher;
+    }
+
+    /** What a result's value is sealed under: its observation. */
+    public static String valueAssociatedData(String observationRef) {
+        return "lab-result/" + observationRef;
+    }
+
+    private String seal(Result r) {
+        return cipher.encryptText(clip(r.valueText(), 200), valueAssociatedData(r.observationRef()));
+    }
+
+    private String open(String stored, String observationRef) {
+        return cipher.decryptText(stored, valueAssociatedData(observationRef));
     }
 
     /** Records (or replaces, for a correction) a stored result: one statement, on H2 and PostgreSQL alike. */
     public void record(Result r) {
-        jdbc.update(MERGE, r.observationRef(), r.patientId(), clip(r.testKey(), 300), Timestamp.from(r.effectiveAt()), r.status(),
-                clip(r.valueText(), 200), clip(r.facility(), 200), r.fingerprint(), r.reportRef(),
-                r.observationRef(), r.patientId(), clip(r.testKey(), 300), Timestamp.from(r.effectiveAt()), r.status(),
-                clip(r.valueText(), 200), clip(r.facility(), 200), r.fingerprint(), r.reportRef());
+        jdbc.update(MERGE, mergeArguments(r));
     }
 
     /** Another stored result with the same patient, test, time and value, if any. */
@@ -71,11 +89,16 @@ public class LabHistory {
         if (results.isEmpty()) {
             return;
         }
-        jdbc.batchUpdate(MERGE, results.stream().map(r -> new Object[] {r.observationRef(), r.patientId(),
-                clip(r.testKey(), 300), Timestamp.from(r.effectiveAt()), r.status(), clip(r.valueText(), 200),
-                clip(r.facility(), 200), r.fingerprint(), r.reportRef(), r.observationRef(), r.patientId(),
-                clip(r.testKey(), 300), Timestamp.from(r.effectiveAt()), r.status(), clip(r.valueText(), 200),
-                clip(r.facility(), 200), r.fingerprint(), r.reportRef()}).toList());
+        jdbc.batchUpdate(MERGE, results.stream().map(this::mergeArguments).toList());
+    }
+
+    /** The MERGE's arguments: the key, then the columns to update, then the row to insert (one sealing for both). */
+    private Object[] mergeArguments(Result r) {
+        String value = seal(r);
+        return new Object[] {r.observationRef(), r.patientId(), clip(r.testKey(), 300), Timestamp.from(r.effectiveAt()),
+            r.status(), value, clip(r.facility(), 200), r.fingerprint(), r.reportRef(), r.observationRef(),
+            r.patientId(), clip(r.testKey(), 300), Timestamp.from(r.effectiveAt()), r.status(), value,
+            clip(r.facility(), 200), r.fingerprint(), r.reportRef()};
     }
 
     /**
@@ -112,7 +135,7 @@ public class LabHistory {
         sinceByTest.keySet().forEach(test -> recent.put(clip(test, 300), new ArrayList<>()));
         org.springframework.jdbc.core.RowCallbackHandler row = rs -> {
             Result r = new Result(rs.getString(2), rs.getString(3), rs.getString(4), rs.getTimestamp(5).toInstant(),
-                    rs.getString(6), rs.getString(7), rs.getString(8), rs.getString(9));
+                    rs.getString(6), open(rs.getString(7), rs.getString(2)), rs.getString(8), rs.getString(9));
             if ("f".equals(rs.getString(1))) {
                 byFingerprint.computeIfAbsent(rs.getString(10), f -> new ArrayList<>()).add(r);
             } else {
@@ -156,7 +179,7 @@ public class LabHistory {
 
     private Result row(java.sql.ResultSet rs, int n) throws java.sql.SQLException {
         return new Result(rs.getString(1), rs.getString(2), rs.getString(3), rs.getTimestamp(4).toInstant(),
-                rs.getString(5), rs.getString(6), rs.getString(7), rs.getString(8));
+                rs.getString(5), open(rs.getString(6), rs.getString(1)), rs.getString(7), rs.getString(8));
     }
 
     private static String clip(String text, int max) {

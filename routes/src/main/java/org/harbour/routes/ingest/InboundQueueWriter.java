@@ -22,6 +22,7 @@ import org.apache.camel.AsyncProcessor;
 import org.apache.camel.Exchange;
 import org.apache.camel.support.AsyncProcessorSupport;
 import org.harbour.routes.support.BlockingSteps;
+import org.harbour.routes.support.BrokerSeal;
 import org.harbour.routes.support.EmbeddedBrokerWriter;
 import org.harbour.routes.support.GroupCommit;
 import org.slf4j.Logger;
@@ -60,6 +61,8 @@ public class InboundQueueWriter implements AutoCloseable {
     private static final SimpleString METADATA = SimpleString.of(InboundMetadata.PROPERTY);
 
     private final ConnectionFactory factory;
+    /** Seals each body before it goes to the broker (null: bodies go as they are). */
+    private final BrokerSeal seal;
     private final String queue;
     private final SimpleString address;
     /** Writes through the embedded broker's post office; null with an external broker. */
@@ -83,15 +86,23 @@ public class InboundQueueWriter implements AutoCloseable {
      *     resends); a caller sending its own message waits for the broker's call timeout instead
      */
     public InboundQueueWriter(ConnectionFactory factory, String queue, int writers, Duration timeout) {
-        this(factory, null, queue, writers, timeout, OrderGroups.none());
+        this(factory, null, queue, writers, timeout, OrderGroups.none(), null);
+    }
+
+    public InboundQueueWriter(ConnectionFactory factory, EmbeddedBrokerWriter embedded, String queue, int writers,
+            Duration timeout, OrderGroups groups) {
+        this(factory, embedded, queue, writers, timeout, groups, null);
     }
 
     /**
      * @param embedded the embedded broker's writer, or null when the broker is elsewhere
      * @param groups the delivery groups messages join ({@link OrderGroups})
+     * @param seal seals the bodies (the embedded writer must then be one for sealed bodies), or null to send them
+     *     as they are (tests of the writer alone)
      */
     public InboundQueueWriter(ConnectionFactory factory, EmbeddedBrokerWriter embedded, String queue, int writers,
-            Duration timeout, OrderGroups groups) {
+            Duration timeout, OrderGroups groups, BrokerSeal seal) {
+        this.seal = seal;
         this.factory = factory;
         this.groups = groups;
         this.embedded = embedded;
@@ -103,7 +114,11 @@ public class InboundQueueWriter implements AutoCloseable {
                 MAX_BATCH_BYTES, outgoing -> outgoing.body().length, timeout, this::sendAll);
     }
 
-    private record Outgoing(byte[] body, String metadata, String group) {
+    private record Outgoing(byte[] body, String metadata, String group, boolean sealed) {
+    }
+
+    private byte[] sealed(byte[] body) {
+        return seal == null ? body : seal.seal(body);
     }
 
     /** A transacted session for batches and a plain one for a lone message, each with its producer. */
@@ -132,12 +147,14 @@ public class InboundQueueWriter implements AutoCloseable {
     }
 
     private boolean write(Exchange exchange, AsyncCallback callback) {
-        byte[] body = exchange.getIn().getBody(byte[].class);
+        byte[] raw = exchange.getIn().getBody(byte[].class);
+        byte[] body;
         String packed;
         String group;
         try {
             packed = InboundMetadata.pack(exchange.getIn().getHeaders());
-            group = groups.groupOf(body, exchange.getIn().getHeaders());
+            group = groups.groupOf(raw, exchange.getIn().getHeaders());
+            body = sealed(raw);
             if (embedded != null && embedded.fits(body.length, packed)) {
                 embedded.sendAsync(address, body, METADATA, packed, group, failure -> {
                     if (failure != null) {
@@ -152,20 +169,22 @@ public class InboundQueueWriter implements AutoCloseable {
             callback.done(true);
             return true;
         }
-        return blockingSends.run(exchange, callback, ex -> commits.submit(new Outgoing(body, packed, group)));
+        return blockingSends.run(exchange, callback, ex -> commits.submit(new Outgoing(body, packed, group,
+                seal != null)));
     }
 
     /**
      * Sends a body with this metadata (its String, Number and Boolean entries); returns once the
      * broker has it durably.
      */
-    public void write(byte[] body, Map<String, ?> metadata) throws Exception {
+    public void write(byte[] raw, Map<String, ?> metadata) throws Exception {
         String packed = InboundMetadata.pack(metadata);
-        String group = groups.groupOf(body, metadata);
+        String group = groups.groupOf(raw, metadata);
+        byte[] body = sealed(raw);
         if (embedded != null && embedded.fits(body.length, packed)) {
             embedded.send(address, body, METADATA, packed, group);
         } else {
-            commits.submit(new Outgoing(body, packed, group));
+            commits.submit(new Outgoing(body, packed, group, seal != null));
         }
     }
 
@@ -193,6 +212,9 @@ public class InboundQueueWriter implements AutoCloseable {
         BytesMessage message = session.createBytesMessage();
         message.writeBytes(outgoing.body());
         message.setStringProperty(InboundMetadata.PROPERTY, outgoing.metadata());
+        if (outgoing.sealed()) {
+            message.setStringProperty(BrokerSeal.PROPERTY, BrokerSeal.sealedBytes());
+        }
         if (outgoing.group() != null) {
             message.setStringProperty(OrderGroups.PROPERTY, outgoing.group());
         }

@@ -302,6 +302,12 @@ public class RecordStore {
         }
     }
 
+    /** The hub patient a stored record belongs to, if it is stored and belongs to one. */
+    public Optional<String> patientOf(String type, String id) {
+        return jdbc.queryForList("SELECT patient_id FROM fhir_resource WHERE resource_type = ? AND id = ?", String.class,
+                type, id).stream().filter(java.util.Objects::nonNull).findFirst();
+    }
+
     private static String patientOf(List<Reference> references) {
         for (Reference ref : references) {
             String reference = ref.getReference();

@@ -39,12 +39,26 @@ public class MessageStore {
     private final TransactionTemplate tx;
     private final DuplicateWindow duplicateWindow;
     private final Clock clock;
+    /** Seals the original bytes (and reads them back): never stored in clear. */
+    private final org.harbour.routes.records.RecordCipher cipher;
 
+    /** A store whose raw bytes are sealed with a key of its own, kept in memory only (tests, tools). */
     public MessageStore(JdbcTemplate jdbc, TransactionTemplate tx, DuplicateWindow duplicateWindow, Clock clock) {
+        this(jdbc, tx, duplicateWindow, clock, org.harbour.routes.records.RecordCipher.ephemeral());
+    }
+
+    public MessageStore(JdbcTemplate jdbc, TransactionTemplate tx, DuplicateWindow duplicateWindow, Clock clock,
+            org.harbour.routes.records.RecordCipher cipher) {
         this.jdbc = jdbc;
         this.tx = tx;
         this.duplicateWindow = duplicateWindow;
         this.clock = clock;
+        this.cipher = cipher;
+    }
+
+    /** What a message's original bytes are sealed under: its id. */
+    public static String rawAssociatedData(String messageId) {
+        return "message-raw/" + messageId;
     }
 
     /** Records an accepted message once; a repeat within the window is counted, not stored. */
@@ -168,7 +182,9 @@ public class MessageStore {
                 timestamp(clock.instant()), clip(m.remoteAddress(), 255), clip(m.listener(), 64),
                 clip(m.charset(), 64), m.raw().length, sha256(m.raw()), clip(reason, 2000),
                 clip(m.deduplicationKey(), 1024), collisionOf);
-        jdbc.update("INSERT INTO message_raw (message_id, raw) VALUES (?, ?)", m.id(), m.raw());
+        byte[] sealed = cipher.encrypt(m.raw(), rawAssociatedData(m.id()));
+        jdbc.update("INSERT INTO message_raw (message_id, raw, key_id) VALUES (?, ?, ?)", m.id(), sealed,
+                org.harbour.routes.records.RecordCipher.keyOf(sealed));
     }
 
     /** Records what translation made of a message: its outcome, resource count and encrypted report. */
@@ -206,10 +222,13 @@ public class MessageStore {
         return jdbc.query("SELECT " + READ_COLUMNS + " FROM message WHERE id = ?", ROW, id).stream().findFirst();
     }
 
-    /** The original bytes of a message. */
+    /** The original bytes of a message (opened: stored sealed, or in clear only from before sealing). */
     public Optional<byte[]> raw(String id) {
-        return jdbc.query("SELECT raw FROM message_raw WHERE message_id = ?", (rs, n) -> rs.getBytes(1), id)
-                .stream().findFirst();
+        return jdbc.query("SELECT raw, key_id FROM message_raw WHERE message_id = ?", (rs, n) -> {
+            byte[] stored = rs.getBytes(1);
+            rs.getInt(2);
+            return rs.wasNull() ? stored : cipher.decrypt(stored, rawAssociatedData(id));
+        }, id).stream().findFirst();
     }
 
     private static String where(MessageQuery q, List<Object> args) {

@@ -55,9 +55,20 @@ public final class EmbeddedBrokerWriter implements AutoCloseable {
         return thread;
     });
 
+    /** Whether the bodies written here are sealed ({@link BrokerSeal#seal}), and so marked. */
+    private final boolean sealedBodies;
+    private static final SimpleString SEALED = SimpleString.of(BrokerSeal.PROPERTY);
+    private static final SimpleString SEALED_BYTES = SimpleString.of(BrokerSeal.sealedBytes());
+
     public EmbeddedBrokerWriter(ActiveMQServer server, Duration timeout) {
+        this(server, timeout, false);
+    }
+
+    /** @param sealedBodies whether callers hand over sealed bodies ({@link BrokerSeal#seal}); they are marked so */
+    public EmbeddedBrokerWriter(ActiveMQServer server, Duration timeout, boolean sealedBodies) {
         this.server = server;
         this.timeout = timeout;
+        this.sealedBodies = sealedBodies;
         overdue.scheduleWithFixedDelay(this::expireOverdue, 1, 1, TimeUnit.SECONDS);
     }
 
@@ -124,6 +135,9 @@ public final class EmbeddedBrokerWriter implements AutoCloseable {
         message.setUserID(UUIDGenerator.getInstance().generateUUID());
         message.getBodyBuffer().writeBytes(body);
         message.putStringProperty(property, SimpleString.of(value));
+        if (sealedBodies) {
+            message.putStringProperty(SEALED, SEALED_BYTES);
+        }
         if (group != null) {
             message.setGroupID(group);
         }

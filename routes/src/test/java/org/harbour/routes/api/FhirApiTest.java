@@ -50,6 +50,9 @@ class FhirApiTest extends HubTestSupport {
         return "identifier=" + URLEncoder.encode("urn:harbour:id:hkid|" + value, StandardCharsets.UTF_8);
     }
 
+    @org.springframework.beans.factory.annotation.Autowired
+    private org.harbour.routes.support.BrokerSeal seal;
+
     @Test
     void resultsFromTwoInstitutionsMeetUnderOneHubPatientFoundByHkid() throws Exception {
         String clinic = uniqueSender("FHIRA");
@@ -220,7 +223,12 @@ class FhirApiTest extends HubTestSupport {
             jakarta.jms.Message published = consumer.receive(30_000);
             assertThat(published).isNotNull();
             assertThat(published.getJMSDeliveryMode()).isEqualTo(jakarta.jms.DeliveryMode.PERSISTENT);
-            String json = published.getBody(String.class);
+            // sealed on the broker: ciphertext in the journal, the Bundle once opened with the record key
+            assertThat(published.getStringProperty(org.harbour.routes.support.BrokerSeal.PROPERTY)).isNotNull();
+            byte[] sealed = new byte[(int) ((jakarta.jms.BytesMessage) published).getBodyLength()];
+            ((jakarta.jms.BytesMessage) published).readBytes(sealed);
+            assertThat(new String(sealed, java.nio.charset.StandardCharsets.ISO_8859_1)).doesNotContain("resourceType");
+            String json = new String(seal.open(sealed), java.nio.charset.StandardCharsets.UTF_8);
             Bundle bundle = FHIR.newJsonParser().parseResource(Bundle.class, json);
             assertThat(bundle.getType()).isEqualTo(Bundle.BundleType.COLLECTION);
             Patient patient = bundle.getEntry().stream().map(Bundle.BundleEntryComponent::getResource)

@@ -144,6 +144,19 @@ abstract class AuditTrailContract implements TestDatabase {
         assertThat(result.entries()).isEqualTo(20 + 4 * 25 * 2 + 4 * 25);
     }
 
+    @org.junit.jupiter.params.ParameterizedTest
+    @org.junit.jupiter.params.provider.CsvSource({"patient_id, p99", "agent, someone-else", "subtype, read",
+        "patient_id, NULL", "subtype, NULL"})
+    void anEditOfASearchColumnIsDetectedThoughTheEntryIsUntouched(String column, String value) throws Exception {
+        // the columns the disclosure report and searches go by: hiding an access from a patient must not verify
+        jdbc.update("UPDATE audit_event SET " + column + " = " + ("NULL".equals(value) ? "NULL" : "'" + value + "'")
+                + " WHERE seq = 7");
+        AuditVerifier.Result result = verify();
+        assertThat(result.intact()).isFalse();
+        assertThat(result.firstBad()).isEqualTo(7);
+        assertThat(result.describe()).contains(column);
+    }
+
     @Test
     void anUntouchedTrailIsIntact() throws Exception {
         AuditVerifier.Result result = verify();
@@ -154,7 +167,7 @@ abstract class AuditTrailContract implements TestDatabase {
 
     @Test
     void anEditedEntryIsNamed() throws Exception {
-        jdbc.update("UPDATE audit_event SET entry = REPLACE(entry, 'p7', 'p8') WHERE seq = 7");
+        jdbc.update("UPDATE audit_event SET entry = REPLACE(entry, 'p7', 'p8'), patient_id = 'p8' WHERE seq = 7");
         assertThat(verifyDescribed()).extracting(AuditVerifier.Result::intact, AuditVerifier.Result::firstBad).containsExactly(false, 7L);
     }
 
@@ -233,7 +246,7 @@ abstract class AuditTrailContract implements TestDatabase {
     void aTrailRewrittenAndRechainedIsCaughtByTheWitness() throws Exception {
         java.util.List<String> witnessed = witnessCopy();
         // a forger with database access but not the key edits entry 7 and recomputes every hash after it
-        jdbc.update("UPDATE audit_event SET entry = REPLACE(entry, 'p7', 'p8') WHERE seq = 7");
+        jdbc.update("UPDATE audit_event SET entry = REPLACE(entry, 'p7', 'p8'), patient_id = 'p8' WHERE seq = 7");
         String previous = jdbc.queryForObject("SELECT hash FROM audit_event WHERE seq = 6", String.class);
         for (long seq = 7; seq <= 20; seq++) {
             String entry = jdbc.queryForObject("SELECT entry FROM audit_event WHERE seq = ?", String.class, seq);

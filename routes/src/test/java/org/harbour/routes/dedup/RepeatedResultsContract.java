@@ -70,6 +70,8 @@ abstract class RepeatedResultsContract implements TestDatabase {
     private RecordStore records;
     private DedupStage dedup;
 
+    private RecordCipher cipher;
+
     @BeforeEach
     void database() {
         DataSource db = freshDatabase();
@@ -80,7 +82,8 @@ abstract class RepeatedResultsContract implements TestDatabase {
         RecordCipher cipher = RecordCipher.fromBase64(Base64.getEncoder().encodeToString(new byte[32]));
         records = new RecordStore(jdbc, tx, cipher, FhirContext.forR4Cached(),
                 new PatientLinks(jdbc, cipher, List.of("urn:harbour:id:hkid"), clock), clock);
-        LabHistory history = new LabHistory(jdbc);
+        LabHistory history = new LabHistory(jdbc, cipher);
+        this.cipher = cipher;
         TestIdentity identity = new TestIdentity(CodeTables.builtIn().get("lab-test-loinc"));
         RepeatTests tests = new RepeatTests(history, identity, new DedupWindows(Period.ofDays(90),
                 Map.of("2823-3", Period.ofDays(3)), HONG_KONG), HONG_KONG);
@@ -214,8 +217,11 @@ abstract class RepeatedResultsContract implements TestDatabase {
         assertThat(now.getStatus()).isEqualTo(Observation.ObservationStatus.CORRECTED);
         assertThat(now.getValueQuantity().getValue()).isEqualByComparingTo("5.0");
         assertThat(now.getMeta().getVersionId()).isEqualTo("2");
-        assertThat(jdbc.queryForObject("SELECT value_text FROM lab_result WHERE status = 'corrected'", String.class))
-                .isEqualTo("5 mmol/L");
+        // the value sealed in the history (it is patient data), opened with the record key
+        String sealed = jdbc.queryForObject("SELECT value_text FROM lab_result WHERE status = 'corrected'", String.class);
+        assertThat(sealed).doesNotContain("mmol");
+        assertThat(cipher.decryptText(sealed, LabHistory.valueAssociatedData(jdbc.queryForObject(
+                "SELECT observation_ref FROM lab_result WHERE status = 'corrected'", String.class)))).isEqualTo("5 mmol/L");
         assertThat(repeatedResults("KWC")).isZero();
 
         // the correction resent is a repeat of the correction

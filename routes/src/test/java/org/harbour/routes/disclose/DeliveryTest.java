@@ -33,7 +33,7 @@ import org.springframework.test.context.DynamicPropertySource;
  * authorised, on local servers that keep DingTalk's, Slack's, Teams' and a signed webhook's
  * contracts, and nobody else; revocation, care-team changes, outages and misconfiguration.
  */
-class DeliveryTest extends HubTestSupport {
+public class DeliveryTest extends HubTestSupport {
 
     private static final String SECRET = "SECtest-robot-secret-0123";
     private static final DingTalkRobotServer ROBOT = start(() -> new DingTalkRobotServer("tok-chan", SECRET,
@@ -93,6 +93,9 @@ class DeliveryTest extends HubTestSupport {
     private AuditTrail audit;
 
     @Autowired
+    private org.harbour.routes.support.BrokerSeal seal;
+
+    @Autowired
     private MeterRegistry meters;
 
     @Autowired
@@ -123,7 +126,8 @@ class DeliveryTest extends HubTestSupport {
         return sendJson("PUT", path, body);
     }
 
-    static String consent(String id, String patient, String status, String actor, String classJson) {
+    /** A Consent as a patient gives it: permit, treatment, to one actor (of a class of records, or all). */
+    public static String consent(String id, String patient, String status, String actor, String classJson) {
         return "{\"resourceType\":\"Consent\",\"id\":\"" + id + "\",\"status\":\"" + status + "\","
                 + "\"scope\":{\"coding\":[{\"system\":\"http://terminology.hl7.org/CodeSystem/consentscope\","
                 + "\"code\":\"patient-privacy\"}]},"
@@ -363,10 +367,13 @@ class DeliveryTest extends HubTestSupport {
             jakarta.jms.Message dead = jms.receiveSelected(org.harbour.routes.StageErrorHandling.DELIVERY_DEAD_LETTER_QUEUE,
                     "HarbourFailedRoute = 'deliver-dr-wong' AND HarbourPatientId = '" + patient + "'");
             assertThat(dead).isNotNull();
-            assertThat(dead.getStringProperty(org.harbour.routes.Headers.FAILURE_REASON))
-                    .contains("RefusedException", "webhook answered HTTP 400");
-            assertThat(((jakarta.jms.TextMessage) dead).getText()).contains("\"recipient\":\"dr-wong\"",
-                    "\"patientId\":\"" + patient + "\"");
+            assertThat(dead.getStringProperty(org.harbour.routes.Headers.FAILURE_REASON)).contains("RefusedException");
+            assertThat(new String(seal.open(java.util.Base64.getDecoder().decode(dead.getStringProperty(
+                    org.harbour.routes.Headers.FAILURE_DETAIL))), StandardCharsets.UTF_8))
+                    .contains("webhook answered HTTP 400");
+            // the delivery itself, sealed like every body on the broker
+            Object body = seal.fromMessage(dead);
+            assertThat((String) body).contains("\"recipient\":\"dr-wong\"", "\"patientId\":\"" + patient + "\"");
         } finally {
             WEBHOOK.answer(200, null);
         }

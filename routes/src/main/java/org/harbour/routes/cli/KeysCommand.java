@@ -1,0 +1,80 @@
+package org.harbour.routes.cli;
+
+import java.io.PrintStream;
+import java.nio.file.Path;
+import org.harbour.routes.records.Keyring;
+
+/**
+ * {@code keys rotate [--data-dir D]}: adds a new random record encryption key to the keyring
+ * and makes it current; {@code keys list [--data-dir D]}: names the keys (numbers only), the
+ * current one and those retired. Neither starts the hub nor prints key material. A running hub
+ * picks a rotation up within {@code harbour.records.key-check-interval} (30 s), seals new data
+ * with the new key and re-seals what is stored in the background; the older keys stay in the
+ * ring (retired once nothing stored uses them), so backups and queued messages stay readable.
+ * The keyring file is {@code HARBOUR_RECORDS_KEYRING_FILE} or {@code <data-dir>/keyring}.
+ */
+public final class KeysCommand {
+
+    /**
+     * Stands in for the base key, which this command never needs: the keyring file holds only the
+     * keys added since, and key 1 is never written to it.
+     */
+    private static final byte[] NOT_READ = new byte[32];
+
+    private final PrintStream out;
+    private final PrintStream err;
+
+    public KeysCommand(PrintStream out, PrintStream err) {
+        this.out = out;
+        this.err = err;
+    }
+
+    public int run(String[] args) {
+        if (args.length > 0 && (args[0].equals("--help") || args[0].equals("-h"))) {
+            out.println(usageText());
+            return 0;
+        }
+        if (args.length == 0 || !(args[0].equals("rotate") || args[0].equals("list"))) {
+            return usage("keys commands are rotate and list");
+        }
+        Path dataDir = Path.of(System.getenv().getOrDefault("HARBOUR_DATA_DIR", "./data"));
+        for (int i = 1; i < args.length; i++) {
+            if (args[i].equals("--data-dir") && i + 1 < args.length) {
+                dataDir = Path.of(args[++i]);
+            } else if (args[i].equals("--help") || args[i].equals("-h")) {
+                out.println(usageText());
+                return 0;
+            } else {
+                return usage("unknown option " + args[i]);
+            }
+        }
+        String configured = System.getenv("HARBOUR_RECORDS_KEYRING_FILE");
+        Path file = configured != null && !configured.isBlank() ? Path.of(configured) : dataDir.resolve("keyring");
+        try {
+            if (args[0].equals("rotate")) {
+                int id = Keyring.rotate(NOT_READ, file);
+                out.println("key " + id + " is now the current record encryption key (keyring " + file + ");"
+                        + " a running hub seals with it within 30 s and re-seals stored data in the background");
+                return 0;
+            }
+            Keyring ring = Keyring.load(NOT_READ, file);
+            out.println("keys " + ring.keys().keySet() + ", current " + ring.current() + ", retired "
+                    + ring.retired().keySet() + " (keyring " + file + ")");
+            return 0;
+        } catch (RuntimeException e) {
+            err.println("cannot " + args[0] + " the keyring: " + e.getMessage());
+            return 1;
+        }
+    }
+
+    private static String usageText() {
+        return "usage: java -jar harbour.jar keys rotate [--data-dir D]   add a new record key and make it current\n"
+                + "       java -jar harbour.jar keys list [--data-dir D]     the keys by number (never their material)";
+    }
+
+    private int usage(String problem) {
+        err.println(problem);
+        err.println(usageText());
+        return 2;
+    }
+}
