@@ -17,8 +17,9 @@ public record ExternalTestBroker(EmbeddedActiveMQ server, int port, Path directo
         try (ServerSocket socket = new ServerSocket(0)) {
             port = socket.getLocalPort();
         }
+        // a name of its own: its JMX names must not replace those of a hub's embedded broker in the same JVM
         EmbeddedActiveMQ server = new EmbeddedActiveMQ().setConfiguration(new ConfigurationImpl()
-                .setPersistenceEnabled(true).setSecurityEnabled(false)
+                .setName("external-test-" + port).setPersistenceEnabled(true).setSecurityEnabled(false)
                 .setJournalDirectory(directory.resolve("journal").toString())
                 .setBindingsDirectory(directory.resolve("bindings").toString())
                 .setLargeMessagesDirectory(directory.resolve("large").toString())

@@ -86,6 +86,9 @@ public class FhirController {
         if (patient != null && patient.startsWith("Patient/")) {
             patient = patient.substring("Patient/".length());
         }
+        if (patient != null && !patient.isBlank()) {
+            checkedId(patient.trim(), "patient");
+        }
         DateRange dates;
         try {
             dates = DateRange.parse(params.get("date"), zone);
@@ -122,6 +125,15 @@ public class FhirController {
             return id;
         }
         return found.isEmpty() ? null : records.patientOf(type, id).orElse(null);
+    }
+
+    /** A FHIR id (letters, digits, '-' and '.', at most 64): anything else is refused with 400 before any look-up. */
+    static String checkedId(String id, String name) {
+        if (id == null || !id.matches("[A-Za-z0-9\\-.]{1,64}")) {
+            throw new FhirError(HttpStatus.BAD_REQUEST, OperationOutcome.IssueType.VALUE, name
+                    + " must be a FHIR id: letters, digits, '-' and '.', at most 64 characters");
+        }
+        return id;
     }
 
     private static String blankToNull(String value) {
@@ -179,6 +191,7 @@ public class FhirController {
     @GetMapping(value = "/{type}/{id}", produces = {"application/fhir+json", MediaType.APPLICATION_JSON_VALUE})
     public ResponseEntity<String> read(@PathVariable String type, @PathVariable String id) {
         known(type);
+        checkedId(id, "id");
         var found = records.read(type, id);
         audited("read", type + "/" + id, patientOf(type, id, found.stream().toList()), found.isPresent());
         return found.map(this::ok).orElseThrow(() -> new FhirError(HttpStatus.NOT_FOUND,
@@ -188,6 +201,7 @@ public class FhirController {
     @GetMapping(value = "/{type}/{id}/_history", produces = {"application/fhir+json", MediaType.APPLICATION_JSON_VALUE})
     public ResponseEntity<String> history(@PathVariable String type, @PathVariable String id) {
         known(type);
+        checkedId(id, "id");
         List<Resource> versions = records.history(type, id);
         audited("history-instance", type + "/" + id + "/_history", patientOf(type, id, versions), !versions.isEmpty());
         if (versions.isEmpty()) {
@@ -202,6 +216,7 @@ public class FhirController {
     @GetMapping(value = "/{type}/{id}/_history/{version}", produces = {"application/fhir+json", MediaType.APPLICATION_JSON_VALUE})
     public ResponseEntity<String> vread(@PathVariable String type, @PathVariable String id, @PathVariable String version) {
         known(type);
+        checkedId(id, "id");
         if (!version.matches("\\d{1,9}")) {
             throw new FhirError(HttpStatus.BAD_REQUEST, OperationOutcome.IssueType.VALUE, "version must be a number");
         }
@@ -241,8 +256,9 @@ public class FhirController {
                 throw new FhirError(HttpStatus.BAD_REQUEST, OperationOutcome.IssueType.VALUE, name + " needs a value");
             }
             switch (name) {
-                case "patient", "subject" -> patient = value.startsWith("Patient/") ? value.substring(8) : value;
-                case "_id" -> id = value;
+                case "patient", "subject" -> patient = checkedId(value.startsWith("Patient/") ? value.substring(8) : value,
+                        name);
+                case "_id" -> id = checkedId(value, name);
                 default -> tokens.put(name, List.of(value.split(",")));
             }
         }

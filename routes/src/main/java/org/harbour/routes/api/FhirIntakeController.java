@@ -19,7 +19,6 @@ import org.slf4j.LoggerFactory;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.PostMapping;
-import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RestController;
 
 /**
@@ -39,16 +38,35 @@ public class FhirIntakeController {
     private final InboundQueueWriter inbound;
     private final FhirContext fhir;
 
-    public FhirIntakeController(FhirContext fhir, InboundQueueWriter inbound) {
+    /** The largest Bundle taken, as for an HL7 message over MLLP ({@code harbour.mllp.max-message-size}). */
+    private final long maxBytes;
+
+    public FhirIntakeController(FhirContext fhir, InboundQueueWriter inbound,
+            org.harbour.routes.config.HarbourProperties properties) {
+        this.maxBytes = properties.mllp().maxMessageSize().toBytes();
         this.fhir = fhir;
         this.intake = new FhirBundleIntake(fhir);
         this.inbound = inbound;
     }
 
+    private ResponseEntity<String> refused(HttpStatus status, OperationOutcome.IssueType type, String reason) {
+        OperationOutcome outcome = new OperationOutcome();
+        outcome.addIssue().setSeverity(OperationOutcome.IssueSeverity.ERROR).setCode(type).setDiagnostics(reason);
+        return ResponseEntity.status(status).contentType(FhirController.FHIR_JSON)
+                .body(fhir.newJsonParser().encodeResourceToString(outcome));
+    }
+
     @PostMapping(value = "/fhir", consumes = {"application/fhir+json", "application/json"},
             produces = {"application/fhir+json", "application/json"})
-    public ResponseEntity<String> push(@RequestBody byte[] body, Principal principal, HttpServletRequest request)
-            throws Exception {
+    public ResponseEntity<String> push(Principal principal, HttpServletRequest request) throws Exception {
+        // read no more than the limit (and one byte to tell): a larger Bundle is refused, never held whole
+        long declared = request.getContentLengthLong();
+        byte[] body = declared > maxBytes ? null
+                : request.getInputStream().readNBytes((int) Math.min(Integer.MAX_VALUE - 8, maxBytes + 1));
+        if (body == null || body.length > maxBytes) {
+            return refused(HttpStatus.PAYLOAD_TOO_LARGE, OperationOutcome.IssueType.TOOLONG, "the Bundle is larger than"
+                    + " this hub takes (" + maxBytes + " bytes, harbour.mllp.max-message-size)");
+        }
         Bundle bundle;
         try {
             bundle = intake.check(body);

@@ -22,8 +22,11 @@ public class BrokerConfiguration {
     ArtemisConfigurationCustomizer harbourBroker(
             @Value("${harbour.broker.journal-buffer-timeout:500us}") Duration journalBufferTimeout,
             @Value("${harbour.broker.max-memory:64MB}") org.springframework.util.unit.DataSize maxMemory,
-            @Value("${harbour.broker.max-disk-usage:90}") int maxDiskUsage) {
+            @Value("${harbour.broker.max-disk-usage:90}") int maxDiskUsage,
+            @Value("${harbour.broker.name:localhost}") String name) {
         return configuration -> {
+            // the broker's name, also in its JMX names (two brokers in one JVM need two names)
+            configuration.setName(name);
             // a backlog is kept in the journal and, beyond this much memory for all addresses together, paged to disk:
             // Artemis's own default (half the heap) let a backlog of 20,000 messages take gigabytes of heap
             configuration.setGlobalMaxSize(maxMemory.toBytes());

@@ -312,10 +312,20 @@ public record HarbourProperties(
     }
 
     /** The operations console (Hawtio) login. */
-    public record Console(@DefaultValue("admin") String username, String password) {
+    /**
+     * The operations console (Hawtio) login, and the origins besides the hub's own its pages may
+     * be served from (a reverse proxy's public name, {@code https://harbour.hospital.example}).
+     */
+    public record Console(@DefaultValue("admin") String username, String password,
+            java.util.List<String> allowedOrigins) {
+        public Console {
+            allowedOrigins = allowedOrigins == null ? java.util.List.of() : java.util.List.copyOf(allowedOrigins);
+        }
+
         @Override
         public String toString() {
-            return "Console[username=" + username + ", password=" + (password == null ? "unset" : "(set)") + "]";
+            return "Console[username=" + username + ", password=" + (password == null ? "unset" : "(set)")
+                    + ", allowedOrigins=" + allowedOrigins + "]";
         }
     }
 }

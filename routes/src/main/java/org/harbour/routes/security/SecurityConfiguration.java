@@ -129,7 +129,8 @@ public class SecurityConfiguration {
 
     @Bean
     @Order(2)
-    SecurityFilterChain console(HttpSecurity http, JwtSupport jwt, AuditingAuthFailures failures) throws Exception {
+    SecurityFilterChain console(HttpSecurity http, JwtSupport jwt, AuditingAuthFailures failures, AuditTrail audit,
+            HarbourProperties properties) throws Exception {
         BasicAuthenticationEntryPoint basic = new BasicAuthenticationEntryPoint();
         basic.setRealmName(REALM);
         AuthenticationEntryPoint audited = (request, response, failure) -> {
@@ -149,7 +150,10 @@ public class SecurityConfiguration {
                 }))
                 .httpBasic(b -> b.authenticationEntryPoint(audited))
                 .exceptionHandling(e -> e.authenticationEntryPoint(audited))
-                .csrf(c -> c.csrfTokenRepository(CookieCsrfTokenRepository.withHttpOnlyFalse())
+                // after authorisation: what the logged-in operator may ask Jolokia, audited with who asked
+                .addFilterAfter(new ConsoleGuard(audit, properties.console().allowedOrigins()),
+                        org.springframework.security.web.access.intercept.AuthorizationFilter.class)
+                .csrf(c -> c.csrfTokenRepository(csrfCookies())
                         .csrfTokenRequestHandler(new CsrfTokenRequestAttributeHandler())
                         .ignoringRequestMatchers(request -> request.getHeader("Authorization") != null
                                 && request.getHeader("Authorization").startsWith("Bearer ")));
@@ -158,6 +162,13 @@ public class SecurityConfiguration {
                     .jwtAuthenticationConverter(jwt.converter())).authenticationEntryPoint(audited));
         }
         return http.build();
+    }
+
+    /** The console's CSRF cookie: readable by its script (it echoes it), same-site only. */
+    private static CookieCsrfTokenRepository csrfCookies() {
+        CookieCsrfTokenRepository cookies = CookieCsrfTokenRepository.withHttpOnlyFalse();
+        cookies.setCookieCustomizer(cookie -> cookie.sameSite("Strict"));
+        return cookies;
     }
 
     /** Browsers go to the login page; other clients get 401 with a Basic challenge. */

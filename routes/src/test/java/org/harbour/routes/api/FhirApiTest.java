@@ -282,4 +282,64 @@ class FhirApiTest extends HubTestSupport {
                 .contains("Patient", "Observation", "DiagnosticReport", "Encounter", "AllergyIntolerance",
                         "MedicationRequest", "Condition", "DocumentReference", "Immunization");
     }
+
+    @Test
+    void overlongIdsAreRefusedWith400BeforeAnyLookUp() {
+        String id = "a".repeat(65);
+        for (String path : List.of("/fhir/Patient/" + id, "/fhir/Observation/" + id + "/_history",
+                "/fhir/Observation/" + id + "/_history/1", "/fhir/Observation?patient=" + id, "/fhir/AuditEvent?patient="
+                        + id)) {
+            HttpResponse<byte[]> response = getWithToken(path);
+            assertThat(response.statusCode()).as(path).isEqualTo(400);
+            assertThat(text(response)).as(path).contains("OperationOutcome", "at most 64 characters");
+        }
+        assertThat(getWithToken("/fhir/Patient/" + "a".repeat(64)).statusCode()).isEqualTo(404);
+    }
+
+    @Test
+    void anIdentifierSearchWithAnUnencodedBarIsTakenAsFhirClientsSendIt() throws Exception {
+        String hkid = org.harbour.mappings.id.Hkid.complete("S", "123456");
+        send(Hl7Samples.oru(uniqueSender("BAR"), "BAR-1", "UNICODE UTF-8").replace("A1234563", hkid));
+        hubPatient(hkid);
+        // java.net.URI will not send a raw '|': written on a socket, as curl and FHIR clients do
+        try (java.net.Socket socket = new java.net.Socket("127.0.0.1", httpPort)) {
+            socket.getOutputStream().write(("GET /fhir/Patient?identifier=urn:harbour:id:hkid|" + hkid + " HTTP/1.1\r\n"
+                    + "Host: 127.0.0.1\r\nAuthorization: Bearer " + API_TOKEN + "\r\nConnection: close\r\n\r\n")
+                    .getBytes(StandardCharsets.US_ASCII));
+            String answer = new String(socket.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            assertThat(answer).startsWith("HTTP/1.1 200").contains("\"resourceType\":\"Patient\"");
+        }
+    }
+
+    @Test
+    void aBundleOverTheSizeLimitIsRefusedWith413() {
+        // the limit is MLLP's (16 MB by default): a Bundle a byte over it is not taken
+        StringBuilder big = new StringBuilder("{\"resourceType\":\"Bundle\",\"type\":\"batch\",\"id\":\"");
+        big.append("x".repeat(17 * 1024 * 1024)).append("\"}");
+        HttpResponse<String> response = sendJson("POST", "/fhir", big.toString());
+        assertThat(response.statusCode()).isEqualTo(413);
+        assertThat(response.body()).contains("OperationOutcome", "larger than");
+    }
+
+    @Test
+    void readsOfHistoryAndOfOneVersionAreAudited() throws Exception {
+        String sender = uniqueSender("HIST");
+        String hkid = org.harbour.mappings.id.Hkid.complete("H", "424242");
+        send(Hl7Samples.oru(sender, "HIST-1", "UNICODE UTF-8").replace("A1234563", hkid));
+        String patient = hubPatient(hkid);
+        assertThat(getWithToken("/fhir/Patient/" + patient + "/_history").statusCode()).isEqualTo(200);
+        assertThat(getWithToken("/fhir/Patient/" + patient + "/_history/1").statusCode()).isEqualTo(200);
+        org.harbour.routes.audit.AuditTrail.Page reads = audit.search(new org.harbour.routes.audit.AuditTrail.Query(
+                patient, null, List.of("history-instance", "vread"), null, null), 50, 0);
+        assertThat(reads.entries()).extracting(e -> e.getSubtypeFirstRep().getCode())
+                .contains("history-instance", "vread");
+        // and the identifier search that found the patient keeps a keyed hash, not the HKID
+        org.harbour.routes.audit.AuditTrail.Page searches = audit.search(new org.harbour.routes.audit.AuditTrail.Query(
+                patient, null, List.of("search-type"), null, null), 50, 0);
+        assertThat(searches.entries()).isNotEmpty().allSatisfy(e -> assertThat(FHIR.newJsonParser()
+                .encodeResourceToString(e)).doesNotContain(hkid).contains("identifier=#"));
+    }
+
+    @org.springframework.beans.factory.annotation.Autowired
+    private org.harbour.routes.audit.AuditTrail audit;
 }

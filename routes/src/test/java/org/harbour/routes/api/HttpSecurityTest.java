@@ -79,4 +79,43 @@ class HttpSecurityTest extends HubTestSupport {
         assertThat(text(queues)).contains("queue=\\\"harbour.inbound\\\"", "queue=\\\"harbour.dlq\\\"");
         assertThat(get("/jolokia/search/org.apache.camel:*", null).statusCode()).isEqualTo(401);
     }
+
+    private HttpResponse<String> console(String path, String origin) throws Exception {
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + httpPort + path))
+                .header("Authorization", basic("admin", CONSOLE_PASSWORD));
+        if (origin != null) {
+            request.header("Origin", origin);
+        }
+        return http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    @Test
+    void jolokiaAnswersTheHubsOwnOriginOnlyAndRunsNoOperationByGet() throws Exception {
+        String read = "/jolokia/read/java.lang:type=Memory/HeapMemoryUsage";
+        HttpResponse<String> crossSite = console(read, "https://evil.example");
+        assertThat(crossSite.statusCode()).isEqualTo(403);
+        assertThat(crossSite.headers().firstValue("Access-Control-Allow-Credentials")).isEmpty();
+        assertThat(crossSite.headers().firstValue("Access-Control-Allow-Origin")).isEmpty();
+        assertThat(console(read, "http://127.0.0.1:" + httpPort).statusCode()).isEqualTo(200);
+        // a link another page makes the operator's browser follow: refused, and the route keeps running
+        HttpResponse<String> stop = console("/jolokia/exec/org.apache.camel:context=harbour,type=routes,name=%22store%22"
+                + "/stop", null);
+        assertThat(stop.statusCode()).isEqualTo(405);
+        assertThat(camel.getRouteController().getRouteStatus(org.harbour.routes.RouteIds.STORE).isStarted()).isTrue();
+        assertThat(console("/jolokia/exec/com.sun.management:type=HotSpotDiagnostic/dumpHeap/h.hprof/true", null)
+                .statusCode()).isEqualTo(405);
+        assertThat(console("/jolokia/read/java.lang:type=Runtime/SystemProperties", null).statusCode()).isEqualTo(403);
+    }
+
+    @org.springframework.beans.factory.annotation.Autowired
+    private org.springframework.boot.autoconfigure.web.ServerProperties server;
+
+    @Test
+    void theConsolesSessionCookieIsSameSiteStrictAndHttpOnly() {
+        var cookie = server.getServlet().getSession().getCookie();
+        assertThat(cookie.getSameSite()).isEqualTo(org.springframework.boot.web.server.Cookie.SameSite.STRICT);
+        assertThat(cookie.getHttpOnly()).isTrue();
+        // Secure follows HTTPS (a browser drops a Secure cookie on plain HTTP to another host)
+        assertThat(cookie.getSecure()).isFalse();
+    }
 }

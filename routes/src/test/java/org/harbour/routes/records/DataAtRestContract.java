@@ -168,6 +168,8 @@ abstract class DataAtRestContract {
             properties.put("harbour.mllp.port", 0);
             properties.put("harbour.mllp.host", "127.0.0.1");
             properties.put("harbour.ingest.min-free-disk", "10MB");
+            // its broker's JMX names must not replace the shared test hub's (same JVM)
+            properties.put("harbour.broker.name", "at-rest-" + java.util.UUID.randomUUID());
             properties.put("harbour.api.token", TOKEN);
             properties.put("harbour.console.password", "at-rest-console-password");
             properties.put("harbour.delivery.initial-delay", "10ms");
