@@ -47,6 +47,8 @@ import org.springframework.test.context.DynamicPropertySource;
             "harbour.mllp.max-connections-per-address=256",
             // a developer's disk may have less than the production minimum free (DiskNearlyFullTest tests the guard)
             "harbour.ingest.min-free-disk=10MB",
+            // every test's requests come from 127.0.0.1, refused ones included: the source lockout is LoginThrottleTest's
+            "harbour.auth.lockout.source-failures=1000000",
             "harbour.api.token=" + HubTestSupport.API_TOKEN,
             "harbour.console.password=" + HubTestSupport.CONSOLE_PASSWORD,
             "harbour.stages.redelivery.initial-delay=10ms",

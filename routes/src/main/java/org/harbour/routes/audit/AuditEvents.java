@@ -174,6 +174,28 @@ public final class AuditEvents {
         return e;
     }
 
+    /**
+     * Failed logins from one source for one reason, beyond the first of an interval (which has an
+     * entry of its own): one entry with their count, so a flood leaves a line, not a flood.
+     */
+    public static AuditEvent authenticationFailedRepeatedly(String remote, String reason, int count,
+            java.time.Instant since) {
+        AuditEvent e = base("110114", "User Authentication", AuditEvent.AuditEventAction.E, "login-failed");
+        e.setOutcome(AuditEvent.AuditEventOutcome._4);
+        e.setOutcomeDesc(clip(reason + ": " + count + " more since " + since));
+        requestor(e, "anonymous", remote);
+        return e;
+    }
+
+    /** Too many failed logins: a source address or a console account is locked out for a while. */
+    public static AuditEvent lockedOut(String remote, String what, java.time.Duration duration, int failures) {
+        AuditEvent e = base("110114", "User Authentication", AuditEvent.AuditEventAction.E, "login-locked");
+        e.setOutcome(AuditEvent.AuditEventOutcome._8);
+        e.setOutcomeDesc(clip(what + " locked out for " + duration + " after " + failures + " failed logins"));
+        requestor(e, "anonymous", remote);
+        return e;
+    }
+
     /** An authenticated caller asked for something its scopes do not allow (403). */
     public static AuditEvent accessDenied(String client, String remote, String request, String requiredScope) {
         AuditEvent e = base("110113", "Security Alert", AuditEvent.AuditEventAction.E, "access-denied");

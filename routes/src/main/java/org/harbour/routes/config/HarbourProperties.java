@@ -119,10 +119,22 @@ public record HarbourProperties(
      * the actuator endpoints.
      */
     public record Auth(String issuerUri, String jwkSetUri, String audience,
-            @DefaultValue("true") boolean staticToken, @DefaultValue("harbour/admin") String adminScope) {
+            @DefaultValue("true") boolean staticToken, @DefaultValue("harbour/admin") String adminScope,
+            @DefaultValue Lockout lockout) {
         public boolean jwt() {
             return (issuerUri != null && !issuerUri.isBlank()) || (jwkSetUri != null && !jwkSetUri.isBlank());
         }
+    }
+
+    /**
+     * Failed logins ({@code LoginThrottle}): a console account is locked out after
+     * {@code accountFailures} in a row, a source address after {@code sourceFailures} refused
+     * requests in a row, for {@code initial}, doubling per lockout up to {@code maximum}; failures
+     * are audited one entry per source and reason per {@code auditInterval}, with a count.
+     */
+    public record Lockout(@DefaultValue("5") int accountFailures, @DefaultValue("50") int sourceFailures,
+            @DefaultValue("30s") Duration initial, @DefaultValue("15m") Duration maximum,
+            @DefaultValue("1m") Duration auditInterval) {
     }
 
     /**

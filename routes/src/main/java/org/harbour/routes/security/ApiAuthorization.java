@@ -16,7 +16,8 @@ import org.springframework.security.web.access.intercept.RequestAuthorizationCon
 /**
  * Decides each API request from the caller's scopes: FHIR reads and searches need read on the
  * resource type, writes need write on it; the operator message store needs
- * {@code harbour/messages.read} (or read on every type, since raw messages carry everything);
+ * {@code harbour/messages.read} (or read on every type, since raw messages carry everything; the
+ * admin scope lists and inspects messages but reads no raw bytes or reports);
  * a patient's disclosure report needs read on AuditEvent; anything else needs the admin scope.
  * What was required is left on the request for the 403 answer and its audit entry.
  */
@@ -30,6 +31,7 @@ public final class ApiAuthorization implements AuthorizationManager<RequestAutho
     }
 
     private static final Pattern FHIR_TYPE = Pattern.compile("/fhir/([A-Za-z]+)(/.*)?");
+    private static final Pattern MESSAGE_CONTENT = Pattern.compile("/api/messages/[^/]+/(raw|report)");
     private static final Pattern DISCLOSURES = Pattern.compile("/api/patients/[^/]+/disclosures(\\.html)?");
 
     private final String adminScope;
@@ -52,6 +54,11 @@ public final class ApiAuthorization implements AuthorizationManager<RequestAutho
         if (fhir.matches()) {
             String type = fhir.group(1);
             return new Requirement("system/" + type + (read ? ".read" : ".write"), s -> s.allows(type, access));
+        }
+        if (MESSAGE_CONTENT.matcher(path).matches() && read) {
+            // the bytes and the report carry everything a message held: the message reader's, not the administrator's
+            return new Requirement(SmartScopes.MESSAGES_READ,
+                    s -> s.has(SmartScopes.MESSAGES_READ) || s.allowsEverything(Access.READ));
         }
         if ((path.equals("/api/messages") || path.startsWith("/api/messages/")) && read) {
             return new Requirement(SmartScopes.MESSAGES_READ,

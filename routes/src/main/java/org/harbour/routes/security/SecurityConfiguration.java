@@ -38,7 +38,6 @@ import org.springframework.security.web.SecurityFilterChain;
 import org.springframework.security.web.authentication.DelegatingAuthenticationEntryPoint;
 import org.springframework.security.web.authentication.LoginUrlAuthenticationEntryPoint;
 import org.springframework.security.web.authentication.SimpleUrlAuthenticationFailureHandler;
-import org.springframework.security.web.authentication.www.BasicAuthenticationEntryPoint;
 import org.springframework.security.web.authentication.www.BasicAuthenticationFilter;
 import org.springframework.security.web.csrf.CookieCsrfTokenRepository;
 import org.springframework.security.web.csrf.CsrfTokenRequestAttributeHandler;
@@ -111,9 +110,13 @@ public class SecurityConfiguration {
         return converter;
     }
 
-    @Bean
-    AuditingAuthFailures auditingAuthFailures(AuditTrail audit) {
-        return new AuditingAuthFailures(audit);
+    @Bean(destroyMethod = "close")
+    AuditingAuthFailures auditingAuthFailures(AuditTrail audit, HarbourProperties properties, java.time.Clock clock) {
+        HarbourProperties.Lockout lockout = properties.auth().lockout();
+        LoginThrottle throttle = new LoginThrottle(lockout.accountFailures(), lockout.sourceFailures(),
+                lockout.initial(), lockout.maximum(), clock);
+        return new AuditingAuthFailures(audit, throttle, clock, lockout.auditInterval(), properties.auth().adminScope())
+                .start();
     }
 
     @Bean
@@ -131,25 +134,25 @@ public class SecurityConfiguration {
     @Order(2)
     SecurityFilterChain console(HttpSecurity http, JwtSupport jwt, AuditingAuthFailures failures, AuditTrail audit,
             HarbourProperties properties) throws Exception {
-        BasicAuthenticationEntryPoint basic = new BasicAuthenticationEntryPoint();
-        basic.setRealmName(REALM);
         AuthenticationEntryPoint audited = (request, response, failure) -> {
-            failures.record(AuditEvents.authenticationFailed(request.getRemoteAddr(), request.getMethod() + " "
+            failures.loginFailed(request.getRemoteAddr(), ThrottleFilter.accountOf(request), request.getMethod() + " "
                     + request.getRequestURI(), request.getHeader("Authorization") == null ? "no credentials"
-                    : "console credentials not accepted"));
-            consoleEntryPoint(basic).commence(request, response, failure);
+                    : "console credentials not accepted");
+            consoleEntryPoint().commence(request, response, failure);
         };
         SimpleUrlAuthenticationFailureHandler loginFailed = new SimpleUrlAuthenticationFailureHandler("/login?error");
         http.securityMatcher(paths("/hawtio", "/hawtio/**", "/jolokia", "/jolokia/**", "/login", "/logout",
                         "/actuator/**"))
                 .authorizeHttpRequests(a -> a.requestMatchers(paths("/login")).permitAll().anyRequest().hasRole("ADMIN"))
                 .formLogin(f -> f.failureHandler((request, response, failure) -> {
-                    failures.record(AuditEvents.authenticationFailed(request.getRemoteAddr(), "POST /login",
-                            "console login refused"));
+                    failures.loginFailed(request.getRemoteAddr(), request.getParameter("username"), "POST /login",
+                            "console login refused");
                     loginFailed.onAuthenticationFailure(request, response, failure);
                 }))
                 .httpBasic(b -> b.authenticationEntryPoint(audited))
-                .exceptionHandling(e -> e.authenticationEntryPoint(audited))
+                .exceptionHandling(e -> e.authenticationEntryPoint(audited).accessDeniedHandler(failures))
+                .addFilterBefore(new ThrottleFilter(failures),
+                        org.springframework.security.web.context.SecurityContextHolderFilter.class)
                 // after authorisation: what the logged-in operator may ask Jolokia, audited with who asked
                 .addFilterAfter(new ConsoleGuard(audit, properties.console().allowedOrigins()),
                         org.springframework.security.web.access.intercept.AuthorizationFilter.class)
@@ -172,13 +175,19 @@ public class SecurityConfiguration {
     }
 
     /** Browsers go to the login page; other clients get 401 with a Basic challenge. */
-    private static AuthenticationEntryPoint consoleEntryPoint(BasicAuthenticationEntryPoint basic) {
+    private static AuthenticationEntryPoint consoleEntryPoint() {
         MediaTypeRequestMatcher html = new MediaTypeRequestMatcher(MediaType.TEXT_HTML);
         html.setIgnoredMediaTypes(java.util.Set.of(MediaType.ALL));
         java.util.LinkedHashMap<RequestMatcher, AuthenticationEntryPoint> points = new java.util.LinkedHashMap<>();
         points.put(html, new LoginUrlAuthenticationEntryPoint("/login"));
         DelegatingAuthenticationEntryPoint entry = new DelegatingAuthenticationEntryPoint(points);
-        entry.setDefaultEntryPoint(basic);
+        // as the API answers: an OperationOutcome, the challenges the console takes (a bearer token or its login)
+        entry.setDefaultEntryPoint((request, response, failure) -> {
+            response.addHeader("WWW-Authenticate", "Bearer");
+            response.addHeader("WWW-Authenticate", "Basic realm=\"" + REALM + "\"");
+            AuditingAuthFailures.write(response, 401, "login", "authentication required: the console login or a bearer"
+                    + " token with the admin scope");
+        });
         return entry;
     }
 
@@ -192,7 +201,9 @@ public class SecurityConfiguration {
                 .csrf(c -> c.disable())
                 .requestCache(c -> c.disable())
                 .sessionManagement(s -> s.sessionCreationPolicy(SessionCreationPolicy.STATELESS))
-                .exceptionHandling(e -> e.authenticationEntryPoint(failures).accessDeniedHandler(failures));
+                .exceptionHandling(e -> e.authenticationEntryPoint(failures).accessDeniedHandler(failures))
+                .addFilterBefore(new ThrottleFilter(failures),
+                        org.springframework.security.web.context.SecurityContextHolderFilter.class);
         if (jwt.decoder() != null) {
             http.oauth2ResourceServer(o -> o.jwt(j -> j.decoder(jwt.decoder()).jwtAuthenticationConverter(jwt.converter()))
                     .authenticationEntryPoint(failures).accessDeniedHandler(failures));

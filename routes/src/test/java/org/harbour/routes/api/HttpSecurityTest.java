@@ -118,4 +118,18 @@ class HttpSecurityTest extends HubTestSupport {
         // Secure follows HTTPS (a browser drops a Secure cookie on plain HTTP to another host)
         assertThat(cookie.getSecure()).isFalse();
     }
+
+    @Test
+    void consoleAndActuatorRefusalsAreOperationOutcomesWithTheApisChallenges() throws Exception {
+        HttpResponse<byte[]> refused = get("/actuator/prometheus", null);
+        assertThat(refused.statusCode()).isEqualTo(401);
+        assertThat(refused.headers().allValues("WWW-Authenticate")).contains("Bearer", "Basic realm=\"Harbour\"");
+        assertThat(text(refused)).contains("\"resourceType\":\"OperationOutcome\"");
+        // a console POST without its CSRF token: 403 as an OperationOutcome, and audited
+        HttpResponse<String> post = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + httpPort + "/jolokia"))
+                .header("Authorization", basic("admin", CONSOLE_PASSWORD)).POST(HttpRequest.BodyPublishers.ofString(
+                        "{\"type\":\"version\"}")).build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(post.statusCode()).isEqualTo(403);
+        assertThat(post.body()).contains("OperationOutcome", "CSRF");
+    }
 }

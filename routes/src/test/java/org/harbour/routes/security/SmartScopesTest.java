@@ -59,6 +59,12 @@ class SmartScopesTest {
         assertThat(rules.requirement("POST", "/api/messages/x/replay").test().test(scopes("harbour/messages.read")))
                 .isFalse();
         assertThat(rules.requirement("POST", "/api/messages/x/replay").test().test(scopes("harbour/admin"))).isTrue();
+        // the administrator lists and inspects messages, but their content is the message reader's
+        assertThat(rules.requirement("GET", "/api/messages").test().test(scopes("harbour/admin"))).isTrue();
+        assertThat(rules.requirement("GET", "/api/messages/x").test().test(scopes("harbour/admin"))).isTrue();
+        assertThat(rules.requirement("GET", "/api/messages/x/raw").test().test(scopes("harbour/admin"))).isFalse();
+        assertThat(rules.requirement("GET", "/api/messages/x/report").test().test(scopes("harbour/admin"))).isFalse();
+        assertThat(rules.requirement("GET", "/api/messages/x/raw").scope()).isEqualTo("harbour/messages.read");
         assertThat(rules.requirement("GET", "/api/patients/p1/disclosures.html").test()
                 .test(scopes("user/AuditEvent.read"))).isTrue();
         assertThat(rules.requirement("GET", "/api/anything-else").test().test(scopes("system/*.*"))).isFalse();
