@@ -148,7 +148,7 @@ public class DisclosureReportController {
     }
 
     @ExceptionHandler(IllegalArgumentException.class)
-    public ResponseEntity<Map<String, String>> badRequest(IllegalArgumentException e) {
-        return ResponseEntity.status(HttpStatus.BAD_REQUEST).body(Map.of("error", e.getMessage()));
+    public ResponseEntity<Map<String, Object>> badRequest(IllegalArgumentException e) {
+        return ErrorAnswers.answer(HttpStatus.BAD_REQUEST, e.getMessage());
     }
 }

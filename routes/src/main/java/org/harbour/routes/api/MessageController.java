@@ -78,14 +78,14 @@ public class MessageController {
      * Rejected messages cannot be replayed: the sender fixes and resends them. Audited.
      */
     @PostMapping(path = "/{id}/replay", produces = MediaType.APPLICATION_JSON_VALUE)
-    public ResponseEntity<Map<String, String>> replay(@PathVariable String id) throws Exception {
+    public ResponseEntity<Map<String, Object>> replay(@PathVariable String id) throws Exception {
         StoredMessage message = store.get(id).orElse(null);
         if (message == null) {
-            return ResponseEntity.notFound().build();
+            return ErrorAnswers.answer(HttpStatus.NOT_FOUND, "no message " + id);
         }
         if (message.status() == MessageStatus.REJECTED) {
-            return ResponseEntity.status(HttpStatus.CONFLICT).body(Map.of("error",
-                    "a rejected message cannot be replayed; the sender must correct and resend it"));
+            return ErrorAnswers.answer(HttpStatus.CONFLICT,
+                    "a rejected message cannot be replayed; the sender must correct and resend it");
         }
         byte[] raw = store.raw(id).orElseThrow();
         Map<String, String> properties = new LinkedHashMap<>();
@@ -106,7 +106,7 @@ public class MessageController {
         audit.record(AuditEvents.adminAction(Principals.describe(SecurityContextHolder.getContext().getAuthentication()),
                 "replay", "message " + id + " (controlId " + message.controlId() + ") replayed to "
                         + RouteIds.INBOUND_QUEUE, true));
-        return ResponseEntity.accepted().body(Map.of("id", id, "status", "replayed"));
+        return ResponseEntity.accepted().body(Map.<String, Object>of("id", id, "status", "replayed"));
     }
 
     /**
@@ -184,8 +184,8 @@ public class MessageController {
     }
 
     @ExceptionHandler(IllegalArgumentException.class)
-    public ResponseEntity<Map<String, String>> badRequest(IllegalArgumentException e) {
-        return ResponseEntity.status(HttpStatus.BAD_REQUEST).body(Map.of("error", e.getMessage()));
+    public ResponseEntity<Map<String, Object>> badRequest(IllegalArgumentException e) {
+        return ErrorAnswers.answer(HttpStatus.BAD_REQUEST, e.getMessage());
     }
 
     private static MessageStatus status(String status) {

@@ -119,6 +119,20 @@ public class SecurityConfiguration {
                 .start();
     }
 
+    /**
+     * Tomcat's own answers (requests it refuses before Spring sees them) in the hub's error
+     * shapes, not its HTML page ({@link org.harbour.routes.api.ContainerErrorReport}).
+     */
+    @Bean
+    org.springframework.boot.web.server.WebServerFactoryCustomizer<
+            org.springframework.boot.web.embedded.tomcat.TomcatServletWebServerFactory> containerErrors() {
+        return factory -> factory.addContextCustomizers(context -> {
+            if (context.getParent() instanceof org.apache.catalina.core.StandardHost host) {
+                host.setErrorReportValveClass(org.harbour.routes.api.ContainerErrorReport.class.getName());
+            }
+        });
+    }
+
     @Bean
     @Order(1)
     SecurityFilterChain health(HttpSecurity http) throws Exception {

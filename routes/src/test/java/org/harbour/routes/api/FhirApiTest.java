@@ -312,6 +312,24 @@ class FhirApiTest extends HubTestSupport {
     }
 
     @Test
+    void aRequestLineTomcatRefusesIsNotLoggedWithItsQuery() throws Exception {
+        ch.qos.logback.core.read.ListAppender<ch.qos.logback.classic.spi.ILoggingEvent> logged =
+                new ch.qos.logback.core.read.ListAppender<>();
+        ch.qos.logback.classic.Logger root = (ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory.getLogger(
+                org.slf4j.Logger.ROOT_LOGGER_NAME);
+        logged.start();
+        root.addAppender(logged);
+        try (java.net.Socket socket = new java.net.Socket("127.0.0.1", httpPort)) {
+            socket.getOutputStream().write(("GET /fhir/Patient?identifier={K9876543} HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+                    + "Connection: close\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+            assertThat(new String(socket.getInputStream().readAllBytes(), StandardCharsets.UTF_8)).startsWith("HTTP/1.1 400");
+        } finally {
+            root.detachAppender(logged);
+        }
+        assertThat(logged.list).noneSatisfy(e -> assertThat(e.getFormattedMessage()).contains("K9876543"));
+    }
+
+    @Test
     void aBundleOverTheSizeLimitIsRefusedWith413() {
         // the limit is MLLP's (16 MB by default): a Bundle a byte over it is not taken
         StringBuilder big = new StringBuilder("{\"resourceType\":\"Bundle\",\"type\":\"batch\",\"id\":\"");
