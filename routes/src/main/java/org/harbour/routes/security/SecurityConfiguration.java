@@ -158,7 +158,8 @@ public class SecurityConfiguration {
         http.securityMatcher(paths("/hawtio", "/hawtio/**", "/jolokia", "/jolokia/**", "/login", "/logout",
                         "/actuator/**"))
                 .authorizeHttpRequests(a -> a.requestMatchers(paths("/login")).permitAll().anyRequest().hasRole("ADMIN"))
-                .formLogin(f -> f.failureHandler((request, response, failure) -> {
+                .formLogin(f -> f.loginPage("/login").defaultSuccessUrl("/hawtio/", false)
+                        .failureHandler((request, response, failure) -> {
                     failures.loginFailed(request.getRemoteAddr(), request.getParameter("username"), "POST /login",
                             "console login refused");
                     loginFailed.onAuthenticationFailure(request, response, failure);
@@ -170,6 +171,19 @@ public class SecurityConfiguration {
                 // after authorisation: what the logged-in operator may ask Jolokia, audited with who asked
                 .addFilterAfter(new ConsoleGuard(audit, properties.console().allowedOrigins()),
                         org.springframework.security.web.access.intercept.AuthorizationFilter.class)
+                // the CSRF token loaded on every console request, so its cookie is there for Hawtio to echo
+                .addFilterAfter(new org.springframework.web.filter.OncePerRequestFilter() {
+                    @Override
+                    protected void doFilterInternal(jakarta.servlet.http.HttpServletRequest request,
+                            jakarta.servlet.http.HttpServletResponse response, jakarta.servlet.FilterChain chain)
+                            throws jakarta.servlet.ServletException, java.io.IOException {
+                        Object token = request.getAttribute(org.springframework.security.web.csrf.CsrfToken.class.getName());
+                        if (token instanceof org.springframework.security.web.csrf.CsrfToken csrf) {
+                            csrf.getToken();
+                        }
+                        chain.doFilter(request, response);
+                    }
+                }, org.springframework.security.web.csrf.CsrfFilter.class)
                 .csrf(c -> c.csrfTokenRepository(csrfCookies())
                         .csrfTokenRequestHandler(new CsrfTokenRequestAttributeHandler())
                         .ignoringRequestMatchers(request -> request.getHeader("Authorization") != null

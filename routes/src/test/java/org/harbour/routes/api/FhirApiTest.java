@@ -358,6 +358,23 @@ class FhirApiTest extends HubTestSupport {
                 .encodeResourceToString(e)).doesNotContain(hkid).contains("identifier=#"));
     }
 
+    @Test
+    void theMessageStoresSearchesAndDetailsAreAudited() throws Exception {
+        String sender = uniqueSender("MSGA");
+        send(Hl7Samples.oru(sender, "MSGA-1", "UNICODE UTF-8"));
+        awaitStored(sender, 1);
+        String id = storedFrom(sender).get(0).id();
+        assertThat(getWithToken("/api/messages?sender=" + sender).statusCode()).isEqualTo(200);
+        assertThat(getWithToken("/api/messages/" + id).statusCode()).isEqualTo(200);
+        // the newest entries of the shared hub's token (oldest first: the last page)
+        org.harbour.routes.audit.AuditTrail.Query query = new org.harbour.routes.audit.AuditTrail.Query(null,
+                "api-token", List.of("search-type", "read"), null, null);
+        long total = audit.search(query, 0, 0).total();
+        List<String> what = audit.search(query, 50, (int) Math.max(0, total - 50)).entries().stream()
+                .map(e -> e.getEntityFirstRep().getWhat().getDisplay()).toList();
+        assertThat(what).contains("Message?sender=" + sender + "&page=0&size=50", "Message/" + id);
+    }
+
     @org.springframework.beans.factory.annotation.Autowired
     private org.harbour.routes.audit.AuditTrail audit;
 }

@@ -132,4 +132,36 @@ class HttpSecurityTest extends HubTestSupport {
         assertThat(post.statusCode()).isEqualTo(403);
         assertThat(post.body()).contains("OperationOutcome", "CSRF");
     }
+
+    @Test
+    void aBrowserCanLogInToTheConsoleAndGetsTheCsrfCookieHawtioEchoes() throws Exception {
+        java.net.CookieManager cookies = new java.net.CookieManager();
+        java.net.http.HttpClient browser = java.net.http.HttpClient.newBuilder().cookieHandler(cookies)
+                .followRedirects(java.net.http.HttpClient.Redirect.NEVER).build();
+        HttpResponse<String> page = browser.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + httpPort
+                + "/login")).header("Accept", "text/html").build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(page.statusCode()).isEqualTo(200);
+        assertThat(page.body()).contains("<form", "name=\"username\"", "name=\"password\"", "name=\"_csrf\"");
+        String csrf = page.body().replaceAll("(?s).*name=\"_csrf\"[^>]*value=\"([^\"]+)\".*", "$1");
+        HttpResponse<String> login = browser.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + httpPort
+                + "/login")).header("Content-Type", "application/x-www-form-urlencoded").POST(
+                        HttpRequest.BodyPublishers.ofString("username=admin&password=" + java.net.URLEncoder.encode(
+                                CONSOLE_PASSWORD, StandardCharsets.UTF_8) + "&_csrf=" + java.net.URLEncoder.encode(csrf,
+                                StandardCharsets.UTF_8))).build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(login.statusCode()).as(login.body()).isEqualTo(302);
+        assertThat(login.headers().firstValue("Location")).hasValueSatisfying(l -> assertThat(l).doesNotContain("error"));
+        // the console's pages leave the CSRF token in a cookie, as Hawtio reads it for its Jolokia POSTs
+        HttpResponse<String> console = browser.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + httpPort
+                + "/hawtio/")).header("Accept", "text/html").build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(console.statusCode()).isEqualTo(200);
+        java.util.Optional<java.net.HttpCookie> xsrf = cookies.getCookieStore().getCookies().stream()
+                .filter(c -> c.getName().equals("XSRF-TOKEN")).findFirst();
+        assertThat(xsrf).isPresent();
+        HttpResponse<String> jolokia = browser.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + httpPort
+                + "/jolokia")).header("X-XSRF-TOKEN", xsrf.get().getValue()).header("Origin", "http://127.0.0.1:"
+                + httpPort).POST(HttpRequest.BodyPublishers.ofString("{\"type\":\"version\"}")).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(jolokia.statusCode()).as(jolokia.body()).isEqualTo(200);
+        assertThat(jolokia.body()).contains("\"agent\"");
+    }
 }
