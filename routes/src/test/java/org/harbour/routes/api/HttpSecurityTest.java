@@ -131,7 +131,15 @@ class HttpSecurityTest extends HubTestSupport {
                         "{\"type\":\"version\"}")).build(), HttpResponse.BodyHandlers.ofString());
         assertThat(post.statusCode()).isEqualTo(403);
         assertThat(post.body()).contains("OperationOutcome", "CSRF");
+        org.harbour.routes.audit.AuditTrail.Query denied = new org.harbour.routes.audit.AuditTrail.Query(null, null,
+                java.util.List.of("access-denied"), null, null);
+        long total = trail.search(denied, 0, 0).total();
+        assertThat(trail.search(denied, 10, (int) Math.max(0, total - 10)).entries())
+                .anySatisfy(e -> assertThat(e.getEntityFirstRep().getWhat().getDisplay()).isEqualTo("POST /jolokia"));
     }
+
+    @org.springframework.beans.factory.annotation.Autowired
+    private org.harbour.routes.audit.AuditTrail trail;
 
     @Test
     void aBrowserCanLogInToTheConsoleAndGetsTheCsrfCookieHawtioEchoes() throws Exception {
