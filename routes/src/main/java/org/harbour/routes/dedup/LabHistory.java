@@ -61,6 +61,18 @@ public class LabHistory {
         return "lab-result/" + observationRef;
     }
 
+    /**
+     * The fingerprint as stored: a keyed hash of {@link Result#fingerprint}, so the patient, test
+     * and time in clear beside it cannot be used to guess the value from it.
+     */
+    public static String storedFingerprint(org.harbour.routes.records.RecordCipher cipher, String fingerprint) {
+        return cipher.index("lab-result-fingerprint|" + fingerprint);
+    }
+
+    private String stored(Result r) {
+        return storedFingerprint(cipher, r.fingerprint());
+    }
+
     private String seal(Result r) {
         return cipher.encryptText(clip(r.valueText(), 200), valueAssociatedData(r.observationRef()));
     }
@@ -77,7 +89,7 @@ public class LabHistory {
     /** Another stored result with the same patient, test, time and value, if any. */
     public Optional<String> sameResultAs(Result r) {
         return jdbc.queryForList("SELECT observation_ref FROM lab_result WHERE fingerprint = ? AND observation_ref <> ?",
-                String.class, r.fingerprint(), r.observationRef()).stream().findFirst();
+                String.class, stored(r), r.observationRef()).stream().findFirst();
     }
 
     /** Records several results in one round trip (a JDBC batch of the statement above). */
@@ -95,10 +107,11 @@ public class LabHistory {
     /** The MERGE's arguments: the key, then the columns to update, then the row to insert (one sealing for both). */
     private Object[] mergeArguments(Result r) {
         String value = seal(r);
+        String fingerprint = stored(r);
         return new Object[] {r.observationRef(), r.patientId(), clip(r.testKey(), 300), Timestamp.from(r.effectiveAt()),
-            r.status(), value, clip(r.facility(), 200), r.fingerprint(), r.reportRef(), r.observationRef(),
+            r.status(), value, clip(r.facility(), 200), fingerprint, r.reportRef(), r.observationRef(),
             r.patientId(), clip(r.testKey(), 300), Timestamp.from(r.effectiveAt()), r.status(), value,
-            clip(r.facility(), 200), r.fingerprint(), r.reportRef()};
+            clip(r.facility(), 200), fingerprint, r.reportRef()};
     }
 
     /**
@@ -116,10 +129,15 @@ public class LabHistory {
     public Lookup lookup(List<Result> results, String patientId, Map<String, Instant> sinceByTest, int limit) {
         List<String> parts = new ArrayList<>();
         List<Object> args = new ArrayList<>();
+        // the stored (keyed) fingerprint of each incoming result, and back to the result's own
+        Map<String, String> plain = new HashMap<>();
+        for (Result r : results) {
+            plain.put(stored(r), r.fingerprint());
+        }
         List<Result> first = results.subList(0, Math.min(results.size(), FINGERPRINT_CHUNK));
         if (!first.isEmpty()) {
             parts.add(byFingerprints(first.size()));
-            first.forEach(r -> args.add(r.fingerprint()));
+            first.forEach(r -> args.add(stored(r)));
         }
         for (Map.Entry<String, Instant> test : sinceByTest.entrySet()) {
             parts.add("(SELECT 't' AS part, " + COLUMNS + ", fingerprint FROM lab_result WHERE patient_id = ? AND"
@@ -137,7 +155,8 @@ public class LabHistory {
             Result r = new Result(rs.getString(2), rs.getString(3), rs.getString(4), rs.getTimestamp(5).toInstant(),
                     rs.getString(6), open(rs.getString(7), rs.getString(2)), rs.getString(8), rs.getString(9));
             if ("f".equals(rs.getString(1))) {
-                byFingerprint.computeIfAbsent(rs.getString(10), f -> new ArrayList<>()).add(r);
+                byFingerprint.computeIfAbsent(plain.getOrDefault(rs.getString(10), rs.getString(10)),
+                        f -> new ArrayList<>()).add(r);
             } else {
                 recent.computeIfAbsent(r.testKey(), t -> new ArrayList<>()).add(r);
             }
@@ -146,7 +165,7 @@ public class LabHistory {
         jdbc.query(String.join(" UNION ALL ", parts), row, args.toArray());
         for (int from = FINGERPRINT_CHUNK; from < results.size(); from += FINGERPRINT_CHUNK) {
             List<Result> chunk = results.subList(from, Math.min(results.size(), from + FINGERPRINT_CHUNK));
-            jdbc.query(byFingerprints(chunk.size()), row, chunk.stream().map(Result::fingerprint).toArray());
+            jdbc.query(byFingerprints(chunk.size()), row, chunk.stream().map(this::stored).toArray());
         }
         recent.values().forEach(list -> list.sort(java.util.Comparator.comparing(Result::effectiveAt).reversed()));
         return new Lookup(byFingerprint, recent);

@@ -145,7 +145,7 @@ public class Resealing implements AutoCloseable {
                     return new Update(id, "UPDATE message_report SET report = ? WHERE message_id = ? AND report = ?",
                             cipher.encrypt(cipher.decrypt(stored, aad), aad), id, stored);
                 });
-        resealTable(counts, "SELECT observation_ref, value_text FROM lab_result WHERE value_text IS NOT NULL"
+        resealTable(counts, "SELECT observation_ref, value_text, fingerprint FROM lab_result WHERE value_text IS NOT NULL"
                 + " AND observation_ref > ? ORDER BY observation_ref LIMIT ?", null, rs -> {
                     String ref = rs.getString(1);
                     String stored = rs.getString(2);
@@ -154,8 +154,15 @@ public class Resealing implements AutoCloseable {
                         return Update.skip(ref);
                     }
                     String aad = org.harbour.routes.dedup.LabHistory.valueAssociatedData(ref);
+                    String value = cipher.encryptText(cipher.decryptText(stored, aad), aad);
+                    if (sealed == null) {
+                        // stored before sealing: its fingerprint was the plain hash, which the value could be guessed from
+                        return new Update(ref, "UPDATE lab_result SET value_text = ?, fingerprint = ? WHERE observation_ref = ?"
+                                + " AND value_text = ?", value, org.harbour.routes.dedup.LabHistory.storedFingerprint(
+                                        cipher, rs.getString(3)), ref, stored);
+                    }
                     return new Update(ref, "UPDATE lab_result SET value_text = ? WHERE observation_ref = ? AND value_text = ?",
-                            cipher.encryptText(cipher.decryptText(stored, aad), aad), ref, stored);
+                            value, ref, stored);
                 });
         resealResources(counts, current, "fhir_resource", "(resource_type > ? OR (resource_type = ? AND id > ?))");
         resealResources(counts, current, "fhir_resource_version", "(resource_type > ? OR (resource_type = ? AND"

@@ -13,16 +13,28 @@ import org.springframework.jdbc.core.JdbcTemplate;
 abstract class LabHistoryContract implements TestDatabase {
 
     private LabHistory history;
+    private DataSource db;
 
     @BeforeEach
     void database() {
-        DataSource db = freshDatabase();
+        db = freshDatabase();
         flyway(db).migrate();
         history = new LabHistory(new JdbcTemplate(db));
     }
 
     private static LabHistory.Result hba1c(String ref, String patient, String at, String value, String facility) {
         return new LabHistory.Result(ref, patient, "loinc|4548-4", Instant.parse(at), "final", value, facility);
+    }
+
+    @Test
+    void theStoredFingerprintIsKeyedSoTheSealedValueCannotBeGuessedFromIt() {
+        LabHistory.Result result = hba1c("Observation/fp", "p1", "2026-09-02T01:00:00Z", "8.1 %", "KWC");
+        history.record(result);
+        String stored = new JdbcTemplate(db).queryForObject(
+                "SELECT fingerprint FROM lab_result WHERE observation_ref = 'Observation/fp'", String.class);
+        assertThat(stored).isNotEqualTo(result.fingerprint()).hasSize(64);
+        assertThat(history.sameResultAs(hba1c("Observation/fp2", "p1", "2026-09-02T01:00:00Z", "8.1 %", "QMH")))
+                .hasValue("Observation/fp");
     }
 
     @Test

@@ -65,6 +65,8 @@ abstract class ResealingContract implements TestDatabase {
     void aRotationResealsEveryStoredRowAndRetiresTheOldKey() {
         MessageStore messages = new MessageStore(jdbc, tx, new DuplicateWindow(Period.ofDays(7)), CLOCK, cipher);
         LabHistory history = new LabHistory(jdbc, cipher);
+        LabHistory.Result legacy = new LabHistory.Result("Observation/k1", "p1", "loinc|2823-3", CLOCK.instant(),
+                "final", "5.0 mmol/L", "QMH");
         byte[] raw = "MSH|^~\\&|LIS|QMH|HARBOUR|HUB|20261204093000+0800||ORU^R01|K-1|P|2.5.1\rPID|1||A1234563^^^HKID||陳^大文\r"
                 .getBytes(StandardCharsets.UTF_8);
         InboundMessage m = new InboundMessage(MessageStore.newId(), "K-1", "QMH", "LIS", "ORU^R01", "2.5.1",
@@ -88,19 +90,30 @@ abstract class ResealingContract implements TestDatabase {
                     + " VALUES (?, 'K-0', 'RECEIVED', ?, ?, 1, 'x')", old.id(), RecordStore.ts(CLOCK.instant()),
                     RecordStore.ts(CLOCK.instant()));
             jdbc.update("INSERT INTO message_raw (message_id, raw) VALUES (?, ?)", old.id(), raw);
-            jdbc.update("UPDATE lab_result SET value_text = '5.0 mmol/L' WHERE observation_ref = 'Observation/k1'");
+            // and the lab value's fingerprint unkeyed (the value could be guessed from it and the columns beside it)
+            jdbc.update("UPDATE lab_result SET value_text = '5.0 mmol/L', fingerprint = ? WHERE observation_ref ="
+                    + " 'Observation/k1'", legacy.fingerprint());
         });
         Resealing resealing = new Resealing(jdbc, tx, cipher, 1, CLOCK);
+        assertThat(jdbc.queryForObject("SELECT fingerprint FROM lab_result", String.class)).isEqualTo(legacy.fingerprint());
         // before any rotation: the first pass seals what was in clear, under key 1
         Resealing.Outcome first = resealing.check().orElseThrow();
         assertThat(first.key()).isEqualTo(1);
         assertThat(first.resealed()).isEqualTo(2);
         assertThat(jdbc.queryForObject("SELECT COUNT(*) FROM message_raw WHERE key_id IS NULL", Integer.class)).isZero();
         assertThat(resealing.check()).as("nothing to do once done").isEmpty();
+        assertThat(jdbc.queryForObject("SELECT fingerprint FROM lab_result", String.class))
+                .isEqualTo(LabHistory.storedFingerprint(cipher, legacy.fingerprint()));
+        // and the same result arriving again under another id is still recognised
+        assertThat(history.sameResultAs(new LabHistory.Result("Observation/k9", "p1", "loinc|2823-3", CLOCK.instant(),
+                "final", "5.0 mmol/L", "QMH"))).hasValue("Observation/k1");
 
         int rotated = Keyring.rotate(base, keyring);
         assertThat(rotated).isEqualTo(2);
+        String keyedFingerprint = jdbc.queryForObject("SELECT fingerprint FROM lab_result", String.class);
         Resealing.Outcome second = resealing.check().orElseThrow();
+        assertThat(jdbc.queryForObject("SELECT fingerprint FROM lab_result", String.class))
+                .as("keyed once only").isEqualTo(keyedFingerprint);
         assertThat(second.key()).isEqualTo(2);
         // two raw messages, one report, one lab value, one resource, one version
         assertThat(second.resealed()).isEqualTo(6);
