@@ -10,7 +10,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
-import java.nio.file.attribute.FileTime;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.security.SecureRandom;
 import java.time.Instant;
@@ -125,12 +124,21 @@ public final class Keyring {
         return retired;
     }
 
-    /** When the file was last changed (null: no file), to tell whether to load it again. */
-    public static FileTime changed(Path file) {
+    /**
+     * What the file holds now, as a digest (null: no file), to tell whether to load it again: its
+     * time alone is too coarse (two rotations within one clock tick look the same).
+     */
+    public static String changed(Path file) {
         try {
-            return file == null || !Files.exists(file) ? null : Files.getLastModifiedTime(file);
+            if (file == null || !Files.exists(file)) {
+                return null;
+            }
+            return java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256")
+                    .digest(Files.readAllBytes(file)));
         } catch (IOException e) {
             return null;
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is required by every Java platform", e);
         }
     }
 

@@ -3,7 +3,6 @@ package org.harbour.routes.records;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.nio.file.attribute.FileTime;
 import java.security.GeneralSecurityException;
 import java.security.SecureRandom;
 import java.util.Base64;
@@ -38,7 +37,7 @@ public final class RecordCipher {
     /** Prefix of a sealed text column value: then base64 (URL-safe) of the ciphertext. */
     private static final String TEXT_PREFIX = "~";
 
-    private record State(Keyring ring, Map<Integer, SecretKeySpec> encryption, FileTime fileChanged) {
+    private record State(Keyring ring, Map<Integer, SecretKeySpec> encryption, String fileChanged) {
     }
 
     private final byte[] baseKey;
@@ -80,7 +79,7 @@ public final class RecordCipher {
     }
 
     private State load() {
-        FileTime changed = Keyring.changed(keyringFile);
+        String changed = Keyring.changed(keyringFile);
         Keyring ring = Keyring.load(baseKey, keyringFile);
         Map<Integer, SecretKeySpec> keys = new HashMap<>();
         ring.keys().forEach((id, key) -> keys.put(id, new SecretKeySpec(id == Keyring.BASE
