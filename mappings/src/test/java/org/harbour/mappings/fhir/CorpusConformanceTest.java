@@ -20,7 +20,8 @@ import org.junit.jupiter.api.Test;
 /**
  * Conformance over the public corpus beside the checkout (../shared/corpus, 139 messages): every
  * message converts, every Bundle validates against R4 with zero errors, and nothing is lost.
- * Fails, never skips, when the corpus is missing: CI has it.
+ * In CI ({@code CI=true}) a missing corpus fails the test; on a user's clone without it the test
+ * is skipped with one line saying what is missing and where it is looked for.
  */
 class CorpusConformanceTest {
 
@@ -41,7 +42,13 @@ class CorpusConformanceTest {
 
     @BeforeAll
     static void corpus() throws IOException {
-        assertThat(CORPUS).as("the public HL7 v2 corpus (../shared/corpus/ms-fhir-converter-hl7v2, see DEVELOPERS.md)"
+        if (!Files.isDirectory(CORPUS) && !"true".equalsIgnoreCase(System.getenv("CI"))) {
+            String line = "CorpusConformanceTest skipped: the public HL7 v2 corpus is not at " + CORPUS.toAbsolutePath()
+                    .normalize() + " (set HARBOUR_CORPUS to its ms-fhir-converter-hl7v2 folder; CI=true makes it required)";
+            System.out.println(line);
+            org.junit.jupiter.api.Assumptions.abort(line);
+        }
+        assertThat(CORPUS).as("the public HL7 v2 corpus (../shared/corpus/ms-fhir-converter-hl7v2, or HARBOUR_CORPUS)"
                 + " — it sits beside the checkout on development and CI machines").isDirectory();
         try (Stream<Path> files = Files.list(CORPUS)) {
             files.filter(p -> p.toString().endsWith(".hl7")).sorted().forEach(FILES::add);

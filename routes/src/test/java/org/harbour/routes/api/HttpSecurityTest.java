@@ -76,7 +76,9 @@ class HttpSecurityTest extends HubTestSupport {
         HttpResponse<byte[]> queues = get("/jolokia/search/org.apache.activemq.artemis:*,subcomponent=queues",
                 basic("admin", CONSOLE_PASSWORD));
         assertThat(queues.statusCode()).isEqualTo(200);
-        assertThat(text(queues)).contains("queue=\\\"harbour.inbound\\\"", "queue=\\\"harbour.dlq\\\"");
+        // the delivery dead-letter queue exists from the start, before any failure
+        assertThat(text(queues)).contains("queue=\\\"harbour.inbound\\\"", "queue=\\\"harbour.dlq\\\"",
+                "queue=\\\"harbour.outbound.dlq\\\"");
         assertThat(get("/jolokia/search/org.apache.camel:*", null).statusCode()).isEqualTo(401);
     }
 
