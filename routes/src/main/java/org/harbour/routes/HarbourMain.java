@@ -45,9 +45,7 @@ public final class HarbourMain {
                     usage: java -jar harbour.jar audit verify [--data-dir D] [--public-key BASE64] [--witness FILE]
                            java -jar harbour.jar audit checkpoints [--data-dir D]
                       checks the audit trail's hash chain and signed checkpoints (stop the embedded hub first)""",
-            "keys", """
-                    usage: java -jar harbour.jar keys rotate [--data-dir D]   add a new record key and make it current
-                           java -jar harbour.jar keys list [--data-dir D]     the keys by number (never their material)""");
+            "keys", org.harbour.routes.cli.KeysCommand.usageText());
 
     /**
      * The usage to print when help is asked for ({@code -h}, {@code --help} or {@code help} first,

@@ -15,11 +15,6 @@ import org.harbour.routes.records.Keyring;
  */
 public final class KeysCommand {
 
-    /**
-     * Stands in for the base key, which this command never needs: the keyring file holds only the
-     * keys added since, and key 1 is never written to it.
-     */
-    private static final byte[] NOT_READ = new byte[32];
 
     private final PrintStream out;
     private final PrintStream err;
@@ -52,12 +47,12 @@ public final class KeysCommand {
         Path file = configured != null && !configured.isBlank() ? Path.of(configured) : dataDir.resolve("keyring");
         try {
             if (args[0].equals("rotate")) {
-                int id = Keyring.rotate(NOT_READ, file);
+                int id = Keyring.rotate(file);
                 out.println("key " + id + " is now the current record encryption key (keyring " + file + ");"
                         + " a running hub seals with it within 30 s and re-seals stored data in the background");
                 return 0;
             }
-            Keyring ring = Keyring.load(NOT_READ, file);
+            Keyring ring = Keyring.inFile(file);
             out.println("keys " + ring.keys().keySet() + ", current " + ring.current() + ", retired "
                     + ring.retired().keySet() + " (keyring " + file + ")");
             return 0;
@@ -67,7 +62,8 @@ public final class KeysCommand {
         }
     }
 
-    private static String usageText() {
+    /** The usage of {@code keys} (also what {@code harbour.jar keys --help} prints). */
+    public static String usageText() {
         return "usage: java -jar harbour.jar keys rotate [--data-dir D]   add a new record key and make it current\n"
                 + "       java -jar harbour.jar keys list [--data-dir D]     the keys by number (never their material)";
     }

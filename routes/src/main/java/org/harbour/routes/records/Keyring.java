@@ -59,6 +59,17 @@ public final class Keyring {
         });
     }
 
+    /**
+     * Stands in for the base key when only the file is read or edited: key 1 is never written to
+     * the file, so editing it needs no key material.
+     */
+    private static final byte[] NOT_READ = new byte[32];
+
+    /** The keys the file holds (key 1 as a stand-in): for listing and editing, never for sealing. */
+    public static Keyring inFile(Path file) {
+        return load(NOT_READ, file);
+    }
+
     /** A ring of the base key alone. */
     public static Keyring of(byte[] base) {
         return new Keyring(Map.of(BASE, base), BASE, Map.of());
@@ -146,7 +157,7 @@ public final class Keyring {
      * Adds a new random key to the keyring file and makes it current; returns its number. The
      * file is rewritten whole (owner-only), under a lock, so two rotations at once add two keys.
      */
-    public static int rotate(byte[] base, Path file) {
+    public static int rotate(Path file) {
         return edit(file, ring -> {
             byte[] fresh = new byte[32];
             new SecureRandom().nextBytes(fresh);
@@ -154,11 +165,11 @@ public final class Keyring {
             Map<Integer, byte[]> keys = new TreeMap<>(ring.keys);
             keys.put(id, fresh);
             return new Keyring(keys, id, ring.retired);
-        }, base).current;
+        }).current;
     }
 
     /** Marks keys as retired (no stored row uses them any more) in the keyring file. */
-    public static void retire(byte[] base, Path file, Iterable<Integer> ids, Instant at) {
+    public static void retire(Path file, Iterable<Integer> ids, Instant at) {
         edit(file, ring -> {
             Map<Integer, Instant> retired = new TreeMap<>(ring.retired);
             for (Integer id : ids) {
@@ -167,17 +178,17 @@ public final class Keyring {
                 }
             }
             return new Keyring(ring.keys, ring.current, retired);
-        }, base);
+        });
     }
 
-    private static Keyring edit(Path file, java.util.function.UnaryOperator<Keyring> change, byte[] base) {
+    private static Keyring edit(Path file, java.util.function.UnaryOperator<Keyring> change) {
         try {
             Path dir = file.toAbsolutePath().getParent();
             Files.createDirectories(dir);
             Path lockFile = dir.resolve(file.getFileName() + ".lock");
             try (FileChannel lockChannel = FileChannel.open(lockFile, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
                     FileLock lock = lockChannel.lock()) {
-                Keyring changed = change.apply(load(base, file));
+                Keyring changed = change.apply(inFile(file));
                 Path temp = Files.createTempFile(dir, ".keyring", ".tmp", ownerOnly());
                 try {
                     Files.writeString(temp, changed.fileText(), StandardCharsets.UTF_8);

@@ -113,10 +113,6 @@ public final class RecordCipher {
         return keyringFile;
     }
 
-    /** The base key's material, for marking keys retired in the keyring file (which needs it to load). */
-    byte[] baseKeyForKeyring() {
-        return baseKey.clone();
-    }
 
     public byte[] encrypt(byte[] plain, String associated) {
         State s = state;

@@ -97,7 +97,7 @@ public class Resealing implements AutoCloseable {
             older.removeAll(cipher.keyring().retired().keySet());
             if (!older.isEmpty() && cipher.keyringFile() != null) {
                 try {
-                    Keyring.retire(cipher.baseKeyForKeyring(), cipher.keyringFile(), older, clock.instant());
+                    Keyring.retire(cipher.keyringFile(), older, clock.instant());
                     cipher.refresh();
                 } catch (RuntimeException e) {
                     LOG.warn("Stored data is sealed with key {} now, but keys {} could not be marked retired in the"

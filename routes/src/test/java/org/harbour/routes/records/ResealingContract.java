@@ -108,7 +108,7 @@ abstract class ResealingContract implements TestDatabase {
         assertThat(history.sameResultAs(new LabHistory.Result("Observation/k9", "p1", "loinc|2823-3", CLOCK.instant(),
                 "final", "5.0 mmol/L", "QMH"))).hasValue("Observation/k1");
 
-        int rotated = Keyring.rotate(base, keyring);
+        int rotated = Keyring.rotate(keyring);
         assertThat(rotated).isEqualTo(2);
         String keyedFingerprint = jdbc.queryForObject("SELECT fingerprint FROM lab_result", String.class);
         Resealing.Outcome second = resealing.check().orElseThrow();
