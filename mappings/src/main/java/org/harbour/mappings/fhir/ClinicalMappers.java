@@ -28,9 +28,14 @@ final class ClinicalMappers {
         a.setPatient(ctx.requirePatientRef(al1));
         a.getClinicalStatus().addCoding().setSystem(CLINICAL).setCode("active");
         a.getVerificationStatus().addCoding().setSystem(VERIFICATION).setCode("confirmed");
-        String type = al1.field(2).text(1);
-        ctx.table("allergy-category").map(type)
-                .ifPresent(t -> a.addCategory(AllergyIntolerance.AllergyIntoleranceCategory.fromCode(t.code())));
+        String type = al1.peekField(2).text(1);
+        var category = ctx.table("allergy-category").map(type);
+        if (category.isPresent()) {
+            al1.field(2).text(1);
+            a.addCategory(AllergyIntolerance.AllergyIntoleranceCategory.fromCode(category.get().code()));
+        } else if (!type.isEmpty()) {
+            ctx.report.warning(MappingContext.at(al1, 2), "allergen type '" + type + "' has no FHIR category; not mapped");
+        }
         if (!type.isEmpty()) {
             a.setType(AllergyIntolerance.AllergyIntoleranceType.ALLERGY);
         }
@@ -80,7 +85,6 @@ final class ClinicalMappers {
             if (al1.field(17).text(1).equals("U")) {
                 a.getVerificationStatus().getCodingFirstRep().setCode("unconfirmed");
             }
-            al1.consumed(10, 15, 16, 17, 18, 19, 20, 21, 22, 23);
         }
         if (code == null) {
             a.setCode(new CodeableConcept().setText("unspecified allergen"));
@@ -102,7 +106,6 @@ final class ClinicalMappers {
         } else if (code != null && dg1.has(4) && !code.hasText()) {
             code.setText(dg1.text(4));
         }
-        dg1.consumed(2, 4);
         c.setCode(code);
         c.addCategory().addCoding().setSystem(CONDITION_CATEGORY).setCode("encounter-diagnosis")
                 .setDisplay("Encounter Diagnosis");
@@ -126,7 +129,10 @@ final class ClinicalMappers {
         if (dg1.has(20)) {
             c.addIdentifier(ctx.types.entityIdentifier(dg1.field(20), "diagnosis"));
         }
-        if (dg1.text(21).equals("D")) {
+        if (dg1.has(21)) {
+            ctx.report.info(MappingContext.at(dg1, 21), "diagnosis action code '" + dg1.peekField(21).text(1) + "'");
+        }
+        if (dg1.peekField(21).text(1).equals("D")) {
             c.getVerificationStatus().addCoding().setSystem(
                     "http://terminology.hl7.org/CodeSystem/condition-ver-status").setCode("entered-in-error");
             c.setClinicalStatus(null);
@@ -150,7 +156,10 @@ final class ClinicalMappers {
         c.setCode(ctx.types.concept(prb.field(3)));
         c.addCategory().addCoding().setSystem(CONDITION_CATEGORY).setCode("problem-list-item")
                 .setDisplay("Problem List Item");
-        String action = prb.text(1);
+        String action = prb.peekField(1).text(1);
+        if (!action.isEmpty()) {
+            ctx.report.info(MappingContext.at(prb, 1), "problem action code '" + action + "'");
+        }
         boolean resolved = prb.has(9) || prb.has(10);
         c.getClinicalStatus().addCoding().setSystem(CONDITION_CLINICAL).setCode(resolved ? "resolved" : "active");
         if (action.equals("DE")) {
@@ -186,7 +195,6 @@ final class ClinicalMappers {
             c.getVerificationStatus().addCoding().setSystem(
                     "http://terminology.hl7.org/CodeSystem/condition-ver-status").setCode(confirmation);
         }
-        prb.consumed(8, 10, 11, 12, 13, 15, 17, 18, 19, 20, 21, 22, 23, 24, 25);
         if (!c.hasCode()) {
             c.setCode(new CodeableConcept().setText("unspecified problem"));
             ctx.report.warning(MappingContext.at(prb, 3), "problem without a code");
@@ -232,12 +240,11 @@ final class ClinicalMappers {
         if (ctx.encounter != null) {
             ctx.encounter.addParticipant().setIndividual(MappingContext.ref(role));
         }
-        rol.consumed(7, 8, 11);
         return role;
     }
 
     Procedure procedure(Segment pr1, MappingContext ctx) {
-        pr1.consumed(1, 2);
+        pr1.consumed(1);
         Procedure p = ctx.addStable(new Procedure(), ctx.patientRecordKey("procedure",
                 MappingContext.codeKey(pr1, 3), pr1.peek(5)), "PR1|" + pr1.position());
         p.setSubject(ctx.requirePatientRef(pr1));
@@ -249,7 +256,6 @@ final class ClinicalMappers {
         } else if (code != null && pr1.has(4) && !code.hasText()) {
             code.setText(pr1.text(4));
         }
-        pr1.consumed(4);
         p.setCode(code != null ? code : new CodeableConcept().setText("unspecified procedure"));
         DateTimeType when = ctx.types.dateTime(pr1, 5);
         if (when != null) {
@@ -281,7 +287,6 @@ final class ClinicalMappers {
         if (pr1.text(20).equals("D")) {
             p.setStatus(Procedure.ProcedureStatus.ENTEREDINERROR);
         }
-        pr1.consumed(9, 10, 13, 14, 17, 18);
         return p;
     }
 }

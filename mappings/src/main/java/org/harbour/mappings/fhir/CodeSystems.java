@@ -44,6 +44,11 @@ final class CodeSystems {
     }
 
     /** The FHIR system for a v2 coding-system name; null when the name is empty. */
+    /** The coding-system names (HL7 table 0396 and common variants) this class turns into FHIR systems. */
+    static java.util.Set<String> knownNames() {
+        return KNOWN.keySet();
+    }
+
     String system(String name) {
         if (name == null || name.isBlank()) {
             return null;
@@ -72,7 +77,7 @@ final class CodeSystems {
 
     /** An ISO object identifier as FHIR accepts it: three or more arcs, the first 0, 1 or 2. */
     static boolean isOid(String text) {
-        return text != null && text.matches("[0-2](\\.(0|[1-9]\\d*)){2,}");
+        return text != null && text.matches("[0-2](\\.(0|[1-9]\\d*)){3,}");
     }
 
     static String token(String text) {

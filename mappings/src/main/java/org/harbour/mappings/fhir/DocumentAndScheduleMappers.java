@@ -23,22 +23,41 @@ final class DocumentAndScheduleMappers {
         DocumentReference doc = ctx.addStable(new DocumentReference(), MappingContext.senderKey("document", txa.peek(12)),
                 "TXA|" + txa.position());
         doc.setSubject(ctx.requirePatientRef(txa));
-        String availability = txa.text(19);
-        doc.setStatus(availability.equals("OB") || availability.equals("RE")
-                ? Enumerations.DocumentReferenceStatus.SUPERSEDED : Enumerations.DocumentReferenceStatus.CURRENT);
+        doc.setStatus(Enumerations.DocumentReferenceStatus.fromCode(ctx.table("document-availability")
+                .codeOrFallback(txa.text(19))));
+        if (txa.has(19) && ctx.table("document-availability").map(txa.peekField(19).text(1)).isEmpty()) {
+            ctx.report.warning(MappingContext.at(txa, 19), "unknown availability status '" + txa.peekField(19).text(1)
+                    + "'; the document is taken as current");
+        }
         if (txa.text(17).equals("CA") || ctx.trigger.equals("T11")) {
             doc.setStatus(Enumerations.DocumentReferenceStatus.ENTEREDINERROR);
         }
-        ctx.table("document-status").map(txa.text(17))
-                .ifPresent(t -> doc.setDocStatus(DocumentReference.ReferredDocumentStatus.fromCode(t.code())));
+        String completion = txa.peekField(17).text(1);
+        ctx.table("document-status").map(completion).ifPresentOrElse(
+                t -> doc.setDocStatus(DocumentReference.ReferredDocumentStatus.fromCode(ctx.table("document-status")
+                        .map(txa.text(17)).get().code())),
+                () -> {
+                    if (!completion.isEmpty()) {
+                        ctx.report.warning(MappingContext.at(txa, 17), "completion status '" + completion
+                                + "' is not an HL7 code; not mapped");
+                    }
+                });
         CodeableConcept type = ctx.types.concept(txa.field(2));
         doc.setType(type != null ? type : new CodeableConcept().setText("document"));
         if (txa.has(3)) {
-            doc.getContentFirstRep().getAttachment().setContentType(switch (txa.text(3)) {
+            String presentation = txa.text(3);
+            String mime = switch (presentation.toUpperCase(java.util.Locale.ROOT)) {
                 case "TX", "FT" -> "text/plain";
                 case "AP" -> "application/octet-stream";
-                default -> null;
-            });
+                case "PDF" -> "application/pdf";
+                case "HTML" -> "text/html";
+                case "RTF" -> "application/rtf";
+                default -> presentation.matches("[A-Za-z]+/[-+.\\w]+(;.*)?") ? presentation.toLowerCase(java.util.Locale.ROOT) : null;
+            };
+            if (mime == null) {
+                ctx.report.warning(MappingContext.at(txa, 3), "content presentation '" + presentation + "' is not a known type");
+            }
+            doc.getContentFirstRep().getAttachment().setContentType(mime);
         }
         DateTimeType activity = ctx.types.dateTime(txa, 4);
         if (activity != null) {
@@ -56,11 +75,20 @@ final class DocumentAndScheduleMappers {
                 }
             }
         }
-        var created = ctx.types.instant(txa.text(6).isEmpty() ? txa.text(7) : txa.text(6));
+        int createdField = txa.peekField(6).text(1).isEmpty() ? 7 : 6;
+        var created = ctx.types.instant(txa, createdField);
         if (created != null) {
             doc.setDateElement(created);
-        } else {
-            txa.consumed(6, 7);
+        }
+        if (createdField == 6 && txa.has(7)) {
+            ctx.report.info(MappingContext.at(txa, 7), "transcription time " + txa.peekField(7).text(1)
+                    + " beside the origination time (DocumentReference.date)");
+        }
+        for (Composite transcriptionist : txa.all(11)) {
+            Reference r = ctx.types.practitioner(transcriptionist);
+            if (r != null) {
+                doc.addExtension("urn:harbour:extension:transcriptionist", r);
+            }
         }
         if (txa.has(12)) {
             doc.setMasterIdentifier(ctx.types.entityIdentifier(txa.field(12), "document"));
@@ -81,21 +109,33 @@ final class DocumentAndScheduleMappers {
         if (txa.has(18)) {
             doc.addSecurityLabel(ctx.types.v2Code(txa.text(18), "0272"));
         }
-        for (Composite note : txa.all(23)) {
-            doc.setDescription(note.decoded());
+        // TXA-23: the people a copy went to (XCN), not text
+        for (Composite copy : txa.all(23)) {
+            Reference r = ctx.types.practitioner(copy);
+            if (r != null) {
+                doc.addExtension("urn:harbour:extension:distributed-copy", r);
+            }
+        }
+        if (txa.has(25)) {
+            // TXA-25 (2.6+): the document's title
+            CodeableConcept title = ctx.types.concept(txa.field(25));
+            doc.setDescription(title.hasText() ? title.getText() : title.getCodingFirstRep().hasDisplay()
+                    ? title.getCodingFirstRep().getDisplay() : title.getCodingFirstRep().getCode());
+            if (title.hasCoding()) {
+                doc.addCategory(title);
+            }
         }
         // a document without a visit (no PV1) has no encounter
         Reference encounter = ctx.encounterRef();
         if (encounter != null && encounter.hasReference()) {
             doc.getContext().addEncounter(encounter);
         }
-        txa.consumed(8, 11, 20, 21, 22, 24, 25, 26, 27, 28);
         return doc;
     }
 
     /** An OBX line of a document: text appended, or an attachment (ED). */
     void content(Segment obx, DocumentReference doc, StringBuilder text, MappingContext ctx) {
-        obx.consumed(1, 2, 3, 4, 11);
+        obx.consumed(1, 2);
         String type = obx.text(2);
         if (type.equals("ED")) {
             for (Composite ed : obx.all(5)) {
@@ -107,7 +147,6 @@ final class DocumentAndScheduleMappers {
         for (Composite line : obx.all(5)) {
             text.append(line.decoded()).append('\n');
         }
-        obx.consumed(5);
     }
 
     /** Finishes a document: the text lines become its first attachment's data. */
@@ -115,13 +154,15 @@ final class DocumentAndScheduleMappers {
         DocumentReference.DocumentReferenceContentComponent first = doc.getContentFirstRep();
         if (text.length() > 0) {
             Attachment a = first.getAttachment();
-            if (a.hasData()) {
+            if (a.hasData() || a.hasContentType() && !a.getContentType().startsWith("text/")) {
                 a = doc.addContent().getAttachment();
             }
             a.setContentType("text/plain; charset=utf-8");
             a.setData(text.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8));
         }
-        doc.getContent().removeIf(c -> !c.getAttachment().hasData() && !c.getAttachment().hasUrl());
+        // an attachment with neither data nor a link is kept when it says something (a title, a type)
+        doc.getContent().removeIf(c -> !c.getAttachment().hasData() && !c.getAttachment().hasUrl()
+                && !c.getAttachment().hasTitle() && !c.getAttachment().hasContentType());
         if (doc.getContent().isEmpty()) {
             doc.addContent().getAttachment().setContentType("text/plain").setTitle("no content in the message");
         }
@@ -163,8 +204,8 @@ final class DocumentAndScheduleMappers {
         sch.consumed(10);
         Composite timing = sch.field(11);
         if (!timing.isEmpty()) {
-            var start = ctx.types.instant(timing.text(4));
-            var end = ctx.types.instant(timing.text(5));
+            var start = ctx.types.instant(sch, 11, timing.text(4));
+            var end = ctx.types.instant(sch, 11, timing.text(5));
             if (start != null) {
                 ap.setStartElement(start);
             }
@@ -183,13 +224,12 @@ final class DocumentAndScheduleMappers {
         if (sch.has(5)) {
             ap.setDescription("schedule " + sch.field(5).decoded());
         }
-        sch.consumed(3, 4, 13, 14, 15, 17, 18, 19, 21, 22, 23, 24, 26, 27);
         return ap;
     }
 
     /** AIS/AIG/AIL/AIP → a participant or service of the appointment. */
     void resource(Segment ai, Appointment ap, MappingContext ctx) {
-        ai.consumed(1, 2);
+        ai.consumed(1);
         Reference actor = switch (ai.name()) {
             case "AIP" -> ctx.types.practitioner(ai.field(3));
             case "AIL" -> ctx.types.location(ai.field(3));
@@ -209,11 +249,68 @@ final class DocumentAndScheduleMappers {
                 p.addType(ctx.types.concept(ai.field(4)));
             }
         }
-        var start = ctx.types.instant(ai.text(ai.name().equals("AIS") ? 4 : 6));
+        boolean service = ai.name().equals("AIS");
+        // where start, duration and filler status are: AIS 4, 7, 10; AIG 8, 11, 14; AIL and AIP 6, 9, 12
+        int startField = service ? 4 : ai.name().equals("AIG") ? 8 : 6;
+        var start = ctx.types.instant(ai, startField);
+        if (!service && actor != null) {
+            participantTiming(ai, startField, start, ap.getParticipant().get(ap.getParticipant().size() - 1), ctx);
+        }
         if (start != null && !ap.hasStart()) {
             ap.setStartElement(start);
+            Integer minutes = minutes(ai, startField + 3, ctx);
+            if (minutes != null && !ap.hasMinutesDuration()) {
+                ap.setMinutesDuration(minutes);
+            }
+        } else if (start != null && service) {
+            ctx.report.info(MappingContext.at(ai, startField), "service start " + ai.peekField(startField).text(1)
+                    + " beside the appointment's start");
         }
-        ai.consumed(4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14);
+        String status = ai.peekField(startField + 6).text(1);
+        if (service && !status.isEmpty()) {
+            ctx.report.info(MappingContext.at(ai, startField + 6), "service filler status '" + status
+                    + "'; the appointment's own status is kept");
+        }
+    }
+
+    /** A resource's start, its duration (start + 3) with units (start + 4), its status (start + 6) → the participant's period and status. */
+    private void participantTiming(Segment ai, int startField, org.hl7.fhir.r4.model.InstantType start,
+            Appointment.AppointmentParticipantComponent p, MappingContext ctx) {
+        if (start != null) {
+            p.getPeriod().setStartElement(new DateTimeType(start.getValueAsString()));
+            Integer minutes = minutes(ai, startField + 3, ctx);
+            if (minutes != null) {
+                p.getPeriod().setEndElement(new DateTimeType(new java.util.Date(start.getValue().getTime() + 60_000L * minutes),
+                        ca.uhn.fhir.model.api.TemporalPrecisionEnum.SECOND, start.getTimeZone()));
+            }
+        }
+        String status = ai.field(startField + 6).text(1);
+        if (!status.isEmpty()) {
+            ctx.table("participant-status").map(status.toUpperCase(java.util.Locale.ROOT)).ifPresentOrElse(
+                    t -> p.setStatus(Appointment.ParticipationStatus.fromCode(t.code())),
+                    () -> ctx.report.warning(MappingContext.at(ai, startField + 6), "unknown filler status '" + status
+                            + "'; not mapped"));
+        }
+    }
+
+    /** A duration (field {@code field}) in its units (the next field: minutes unless it says hours, seconds or days). */
+    private static Integer minutes(Segment s, int field, MappingContext ctx) {
+        String amount = s.field(field).text(1);
+        if (amount.isEmpty()) {
+            return null;
+        }
+        if (!VTypes.isInteger(amount)) {
+            ctx.report.warning(MappingContext.at(s, field), "duration '" + amount + "' is not a whole number; not mapped");
+            return null;
+        }
+        String units = s.field(field + 1).text(1).toUpperCase(java.util.Locale.ROOT);
+        int value = Integer.parseInt(amount);
+        return switch (units) {
+            case "H", "HR", "HRS", "HOUR", "HOURS" -> value * 60;
+            case "D", "DAY", "DAYS" -> value * 1440;
+            case "S", "SEC", "SECONDS" -> Math.max(1, value / 60);
+            default -> value;
+        };
     }
 
     /** Every appointment needs a participant: the patient is one. */
@@ -244,10 +341,15 @@ final class DocumentAndScheduleMappers {
     }
 
     /** TQ1 of an appointment: its start and end. */
-    void timing(Segment tq1, Appointment ap, MappingContext ctx) {
+    void timing(Segment tq1, Appointment ap, Segment sch, MappingContext ctx) {
         tq1.consumed(1);
-        var start = ctx.types.instant(tq1.text(7));
-        var end = ctx.types.instant(tq1.text(8));
+        var start = ctx.types.instant(tq1, 7);
+        var end = ctx.types.instant(tq1, 8);
+        if ((start != null && ap.hasStart() && !start.getValue().equals(ap.getStart()))
+                || (end != null && ap.hasEnd() && !end.getValue().equals(ap.getEnd()))) {
+            ctx.report.info(MappingContext.at(sch, 11), "appointment timing " + sch.peekField(11).decoded()
+                    + " replaced by TQ1's");
+        }
         if (start != null) {
             ap.setStartElement(start);
         }
@@ -257,7 +359,6 @@ final class DocumentAndScheduleMappers {
         if (tq1.has(13) && VTypes.isInteger(tq1.field(13).text(1))) {
             ap.setMinutesDuration(Integer.parseInt(tq1.field(13).text(1)));
         }
-        tq1.consumed(2, 3, 4, 5, 6, 9, 10, 11, 12, 14);
     }
 
     Coverage coverage(Segment in1, MappingContext ctx) {
@@ -271,13 +372,11 @@ final class DocumentAndScheduleMappers {
         }
         Reference payor = ctx.types.organization(in1.field(4).text(1), in1.field(3).text(1));
         c.addPayor(payor != null ? payor : ctx.types.organization("unknown insurer", null));
-        in1.consumed(3, 4);
         if (in1.has(8)) {
             c.addClass_().setValue(in1.text(8)).setName(in1.text(9).isEmpty() ? null : in1.text(9))
                     .getType().addCoding().setSystem("http://terminology.hl7.org/CodeSystem/coverage-class")
                     .setCode("group");
         }
-        in1.consumed(9);
         var start = ctx.types.dateTime(in1, 12);
         var end = ctx.types.dateTime(in1, 13);
         if (start != null) {
@@ -293,8 +392,7 @@ final class DocumentAndScheduleMappers {
             var insured = ctx.types.name(in1.field(16));
             c.setSubscriberId(in1.text(49).isEmpty() ? null : in1.text(49));
             if (insured != null) {
-                c.addExtension("urn:harbour:extension:insured-name", new org.hl7.fhir.r4.model.StringType(
-                        insured.getNameAsSingleString()));
+                c.addExtension("urn:harbour:extension:insured-name", insured);
             }
         }
         if (in1.has(17)) {
@@ -310,7 +408,6 @@ final class DocumentAndScheduleMappers {
                 c.setOrderElement(null);
             }
         }
-        in1.consumed(49);
         return c;
     }
 
@@ -365,7 +462,6 @@ final class DocumentAndScheduleMappers {
             ci.setPriceOverride(new org.hl7.fhir.r4.model.Money().setValue(V2Types.decimal(ft1.field(11).text(1)))
                     .setCurrency(ft1.field(11).text(2).isEmpty() ? "HKD" : ft1.field(11).text(2)));
         }
-        ft1.consumed(3, 8, 9, 12, 13, 14, 15, 16, 17, 18, 22, 23, 24, 25, 26, 27, 28, 29, 30, 31);
         return ci;
     }
 }

@@ -23,6 +23,7 @@ final class MappingContext {
     final ConversionReport report = new ConversionReport();
     final Bundle bundle = new Bundle();
     final V2Types types;
+    final TranslatorSettings settings;
     final String sender;
     final String trigger;
     private final Ids ids;
@@ -40,15 +41,37 @@ final class MappingContext {
     MappingContext(V2Message message, TranslatorSettings settings, String variant) {
         this.message = message;
         this.codes = settings.codes();
+        this.settings = settings;
         Segment msh = message.msh();
         String facility = msh.text(4);
         this.sender = facility.isEmpty() ? msh.text(3) : facility;
         this.trigger = msh.field(9).text(2);
         this.ids = new Ids(sender, msh.text(3), variant == null ? message.controlId()
                 : message.controlId() + "#" + variant);
-        this.types = new V2Types(this, new V2Time(settings.timezone()), new CodeSystems(sender), settings);
+        this.types = new V2Types(this, new V2Time(zone(msh, settings, sender)), new CodeSystems(sender), settings);
         bundle.setType(Bundle.BundleType.TRANSACTION);
         bundle.setId(ids.id("Bundle"));
+    }
+
+    /**
+     * The zone of the message's timestamps that carry no offset: MSH-7's own offset when it has one
+     * (the sender said where it is), else the sender's configured zone, else harbour.timezone.
+     */
+    private static final java.util.regex.Pattern MESSAGE_OFFSET = java.util.regex.Pattern.compile(
+            "\\d{4,14}(?:\\.\\d{1,4})?([+-]\\d{4})");
+
+    static java.time.ZoneId zone(Segment msh, TranslatorSettings settings, String sender) {
+        var offset = MESSAGE_OFFSET.matcher(msh.peekField(7).text(1));
+        if (offset.matches()) {
+            String o = offset.group(1);
+            try {
+                return java.time.ZoneOffset.ofHoursMinutes(Integer.parseInt(o.substring(0, 3)),
+                        (o.charAt(0) == '-' ? -1 : 1) * Integer.parseInt(o.substring(3, 5)));
+            } catch (java.time.DateTimeException e) {
+                // an offset out of range: the message's times are read in the configured zone
+            }
+        }
+        return settings.zoneOf(sender);
     }
 
     CodeTable table(String name) {

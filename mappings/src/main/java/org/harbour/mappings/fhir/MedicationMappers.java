@@ -29,13 +29,12 @@ final class MedicationMappers {
         mr.setEncounter(ctx.encounterRef());
         String status = "active";
         if (orc != null) {
-            orc.consumed(1);
+            OrderMappers.orderControl(orc, mr, ctx);
             OrderMappers.identifiers(mr.getIdentifier(), orc.field(2), orc.field(3), ctx);
             if (orc.has(4)) {
                 mr.setGroupIdentifier(ctx.types.entityIdentifier(orc.field(4), "group"));
             }
-            String requestStatus = !orc.text(5).isEmpty() ? ctx.table("request-status").codeOrFallback(orc.text(5))
-                    : ctx.table("order-control-status").codeOrFallback(orc.text(1));
+            String requestStatus = OrderMappers.requestStatus(orc, ctx);
             status = switch (requestStatus) {
                 case "revoked" -> "cancelled";
                 case "on-hold", "completed", "entered-in-error", "draft", "unknown", "active" -> requestStatus;
@@ -54,7 +53,6 @@ final class MedicationMappers {
             if (orc.has(16)) {
                 mr.addReasonCode(ctx.types.concept(orc.field(16)));
             }
-            orc.consumed(6, 7, 8, 10, 11, 13, 14, 15, 17, 18, 19, 20, 21, 22, 23, 24, 25, 26, 27, 28, 29, 30, 31);
         }
         mr.setStatus(MedicationRequest.MedicationRequestStatus.fromCode(status));
         int give = encoded ? 2 : 1;
@@ -105,13 +103,13 @@ final class MedicationMappers {
             mr.addReasonCode(ctx.types.concept(indication));
         }
         String substitution = rx.text(9);
-        if (substitution.equals("N")) {
-            mr.getSubstitution().setAllowed(new org.hl7.fhir.r4.model.BooleanType(false));
-        } else if (substitution.equals("G") || substitution.equals("T") || substitution.equals("Y")) {
-            mr.getSubstitution().setAllowed(new org.hl7.fhir.r4.model.BooleanType(true));
+        if (!substitution.isEmpty()) {
+            // HL7 table 0161: N not allowed, G generic, T therapeutic; kept as the code it is
+            CodeableConcept allowed = new CodeableConcept(ctx.types.tableCoding(
+                    "http://terminology.hl7.org/CodeSystem/v2-0161", "HL70161", substitution));
+            allowed.setText(substitution.equals("N") ? "substitution not allowed" : "substitution allowed");
+            mr.getSubstitution().setAllowed(allowed);
         }
-        rx.consumed(encoded ? new int[] {1, 8, 14, 16, 17, 18, 19, 20, 22, 23, 24, 25, 26, 28}
-                : new int[] {8, 10, 12, 15, 16, 17, 18, 19});
         return mr;
     }
 
@@ -165,7 +163,6 @@ final class MedicationMappers {
         if (request != null) {
             md.addAuthorizingPrescription(MappingContext.ref(request));
         }
-        rxd.consumed(8, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20, 21, 22, 23, 24, 25, 26, 27, 28, 29, 30, 31, 32, 33);
         return md;
     }
 
@@ -194,7 +191,6 @@ final class MedicationMappers {
             im.setOccurrence(new org.hl7.fhir.r4.model.StringType("unknown"));
             ctx.report.warning(MappingContext.at(rxa, 3), "administration time missing or invalid");
         }
-        rxa.consumed(4);
         String amount = rxa.text(6);
         if (!amount.isEmpty() && !amount.equals("999")) {
             Quantity dose = ctx.types.quantity(amount, rxa.field(7));
@@ -241,7 +237,9 @@ final class MedicationMappers {
             im.setRecordedElement(recorded);
         }
         if (orc != null) {
-            orc.consumed(1, 2, 3, 5, 9, 10, 11, 28);
+            OrderMappers.orderControl(orc, im, ctx);
+            // the order numbers name the vaccination in the sender's system (V2-to-FHIR: Immunization.identifier)
+            OrderMappers.identifiers(im.getIdentifier(), orc.field(2), orc.field(3), ctx);
             for (Composite xcn : orc.all(12)) {
                 Reference r = ctx.types.practitioner(xcn);
                 if (r != null) {
@@ -249,8 +247,16 @@ final class MedicationMappers {
                             .setSystem("http://terminology.hl7.org/CodeSystem/v2-0443").setCode("OP");
                 }
             }
+            for (int field : new int[] {10, 11}) {
+                for (Composite xcn : orc.all(field)) {
+                    Reference r = ctx.types.practitioner(xcn);
+                    if (r != null) {
+                        // entered by (ORC-10) and verified by (ORC-11): V2-to-FHIR maps both to a performer
+                        im.addPerformer().setActor(r).getFunction().setText(field == 10 ? "entered by" : "verified by");
+                    }
+                }
+            }
         }
-        rxa.consumed(8, 12, 13, 14, 21, 23, 24, 25, 26, 27, 28);
         return im;
     }
 
@@ -302,7 +308,6 @@ final class MedicationMappers {
         if (request != null) {
             ma.setRequest(MappingContext.ref(request));
         }
-        rxa.consumed(8, 11, 12, 13, 14, 15, 16, 17, 21, 22, 23, 24, 25, 26, 27, 28);
         return ma;
     }
 

@@ -9,6 +9,7 @@ import org.hl7.fhir.r4.model.Attachment;
 import org.hl7.fhir.r4.model.BooleanType;
 import org.hl7.fhir.r4.model.CodeableConcept;
 import org.hl7.fhir.r4.model.DateTimeType;
+import org.hl7.fhir.r4.model.Identifier;
 import org.hl7.fhir.r4.model.Observation;
 import org.hl7.fhir.r4.model.Quantity;
 import org.hl7.fhir.r4.model.Range;
@@ -93,14 +94,25 @@ final class ObxToObservation {
         if (obx.has(17)) {
             o.setMethod(ctx.types.concept(obx.field(17)));
         }
-        for (Composite device : obx.all(18)) {
-            o.setDevice(new Reference().setDisplay(device.text(1)));
+        var devices = obx.all(18);
+        if (!devices.isEmpty()) {
+            // each repetition identifies the same instrument (EI), as the sender's and as a universal id
+            org.hl7.fhir.r4.model.Device device = ctx.add(new org.hl7.fhir.r4.model.Device(), "Device|OBX|" + obx.position());
+            for (Composite ei : devices) {
+                Identifier id = ctx.types.entityIdentifier(ei, "device");
+                if (id != null) {
+                    device.addIdentifier(id);
+                } else if (!ei.text(3).isEmpty()) {
+                    device.addIdentifier(V2Types.universalId(ei.text(3), ei.text(4)));
+                }
+            }
+            o.setDevice(MappingContext.ref(device).setDisplay(devices.get(0).text(1).isEmpty() ? null : devices.get(0).text(1)));
         }
-        DateTimeType analysed = ctx.types.dateTime(obx, 19);
-        if (analysed != null) {
-            if (o.hasEffective()) {
-                o.setIssuedElement(ctx.types.instant(obx.text(19)));
-            } else {
+        if (o.hasEffective() && obx.has(19)) {
+            o.setIssuedElement(ctx.types.instant(obx, 19));
+        } else {
+            DateTimeType analysed = ctx.types.dateTime(obx, 19);
+            if (analysed != null) {
                 o.setEffective(analysed);
             }
         }
@@ -147,8 +159,22 @@ final class ObxToObservation {
                     ? new BooleanType(first.text(1).equals("Y")) : new StringType(first.text(1));
             default -> null;
         };
-        if (type.equals("ED") || type.equals("RP")) {
-            o.setValue(new StringType(type.equals("ED") ? "see attached document" : "see referenced document"));
+        if (type.equals("ED")) {
+            o.setValue(new StringType("see attached document"));
+            return;
+        }
+        if (type.equals("RP")) {
+            // a reference pointer: where the document is (RP.1), who holds it (RP.2), what it is (RP.3, RP.4)
+            Composite rp = first;
+            StringBuilder text = new StringBuilder("referenced document: ").append(rp.text(1));
+            String kind = rp.text(3) + (rp.text(4).isEmpty() ? "" : "/" + rp.text(4));
+            if (!kind.isEmpty()) {
+                text.append(" (").append(kind).append(')');
+            }
+            if (!rp.component(2).decoded().isEmpty()) {
+                text.append(", held by ").append(rp.component(2).decoded().replace(String.valueOf(obx.delimiters().subcomponent()), " "));
+            }
+            o.setValue(new StringType(text.toString()));
             return;
         }
         if (value == null) {
@@ -195,7 +221,9 @@ final class ObxToObservation {
                     ? "text/plain" : "application/octet-stream");
         };
         a.setContentType(mime);
-        if (encoding.equalsIgnoreCase("Base64")) {
+        if (data.isEmpty()) {
+            ctx.report.warning(MappingContext.at(obx, 5), "attachment of type " + mime + " without data");
+        } else if (encoding.equalsIgnoreCase("Base64")) {
             try {
                 a.setData(java.util.Base64.getMimeDecoder().decode(data));
             } catch (IllegalArgumentException e) {

@@ -31,15 +31,14 @@ final class OrderMappers {
         sr.setEncounter(ctx.encounterRef());
         String status = "active";
         if (orc != null) {
-            orc.consumed(1);
             identifiers(sr.getIdentifier(), orc.field(2), orc.field(3), ctx);
             if (orc.has(4)) {
                 sr.setRequisition(ctx.types.entityIdentifier(orc.field(4), "group"));
             }
-            status = !orc.text(5).isEmpty() ? ctx.table("request-status").codeOrFallback(orc.text(5))
-                    : ctx.table("order-control-status").codeOrFallback(orc.text(1));
+            status = requestStatus(orc, ctx);
+            orderControl(orc, sr, ctx);
             if (orc.has(7)) {
-                priority(sr, orc.field(7).text(6), ctx);
+                timing(orc, 7, sr, ctx);
             }
             DateTimeType authored = ctx.types.dateTime(orc, 9);
             if (authored != null) {
@@ -63,25 +62,23 @@ final class OrderMappers {
             if (orc.has(16)) {
                 sr.addReasonCode(ctx.types.concept(orc.field(16)));
             }
-            if (orc.has(21)) {
-                ctx.report.info(MappingContext.at(orc, 21), "ordering facility: " + orc.field(21).text(1));
-                orc.consumed(21);
-            }
-            orc.consumed(6, 8, 14, 15, 17, 18, 19, 20, 22, 23, 24, 25, 26, 27, 28, 29, 30, 31);
+            requesterRole(sr, orc, obr, ctx);
         }
         if (obr != null) {
             obr.consumed(1);
             if (orc == null || (!orc.has(2) && !orc.has(3))) {
                 identifiers(sr.getIdentifier(), obr.field(2), obr.field(3), ctx);
             }
-            obr.consumed(2, 3);
             sr.setCode(ctx.types.concept(obr.field(4)));
             if (obr.has(5)) {
                 priority(sr, obr.text(5), ctx);
             }
             DateTimeType requested = ctx.types.dateTime(obr, 6);
-            if (requested != null && !sr.hasAuthoredOn()) {
-                sr.setAuthoredOnElement(requested);
+            if (requested != null && !sr.hasOccurrence()) {
+                sr.setOccurrence(requested);
+                sr.setUserData(OCCURRENCE_FROM, MappingContext.at(obr, 6));
+            } else if (requested != null) {
+                ctx.report.info(MappingContext.at(obr, 6), "requested time " + obr.text(6) + " beside the order's timing");
             }
             if (obr.has(13)) {
                 sr.addNote().setText(obr.field(13).decoded());
@@ -93,14 +90,20 @@ final class OrderMappers {
                 }
             }
             if (obr.has(27)) {
-                priority(sr, obr.field(27).text(6), ctx);
+                timing(obr, 27, sr, ctx);
+            }
+            if (orc == null) {
+                requesterRole(sr, null, obr, ctx);
             }
             for (Composite reason : obr.all(31)) {
                 sr.addReasonCode(ctx.types.concept(reason));
             }
             DateTimeType scheduled = ctx.types.dateTime(obr, 36);
-            if (scheduled != null) {
+            if (scheduled != null && !sr.hasOccurrence()) {
                 sr.setOccurrence(scheduled);
+                sr.setUserData(OCCURRENCE_FROM, MappingContext.at(obr, 36));
+            } else if (scheduled != null) {
+                ctx.report.info(MappingContext.at(obr, 36), "scheduled time " + obr.text(36) + " beside the order's timing");
             }
             for (Composite procedure : obr.all(44)) {
                 if (!sr.hasCode()) {
@@ -115,7 +118,6 @@ final class OrderMappers {
                     sr.addBasedOn(new Reference().setType("ServiceRequest").setIdentifier(parent));
                 }
             }
-            obr.consumed(17, 18, 19, 20, 21, 23);
         }
         if (!sr.hasCode()) {
             sr.setCode(new CodeableConcept().setText("order"));
@@ -132,12 +134,143 @@ final class OrderMappers {
     static String orderKey(Segment orc, Segment obr) {
         for (int field : new int[] {2, 3}) {
             for (Segment s : new Segment[] {obr, orc}) {
-                if (s != null && !s.field(field).text(1).isEmpty()) {
-                    return (field == 2 ? "placer|" : "filler|") + s.field(field).text(1) + "^" + s.field(field).text(2);
+                if (s != null && !s.peekField(field).text(1).isEmpty()) {
+                    return (field == 2 ? "placer|" : "filler|") + s.peekField(field).text(1) + "^" + s.peekField(field).text(2);
                 }
             }
         }
         return null;
+    }
+
+    /** ORC-5 (order status) through its table, else ORC-1 (order control); an unknown ORC-5 is reported. */
+    static String requestStatus(Segment orc, MappingContext ctx) {
+        String orderStatus = orc.peekField(5).text(1);
+        if (!orderStatus.isEmpty() && ctx.table("request-status").map(orderStatus).isPresent()) {
+            return ctx.table("request-status").codeOrFallback(orc.text(5));
+        }
+        if (!orderStatus.isEmpty()) {
+            ctx.report.warning(MappingContext.at(orc, 5), "order status '" + orderStatus + "' is not an HL7 order status; "
+                    + "the status follows the order control code");
+        }
+        return ctx.table("order-control-status").codeOrFallback(orc.peekField(1).text(1));
+    }
+
+    /** ORC-1, the order control code, kept on the record it made (its status may come from ORC-5 instead). */
+    static void orderControl(Segment orc, org.hl7.fhir.r4.model.DomainResource target, MappingContext ctx) {
+        String control = orc.field(1).text(1);
+        if (!control.isEmpty()) {
+            target.addExtension(ORDER_CONTROL, ctx.types.tableCoding("http://terminology.hl7.org/CodeSystem/v2-0119",
+                    "HL70119", control));
+        }
+    }
+
+    static final String ORDER_CONTROL = "urn:harbour:extension:order-control";
+    /** Which field the request's occurrence came from, so a later field replacing it can report it. */
+    private static final String OCCURRENCE_FROM = "harbour.occurrence-from";
+
+    /**
+     * A TQ (ORC-7, OBR-27): when (TQ.4 start, TQ.5 end → occurrencePeriod, unless the order has a
+     * time already) and how urgent (TQ.6 → priority); the rest of it is reported.
+     */
+    private static void timing(Segment s, int field, ServiceRequest sr, MappingContext ctx) {
+        Composite tq = s.field(field);
+        priority(sr, tq.text(6), ctx, s, field);
+        DateTimeType start = tq.text(4).isEmpty() ? null : ctx.types.dateTime(s, field, tq.text(4));
+        DateTimeType end = tq.text(5).isEmpty() ? null : ctx.types.dateTime(s, field, tq.text(5));
+        if ((start != null || end != null) && !sr.hasOccurrence()) {
+            sr.setOccurrence(new org.hl7.fhir.r4.model.Period().setStartElement(start).setEndElement(end));
+            sr.setUserData(OCCURRENCE_FROM, MappingContext.at(s, field));
+        } else if (start != null || end != null) {
+            ctx.report.info(MappingContext.at(s, field), "second timing of the order (" + tq.decoded() + ")");
+        }
+    }
+
+    /**
+     * Who asked, with how to reach them: the ordering provider (ORC-12, else OBR-16) in the role of
+     * the ordering facility (ORC-21, its address ORC-22 and phone ORC-23), with the call-back
+     * phones (ORC-14, OBR-17) and the provider's address (ORC-24) — a PractitionerRole, as the
+     * V2-to-FHIR guide maps them. Without any of those the requester stays the Practitioner.
+     */
+    private static void requesterRole(ServiceRequest sr, Segment orc, Segment obr, MappingContext ctx) {
+        boolean facility = orc != null && (orc.has(21) || orc.has(22) || orc.has(23));
+        boolean phones = orc != null && orc.has(14) || obr != null && obr.has(17);
+        boolean providerAddress = orc != null && orc.has(24);
+        if (!facility && !phones && !providerAddress) {
+            return;
+        }
+        org.hl7.fhir.r4.model.PractitionerRole role = ctx.add(new org.hl7.fhir.r4.model.PractitionerRole(),
+                "PractitionerRole|" + (orc != null ? orc.position() : obr.position()));
+        if (sr.hasRequester()) {
+            role.setPractitioner(sr.getRequester().copy());
+            if (providerAddress) {
+                org.hl7.fhir.r4.model.Resource doctor = ctx.bundle.getEntry().stream()
+                        .map(e -> e.getResource())
+                        .filter(r -> ("urn:uuid:" + r.getIdElement().getIdPart()).equals(sr.getRequester().getReference()))
+                        .findFirst().orElse(null);
+                if (doctor instanceof org.hl7.fhir.r4.model.Practitioner p) {
+                    for (Composite xad : orc.all(24)) {
+                        var address = ctx.types.address(xad);
+                        if (address != null) {
+                            p.addAddress(address);
+                        }
+                    }
+                }
+            }
+        } else if (providerAddress) {
+            ctx.report.info(MappingContext.at(orc, 24), "ordering provider's address without an ordering provider");
+        }
+        if (facility) {
+            org.hl7.fhir.r4.model.Organization organization = ctx.add(new org.hl7.fhir.r4.model.Organization(),
+                    "Organization|ordering|" + orc.position());
+            Composite xon = orc.field(21);
+            if (!xon.text(1).isEmpty()) {
+                organization.setName(xon.text(1));
+            }
+            String id = xon.text(10).isEmpty() ? xon.text(3) : xon.text(10);
+            if (!id.isEmpty()) {
+                organization.addIdentifier().setSystem("urn:harbour:id:organization").setValue(id);
+            }
+            for (Composite xad : orc.all(22)) {
+                var address = ctx.types.address(xad);
+                if (address != null) {
+                    organization.addAddress(address);
+                }
+            }
+            for (Composite xtn : orc.all(23)) {
+                var phone = ctx.types.telecom(xtn, org.hl7.fhir.r4.model.ContactPoint.ContactPointUse.WORK);
+                if (phone != null) {
+                    organization.addTelecom(phone);
+                }
+            }
+            if (!organization.hasName() && !organization.hasIdentifier()) {
+                organization.setName("ordering facility");
+            }
+            role.setOrganization(MappingContext.ref(organization).setDisplay(organization.getName()));
+        }
+        for (Segment s : new Segment[] {orc, obr}) {
+            if (s == null) {
+                continue;
+            }
+            for (Composite xtn : s.all(s == orc ? 14 : 17)) {
+                var phone = ctx.types.telecom(xtn, org.hl7.fhir.r4.model.ContactPoint.ContactPointUse.WORK);
+                if (phone != null) {
+                    role.addTelecom(phone);
+                }
+            }
+        }
+        sr.setRequester(MappingContext.ref(role).setDisplay(sr.hasRequester() ? sr.getRequester().getDisplay() : null));
+    }
+
+    private static void priority(ServiceRequest sr, String code, MappingContext ctx, Segment s, int field) {
+        if (code.isEmpty()) {
+            return;
+        }
+        var known = ctx.table("request-priority").map(code);
+        if (known.isPresent()) {
+            sr.setPriority(ServiceRequest.ServiceRequestPriority.fromCode(known.get().code()));
+        } else {
+            ctx.report.warning(MappingContext.at(s, field), "priority '" + code + "' has no FHIR equivalent; not mapped");
+        }
     }
 
     private static void priority(ServiceRequest sr, String code, MappingContext ctx) {
@@ -196,23 +329,22 @@ final class OrderMappers {
                 ctx.types.dateTime(obr, 22);
             }
         }
-        for (int field : new int[] {32, 33}) {
-            Composite interpreter = obr.field(field);
-            if (!interpreter.isEmpty()) {
-                Reference r = ctx.types.practitioner(interpreter);
-                if (r != null) {
+        // OBR-32..35 are NDL: the person is a CNN written in the subcomponents of component 1
+        // (id & family & given & middle & suffix & prefix ...), the period in components 2 and 3
+        for (int field : new int[] {32, 33, 34, 35}) {
+            for (Composite ndl : obr.all(field)) {
+                Reference r = ctx.types.practitioner(ndl.component(1));
+                if (r == null) {
+                    continue;
+                }
+                if (field == 35) {
+                    dr.addExtension("urn:harbour:extension:transcriptionist", r);
+                } else if (field == 34) {
+                    dr.addPerformer(r);
+                } else {
                     dr.addResultsInterpreter(r);
                 }
             }
-        }
-        for (Composite technician : obr.all(34)) {
-            Reference r = ctx.types.practitioner(technician);
-            if (r != null) {
-                dr.addPerformer(r);
-            }
-        }
-        if (obr.has(35)) {
-            ctx.report.info(MappingContext.at(obr, 35), "transcriptionist not mapped");
         }
         return dr;
     }
@@ -226,13 +358,13 @@ final class OrderMappers {
         sp.setSubject(ctx.patientRef());
         Composite source = obr.field(15);
         if (!source.isEmpty()) {
+            // SPS: its specimen source is a CWE written in the subcomponents of component 1
             Composite type = source.component(1);
-            CodeableConcept cc = new CodeableConcept();
-            if (!type.text(1).isEmpty()) {
-                cc.addCoding().setSystem(ctx.types.v2Code(type.text(1), "0070").getCodingFirstRep().getSystem())
-                        .setCode(type.text(1)).setDisplay(type.text(2).isEmpty() ? null : type.text(2));
-            } else {
-                cc.setText(source.decoded());
+            CodeableConcept cc = ctx.types.concept(type);
+            if (cc == null) {
+                cc = new CodeableConcept().setText(source.decoded());
+            } else if (type.peekText(3).isEmpty() && cc.hasCoding()) {
+                cc.getCodingFirstRep().setSystem(ctx.types.v2Code(type.text(1), "0070").getCodingFirstRep().getSystem());
             }
             sp.setType(cc);
             if (!source.text(4).isEmpty()) {
@@ -262,7 +394,6 @@ final class OrderMappers {
                 sp.setReceivedTimeElement(received);
             }
         }
-        obr.consumed(11, 12);
         return sp;
     }
 
@@ -330,10 +461,15 @@ final class OrderMappers {
         for (Composite condition : spm.all(24)) {
             sp.addCondition(ctx.types.concept(condition));
         }
-        if (!sp.hasStatus() && spm.text(20).equals("Y")) {
-            sp.setStatus(Specimen.SpecimenStatus.AVAILABLE);
-        } else if (!sp.hasStatus() && spm.text(20).equals("N")) {
-            sp.setStatus(Specimen.SpecimenStatus.UNAVAILABLE);
+        String availability = spm.peekField(20).text(1);
+        if (!availability.isEmpty() && sp.hasStatus()) {
+            ctx.report.info(MappingContext.at(spm, 20), "specimen availability '" + availability + "'; the status says "
+                    + sp.getStatus().toCode());
+        } else if (!availability.isEmpty()) {
+            var status = ctx.table("specimen-availability").map(spm.text(20));
+            status.ifPresentOrElse(t -> sp.setStatus(Specimen.SpecimenStatus.fromCode(t.code())),
+                    () -> ctx.report.warning(MappingContext.at(spm, 20), "specimen availability '" + availability
+                            + "' is not Y or N; not mapped"));
         }
         return sp;
     }
@@ -343,13 +479,18 @@ final class OrderMappers {
         tq1.consumed(1);
         DateTimeType start = ctx.types.dateTime(tq1, 7);
         DateTimeType end = ctx.types.dateTime(tq1, 8);
-        if (start != null && end != null) {
-            sr.setOccurrence(new org.hl7.fhir.r4.model.Period().setStartElement(start).setEndElement(end));
-        } else if (start != null) {
-            sr.setOccurrence(start);
+        if (start != null || end != null) {
+            // TQ1 is the newer way to say when: it replaces an older field's time, which is reported
+            Object from = sr.getUserData(OCCURRENCE_FROM);
+            if (sr.hasOccurrence() && from != null) {
+                ctx.report.info((String) from, "the order's time from this field is replaced by TQ1's");
+            }
+            sr.setOccurrence(end == null ? start
+                    : new org.hl7.fhir.r4.model.Period().setStartElement(start).setEndElement(end));
+            sr.setUserData(OCCURRENCE_FROM, MappingContext.at(tq1, 7));
         }
         for (Composite priority : tq1.all(9)) {
-            priority(sr, priority.text(1), ctx);
+            priority(sr, priority.text(1), ctx, tq1, 9);
         }
         if (tq1.has(2)) {
             sr.setQuantity(ctx.types.quantity(tq1.field(2).text(1), tq1.field(2).component(2)));
@@ -401,7 +542,6 @@ final class OrderMappers {
         if (rf1.has(11)) {
             sr.addIdentifier(ctx.types.entityIdentifier(rf1.field(11), "referral"));
         }
-        rf1.consumed(4, 9);
         return sr;
     }
 }

@@ -56,12 +56,16 @@ final class PidToPatient {
                 patient.addName(alias);
             }
         }
-        if (!pid.text(6).isEmpty()) {
-            var maiden = ctx.types.name(pid.field(6));
+        for (Composite maidenName : pid.all(6)) {
+            var maiden = ctx.types.name(maidenName);
             if (maiden != null) {
+                // the whole name as written: family first, then the given names
+                StringBuilder text = new StringBuilder(maiden.getFamily() == null ? "" : maiden.getFamily());
+                maiden.getGiven().forEach(g -> text.append(text.length() == 0 ? "" : ", ").append(g.getValue()));
+                maiden.getPrefix().forEach(g -> text.append(' ').append(g.getValue()));
+                maiden.getSuffix().forEach(g -> text.append(' ').append(g.getValue()));
                 patient.addExtension("http://hl7.org/fhir/StructureDefinition/patient-mothersMaidenName",
-                        new org.hl7.fhir.r4.model.StringType(maiden.getFamily() == null ? pid.field(6).decoded()
-                                : maiden.getFamily()));
+                        new org.hl7.fhir.r4.model.StringType(text.toString().strip()));
             }
         }
         if (!pid.text(7).isEmpty()) {
@@ -95,16 +99,10 @@ final class PidToPatient {
             }
         }
         for (Composite xtn : pid.all(13)) {
-            ContactPoint cp = ctx.types.telecom(xtn, ContactPoint.ContactPointUse.HOME);
-            if (cp != null) {
-                patient.addTelecom(cp);
-            }
+            ctx.types.telecoms(xtn, ContactPoint.ContactPointUse.HOME).forEach(patient::addTelecom);
         }
         for (Composite xtn : pid.all(14)) {
-            ContactPoint cp = ctx.types.telecom(xtn, ContactPoint.ContactPointUse.WORK);
-            if (cp != null) {
-                patient.addTelecom(cp);
-            }
+            ctx.types.telecoms(xtn, ContactPoint.ContactPointUse.WORK).forEach(patient::addTelecom);
         }
         if (pid.has(15)) {
             patient.addCommunication().setLanguage(language(pid.field(15), ctx)).setPreferred(true);
@@ -142,11 +140,17 @@ final class PidToPatient {
             patient.addExtension("http://hl7.org/fhir/StructureDefinition/patient-birthPlace",
                     new org.hl7.fhir.r4.model.Address().setText(pid.text(23)));
         }
-        String multiple = pid.text(24);
+        String multiple = pid.peekField(24).text(1);
         if (!pid.text(25).isEmpty() && VTypes.isInteger(pid.text(25))) {
             patient.setMultipleBirth(new IntegerType(Integer.parseInt(pid.text(25))));
+            if (!multiple.isEmpty()) {
+                ctx.report.info(MappingContext.at(pid, 24), "multiple birth indicator '" + multiple
+                        + "': the birth order (PID-25) stands for it");
+            }
         } else if (multiple.equals("Y") || multiple.equals("N")) {
-            patient.setMultipleBirth(new BooleanType(multiple.equals("Y")));
+            patient.setMultipleBirth(new BooleanType(ctx.table("yes-no").map(pid.text(24)).get().code()));
+        } else if (!pid.text(25).isEmpty()) {
+            ctx.report.warning(MappingContext.at(pid, 25), "birth order '" + pid.text(25) + "' is not a number; not mapped");
         }
         for (Composite citizenship : pid.all(26)) {
             patient.addExtension().setUrl("http://hl7.org/fhir/StructureDefinition/patient-citizenship")
@@ -159,24 +163,28 @@ final class PidToPatient {
             patient.addExtension().setUrl("http://hl7.org/fhir/StructureDefinition/patient-nationality")
                     .addExtension("code", ctx.types.concept(pid.field(28)));
         }
-        String deceased = pid.text(30);
-        if (!pid.text(29).isEmpty()) {
-            DateTimeType when = ctx.types.dateTime(pid, 29);
-            if (when != null) {
-                patient.setDeceased(when);
+        String deceased = pid.peekField(30).text(1);
+        DateTimeType died = pid.text(29).isEmpty() ? null : ctx.types.dateTime(pid, 29);
+        if (died != null) {
+            patient.setDeceased(died);
+            if (!deceased.isEmpty()) {
+                ctx.report.info(MappingContext.at(pid, 30), "death indicator '" + deceased
+                        + "': the date of death (PID-29) stands for it");
             }
         } else if (deceased.equals("Y") || deceased.equals("N")) {
-            patient.setDeceased(new BooleanType(deceased.equals("Y")));
+            patient.setDeceased(new BooleanType(ctx.table("yes-no").map(pid.text(30)).get().code()));
+        } else if (!deceased.isEmpty()) {
+            ctx.report.warning(MappingContext.at(pid, 30), "death indicator '" + deceased + "' is not Y or N; not mapped");
         }
         if (!pid.text(31).isEmpty()) {
             ctx.report.info(MappingContext.at(pid, 31), "identity unknown indicator '" + pid.text(31) + "'");
         }
         for (Composite reliability : pid.all(32)) {
-            patient.getMeta().addTag(new org.hl7.fhir.r4.model.Coding()
-                    .setSystem("http://terminology.hl7.org/CodeSystem/v2-0445").setCode(reliability.text(1)));
+            patient.getMeta().addTag(ctx.types.tableCoding("http://terminology.hl7.org/CodeSystem/v2-0445", "HL70445",
+                    reliability.text(1)));
         }
-        if (!pid.text(33).isEmpty()) {
-            var updated = ctx.types.instant(pid.text(33));
+        if (pid.has(33)) {
+            var updated = ctx.types.instant(pid, 33);
             if (updated != null) {
                 patient.getMeta().setLastUpdatedElement(updated);
             }
@@ -245,10 +253,7 @@ final class PidToPatient {
         }
         for (int field : new int[] {5, 6, 40, 41}) {
             for (Composite xtn : nk1.all(field)) {
-                ContactPoint cp = ctx.types.telecom(xtn, field == 6 ? ContactPoint.ContactPointUse.WORK : null);
-                if (cp != null) {
-                    contact.addTelecom(cp);
-                }
+                ctx.types.telecoms(xtn, field == 6 ? ContactPoint.ContactPointUse.WORK : null).forEach(contact::addTelecom);
             }
         }
         if (nk1.has(8) || nk1.has(9)) {
@@ -306,7 +311,6 @@ final class PidToPatient {
         if (mrg.has(5) || mrg.has(6)) {
             ctx.report.info(MappingContext.at(mrg), "prior visit/alternate visit id: " + mrg.text(5) + " " + mrg.text(6));
         }
-        mrg.consumed(2);
         if (mrg.has(2)) {
             ctx.report.info(MappingContext.at(mrg, 2), "prior alternate patient id (deprecated field): " + mrg.text(2));
         }

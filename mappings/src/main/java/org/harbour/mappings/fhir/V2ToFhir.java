@@ -104,20 +104,29 @@ public final class V2ToFhir {
         MappingContext ctx = new MappingContext(message, settings, variant);
         Walk walk = new Walk(ctx, message.msh().field(9).text(1));
         MessageHeader header = headers.map(message.msh(), ctx);
+        walk.mapped.add(message.msh());
         List<Segment> segments = message.segments();
         for (int i = 1; i < segments.size(); i++) {
             walk.segment(segments.get(i), i + 1 < segments.size() ? segments.get(i + 1) : null);
         }
         walk.finish();
         focus(header, ctx);
+        headers.provenance(message.msh(), message.first("EVN"), ctx, settings.translatorVersion());
+        Set<String> explained = new java.util.HashSet<>();
+        ctx.report.entries().forEach(e -> explained.add(e.location()));
         for (Segment s : segments) {
             if (walk.mapped.contains(s)) {
                 for (int field : s.unread()) {
-                    ctx.report.info(MappingContext.at(s, field), "field not mapped");
+                    // a field the translator already explained (a warning, a note of what it means) is named once
+                    if (!explained.contains(MappingContext.at(s, field))) {
+                        ctx.report.info(MappingContext.at(s, field), "field not mapped");
+                    }
+                }
+                for (String part : s.unreadParts()) {
+                    ctx.report.info(MappingContext.at(s) + "-" + part, "component not mapped");
                 }
             }
         }
-        headers.provenance(message.msh(), message.first("EVN"), ctx, settings.translatorVersion());
         String type = message.msh().field(9).text(1);
         boolean mapped = MAPPED_TYPES.contains(type);
         if (!mapped) {
@@ -178,7 +187,7 @@ public final class V2ToFhir {
             boolean handled = true;
             switch (name) {
                 case "EVN" -> {
-                    s.consumed(1, 2, 3, 4, 5, 6, 7);
+                    // mapped with the Provenance, once every resource is made
                 }
                 case "PID" -> {
                     flushOrc();
@@ -243,7 +252,7 @@ public final class V2ToFhir {
                 }
                 case "TQ1" -> {
                     if (appointment != null) {
-                        documents.timing(s, appointment, ctx);
+                        documents.timing(s, appointment, appointmentSegment, ctx);
                     } else if (request != null) {
                         orders.tq1(s, request, ctx);
                     } else if (medication != null) {
@@ -399,7 +408,6 @@ public final class V2ToFhir {
                 if (fromObr != null) {
                     r.addSpecimen(MappingContext.ref(fromObr));
                 }
-                s.consumed(7, 8, 22, 24, 25, 26, 29, 32, 33, 34, 35);
             }
         }
 
@@ -482,7 +490,7 @@ public final class V2ToFhir {
         }
 
         private void nte(Segment s) {
-            s.consumed(1, 2, 4);
+            s.consumed(1, 4);
             StringBuilder text = new StringBuilder();
             for (var line : s.all(3)) {
                 text.append(text.length() == 0 ? "" : "\n").append(line.decoded());
@@ -516,9 +524,6 @@ public final class V2ToFhir {
                 var ma = medications.administration(s, medication, ctx);
                 lastRx = ma;
                 noteTarget = text -> ma.addNote(new Annotation().setText(text));
-                if (orc != null) {
-                    orc.consumed(1, 2, 3, 5, 9, 12);
-                }
             }
         }
 
@@ -537,9 +542,6 @@ public final class V2ToFhir {
             for (var priority : tq1.all(9)) {
                 ctx.table("request-priority").map(priority.text(1)).ifPresent(t ->
                         medication.setPriority(MedicationRequest.MedicationRequestPriority.fromCode(t.code())));
-            }
-            if (tq1.has(2)) {
-                tq1.consumed(2);
             }
         }
 

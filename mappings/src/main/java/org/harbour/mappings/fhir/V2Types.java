@@ -57,11 +57,30 @@ final class V2Types {
         addCoding(cc, cwe.text(4), cwe.text(5), cwe.text(6));
         String original = cwe.text(9);
         if (!original.isEmpty()) {
-            cc.setText(original);
+            // a display without its code (set aside by addCoding as the text) stays beside the original text
+            cc.setText(cc.hasText() && !cc.getText().equals(original) ? original + " (" + cc.getText() + ")" : original);
         } else if (cc.getCoding().isEmpty() || cc.getCoding().stream().allMatch(c -> c.getCode() == null)) {
-            cc.setText(!cwe.text(2).isEmpty() ? cwe.text(2) : cwe.decoded());
+            cc.setText(!cwe.text(2).isEmpty() ? cwe.text(2) : plainText(cwe));
         }
         return cc;
+    }
+
+    /**
+     * The words of a composite without its delimiters: each non-empty component (and
+     * subcomponent) decoded, joined by spaces — for a value that is in the wrong component.
+     */
+    static String plainText(Composite c) {
+        StringBuilder out = new StringBuilder();
+        for (int n = 1; n <= c.size(); n++) {
+            Composite part = c.component(n);
+            for (int k = 1; k <= part.size(); k++) {
+                String text = part.text(k);
+                if (!text.isEmpty()) {
+                    out.append(out.length() == 0 ? "" : " ").append(text);
+                }
+            }
+        }
+        return out.toString();
     }
 
     private void addCoding(CodeableConcept cc, String code, String display, String system) {
@@ -98,6 +117,17 @@ final class V2Types {
         return cc;
     }
 
+    /** The sender's own code system for codes of that name (a table, a local coding system). */
+    String localSystem(String name) {
+        return systems.local(name);
+    }
+
+    /** A code of an HL7 table as a Coding: under HL7's system when HL7 defines it, else under the sender's own. */
+    Coding tableCoding(String hl7System, String tableName, String code) {
+        return new Coding().setSystem(settings.codes().defines(hl7System, code) ? hl7System : systems.local(tableName))
+                .setCode(code);
+    }
+
     /** A code from an HL7 table with no FHIR mapping here: kept with a system naming the sender and table. */
     CodeableConcept v2Code(String code, String table) {
         if (code.isEmpty()) {
@@ -115,30 +145,38 @@ final class V2Types {
     }
 
     DateTimeType dateTime(Segment s, int field, String text) {
-        if (text.isEmpty()) {
-            return null;
-        }
-        DateTimeType dt = time.dateTime(text);
-        if (dt == null) {
-            ctx.report.warning(MappingContext.at(s, field), "not a valid HL7 date/time: '" + text + "'; not mapped");
-        }
-        return dt;
+        return parsed(s, field, text, time::dateTime, "not a valid HL7 date/time");
     }
 
     DateType date(Segment s, int field) {
-        String text = s.text(field);
-        if (text.isEmpty()) {
-            return null;
-        }
-        DateType d = time.date(text);
-        if (d == null) {
-            ctx.report.warning(MappingContext.at(s, field), "not a valid HL7 date: '" + text + "'; not mapped");
-        }
-        return d;
+        return parsed(s, field, s.text(field), time::date, "not a valid HL7 date");
     }
 
     InstantType instant(String text) {
         return time.instant(text);
+    }
+
+    /** A timestamp that must be an instant; one that is not (or only a date) is reported and yields null. */
+    InstantType instant(Segment s, int field) {
+        return instant(s, field, s.text(field));
+    }
+
+    /** {@code text} (a component of field {@code field}) as an instant; reported when it is not one. */
+    InstantType instant(Segment s, int field, String text) {
+        return parsed(s, field, text, time::instant, time.dateTime(text) == null ? "not a valid HL7 date/time"
+                : "a time to the second is needed here, the message gives a date");
+    }
+
+    /** {@code text} parsed; a value that does not parse is reported (never returned as null and forgotten). */
+    private <T> T parsed(Segment s, int field, String text, java.util.function.Function<String, T> parse, String problem) {
+        if (text.isEmpty()) {
+            return null;
+        }
+        T value = parse.apply(text);
+        if (value == null) {
+            ctx.report.warning(MappingContext.at(s, field), problem + ": '" + text + "'; not mapped");
+        }
+        return value;
     }
 
     // ---- identifiers
@@ -151,6 +189,9 @@ final class V2Types {
     Identifier identifier(Composite cx, Segment s, int field) {
         String value = cx.text(1);
         if (value.isEmpty()) {
+            if (!cx.isEmpty()) {
+                ctx.report.info(MappingContext.at(s, field), "identifier without a value (" + plainText(cx) + "); not mapped");
+            }
             return null;
         }
         Identifier id = new Identifier();
@@ -189,7 +230,51 @@ final class V2Types {
         if (!type.isEmpty()) {
             id.setType(identifierType(type, null));
         }
+        assigner(id, cx, s, field);
         return id;
+    }
+
+    /**
+     * What a CX says beyond value, authority and type: the authority's name and universal id when
+     * the system does not already say them (Identifier.assigner), the assigning facility (CX.6),
+     * the period (CX.7, CX.8), jurisdiction and agency (CX.9, CX.10).
+     */
+    private void assigner(Identifier id, Composite cx, Segment s, int field) {
+        String authority = cx.text(4, 1);
+        String universal = cx.text(4, 2);
+        // a universal id type without a universal id says nothing: left unread, so the report names it
+        String universalType = universal.isEmpty() ? "" : cx.text(4, 3);
+        String system = id.getSystem() == null ? "" : id.getSystem();
+        boolean universalInSystem = !universal.isEmpty() && system.endsWith(universal);
+        boolean authorityInSystem = !authority.isEmpty()
+                && system.endsWith(CodeSystems.token(authority.toLowerCase(Locale.ROOT)));
+        Reference assigner = new Reference();
+        if (!authority.isEmpty() && !authorityInSystem) {
+            assigner.setDisplay(authority);
+        }
+        if (!universal.isEmpty() && !universalInSystem) {
+            assigner.setIdentifier(universalId(universal, universalType));
+        }
+        String facility = cx.component(6).decoded();
+        if (!facility.isEmpty()) {
+            id.addExtension("urn:harbour:extension:assigning-facility", new org.hl7.fhir.r4.model.StringType(facility));
+        }
+        if (!assigner.isEmpty()) {
+            id.setAssigner(assigner);
+        }
+        DateTimeType start = cx.text(7).isEmpty() ? null : dateTime(s, field, cx.text(7));
+        DateTimeType end = cx.text(8).isEmpty() ? null : dateTime(s, field, cx.text(8));
+        if (start != null || end != null) {
+            id.getPeriod().setStartElement(start).setEndElement(end);
+        }
+        CodeableConcept jurisdiction = concept(cx.component(9));
+        if (jurisdiction != null) {
+            id.addExtension("urn:harbour:extension:assigning-jurisdiction", jurisdiction);
+        }
+        CodeableConcept agency = concept(cx.component(10));
+        if (agency != null) {
+            id.addExtension("urn:harbour:extension:assigning-agency", agency);
+        }
     }
 
     /** EI (entity identifier: id^namespace^universal id^type) → Identifier. */
@@ -200,10 +285,36 @@ final class V2Types {
         }
         String namespace = ei.text(2).isEmpty() ? ctx.sender : ei.text(2);
         Identifier id = new Identifier().setValue(value);
-        if (CodeSystems.isOid(ei.text(3)) && ei.text(4).equalsIgnoreCase("ISO")) {
-            id.setSystem("urn:oid:" + ei.text(3));
+        String universal = ei.text(3);
+        if (CodeSystems.isOid(universal) && ei.text(4).equalsIgnoreCase("ISO")) {
+            id.setSystem("urn:oid:" + universal);
+            if (!ei.text(2).isEmpty()) {
+                id.getAssigner().setDisplay(ei.text(2));
+            }
         } else {
             id.setSystem("urn:harbour:id:" + CodeSystems.token(namespace.toLowerCase(Locale.ROOT)) + ":" + kind);
+            if (!universal.isEmpty()) {
+                id.getAssigner().setIdentifier(universalId(universal, ei.text(4)));
+            }
+        }
+        return id;
+    }
+
+    /**
+     * An HD's universal id (with its type, HL7 table 0301) as an Identifier: an OID or a URI as a
+     * URI, anything else as the plain value with its type as text.
+     */
+    static Identifier universalId(String universal, String type) {
+        Identifier id = new Identifier();
+        if (CodeSystems.isOid(universal)) {
+            id.setSystem("urn:ietf:rfc:3986").setValue("urn:oid:" + universal);
+        } else if (universal.matches("(?i)(https?|urn|mailto|ftp):\\S+")) {
+            id.setSystem("urn:ietf:rfc:3986").setValue(universal);
+        } else {
+            id.setValue(universal);
+        }
+        if (!type.isEmpty() && !(type.equalsIgnoreCase("ISO") && CodeSystems.isOid(universal))) {
+            id.getType().setText(type);
         }
         return id;
     }
@@ -245,8 +356,10 @@ final class V2Types {
         if (!xpn.text(6).isEmpty()) {
             name.addSuffix(xpn.text(6));
         }
-        String use = xpn.text(7);
-        ctx.table("name-use").map(use).ifPresent(t -> name.setUse(HumanName.NameUse.fromCode(t.code())));
+        String use = xpn.peekText(7);
+        // a name type no table maps stays unread, so the report names it
+        ctx.table("name-use").map(use).ifPresent(t -> name.setUse(HumanName.NameUse.fromCode(ctx.table("name-use")
+                .map(xpn.text(7)).get().code())));
         if (isIdeographic(family) || name.getGiven().stream().anyMatch(g -> isIdeographic(g.getValue()))) {
             name.addExtension(REPRESENTATION, new CodeType("IDE"));
             StringBuilder text = new StringBuilder(family);
@@ -277,11 +390,13 @@ final class V2Types {
         set(xad.text(5), a::setPostalCode);
         set(xad.text(6), a::setCountry);
         set(xad.text(9), a::setDistrict);
-        String type = xad.text(7);
-        if (type.equals("M") || type.equals("SH")) {
-            a.setType(Address.AddressType.POSTAL);
-        } else {
-            ctx.table("address-use").map(type).ifPresent(t -> a.setUse(Address.AddressUse.fromCode(t.code())));
+        String type = xad.peekText(7);
+        var postal = ctx.table("address-type").map(type);
+        var use = ctx.table("address-use").map(type);
+        if (postal.isPresent()) {
+            a.setType(Address.AddressType.fromCode(ctx.table("address-type").map(xad.text(7)).get().code()));
+        } else if (use.isPresent()) {
+            a.setUse(Address.AddressUse.fromCode(ctx.table("address-use").map(xad.text(7)).get().code()));
         }
         return a;
     }
@@ -292,12 +407,17 @@ final class V2Types {
             return null;
         }
         ContactPoint cp = new ContactPoint();
-        String equipment = xtn.text(3);
-        String value = xtn.text(1);
-        if (!xtn.text(4).isEmpty()) {
+        String equipment = xtn.peekText(3);
+        String value = xtn.peekText(1);
+        String email = xtn.peekText(4);
+        if (!email.isEmpty() && (value.isEmpty() || email.contains("@") || equipment.equals("Internet")
+                || equipment.equals("X.400"))) {
+            // the e-mail address wins; a number beside it is left unread, for telecoms() or the report
             value = xtn.text(4);
             cp.setSystem(ContactPoint.ContactPointSystem.EMAIL);
-        } else if (value.isEmpty()) {
+        } else if (!value.isEmpty()) {
+            value = xtn.text(1);
+        } else {
             StringBuilder number = new StringBuilder();
             if (!xtn.text(5).isEmpty()) {
                 number.append('+').append(xtn.text(5)).append(' ');
@@ -319,17 +439,43 @@ final class V2Types {
         }
         cp.setValue(value);
         if (!cp.hasSystem()) {
-            cp.setSystem(ContactPoint.ContactPointSystem.fromCode(
-                    ctx.table("telecom-system").map(equipment).map(CodeTable.Target::code).orElse("phone")));
+            var system = ctx.table("telecom-system").map(equipment);
+            if (system.isPresent()) {
+                xtn.text(3);
+            }
+            cp.setSystem(ContactPoint.ContactPointSystem.fromCode(system.map(CodeTable.Target::code).orElse("phone")));
+        } else if (!equipment.isEmpty()) {
+            xtn.text(3);
         }
-        String use = xtn.text(2);
+        // codes no table maps stay unread, so the report names them
+        var use = ctx.table("telecom-use").map(xtn.peekText(2));
         if (equipment.equals("CP")) {
+            xtn.text(3);
             cp.setUse(ContactPoint.ContactPointUse.MOBILE);
-        } else {
-            ctx.table("telecom-use").map(use).ifPresentOrElse(t -> cp.setUse(ContactPoint.ContactPointUse.fromCode(t.code())),
-                    () -> { if (defaultUse != null) { cp.setUse(defaultUse); } });
+        } else if (use.isPresent()) {
+            xtn.text(2);
+            cp.setUse(ContactPoint.ContactPointUse.fromCode(use.get().code()));
+        } else if (defaultUse != null) {
+            cp.setUse(defaultUse);
         }
         return cp;
+    }
+
+    /** XTN → its ContactPoints: the e-mail address and, when the same repetition also gives one, the phone number. */
+    java.util.List<ContactPoint> telecoms(Composite xtn, ContactPoint.ContactPointUse defaultUse) {
+        ContactPoint first = telecom(xtn, defaultUse);
+        if (first == null) {
+            return java.util.List.of();
+        }
+        String number = xtn.peekText(1);
+        if (first.getSystem() == ContactPoint.ContactPointSystem.EMAIL && !number.isEmpty() && !number.equals(first.getValue())) {
+            ContactPoint phone = new ContactPoint().setSystem(ContactPoint.ContactPointSystem.PHONE).setValue(xtn.text(1));
+            if (first.hasUse()) {
+                phone.setUse(first.getUse());
+            }
+            return java.util.List.of(first, phone);
+        }
+        return java.util.List.of(first);
     }
 
     /** XCN → a Practitioner shared within the message; null when empty. */
@@ -392,6 +538,21 @@ final class V2Types {
         return MappingContext.ref(o).setDisplay(o.getName());
     }
 
+    /** An organization named by an HD: its universal id (an OID when {@code type} is ISO) identifies it. */
+    Reference organization(String name, String universalId, String type) {
+        if (universalId == null || universalId.isEmpty() || !type.equalsIgnoreCase("ISO") || !CodeSystems.isOid(universalId)) {
+            Reference r = organization(name, universalId == null || universalId.isEmpty() ? null : universalId);
+            return r;
+        }
+        Organization o = ctx.shared("Organization|" + name + "|" + universalId, () -> {
+            Organization made = new Organization();
+            set(name, made::setName);
+            made.addIdentifier().setSystem("urn:ietf:rfc:3986").setValue("urn:oid:" + universalId);
+            return made;
+        });
+        return MappingContext.ref(o).setDisplay(o.getName());
+    }
+
     Reference organization(Composite xon) {
         if (xon.isEmpty()) {
             return null;
@@ -417,10 +578,23 @@ final class V2Types {
         String text = name.toString();
         Location l = ctx.shared("Location|" + pl.raw(), () -> {
             Location made = new Location();
-            made.setName(text.isEmpty() ? pl.decoded() : text);
+            made.setName(text.isEmpty() ? plainText(pl) : text);
             made.setMode(Location.LocationMode.INSTANCE);
             if (!pl.text(4, 1).isEmpty()) {
                 made.setManagingOrganization(organization(pl.text(4, 1), null));
+            }
+            return made;
+        });
+        return MappingContext.ref(l).setDisplay(l.getName());
+    }
+
+    /** A facility named by an HD (EVN-7): a Location shared within the message. */
+    Reference location(String name, String universalId, String type) {
+        Location l = ctx.shared("Location|HD|" + name + "|" + universalId, () -> {
+            Location made = new Location();
+            set(name, made::setName);
+            if (!universalId.isEmpty()) {
+                made.addIdentifier(universalId(universalId, type));
             }
             return made;
         });
@@ -445,7 +619,10 @@ final class V2Types {
             if (ucum.isPresent()) {
                 q.setSystem(CodeSystems.UCUM).setCode(ucum.get().code()).setUnit(display);
             } else {
-                q.setUnit(display);
+                // a unit the tables do not know stays as the sender wrote it, under the sender's system for
+                // its coding system (UCUM is claimed only for the units the tables know to be UCUM)
+                q.setSystem(unitSystem.isEmpty() ? systems.local("units") : systems.system(unitSystem)).setCode(unit)
+                        .setUnit(display);
             }
         }
         return q;

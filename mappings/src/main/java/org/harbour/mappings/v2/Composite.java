@@ -3,7 +3,10 @@ package org.harbour.mappings.v2;
 /**
  * One repetition of a field (or one component, seen as a composite of its subcomponents):
  * components numbered from 1, text decoded of escape sequences on access. The HL7 explicit null
- * {@code ""} reads as empty.
+ * {@code ""} reads as empty. A composite taken from a segment with {@link Segment#field} or
+ * {@link Segment#all} tells the segment which components (and subcomponents) were read, so the
+ * parts of a field that no mapper read can be reported; {@link #raw()} and {@link #isEmpty()}
+ * count as no reading.
  */
 public final class Composite {
 
@@ -14,12 +17,37 @@ public final class Composite {
     private final char separator;
     private final char inner;
     private String[] parts;
+    /** The segment told of reads (null: nobody), the field, and the component (0: this is a whole field). */
+    private final Segment owner;
+    private final int field;
+    private final int component;
+    /** Which repetition of the field this is, from 1. */
+    private final int repetition;
 
     Composite(String raw, Delimiters delimiters, char separator, char inner) {
+        this(raw, delimiters, separator, inner, null, 0, 0, 1);
+    }
+
+    Composite(String raw, Delimiters delimiters, char separator, char inner, Segment owner, int field, int component,
+            int repetition) {
         this.raw = raw;
         this.delimiters = delimiters;
         this.separator = separator;
         this.inner = inner;
+        this.owner = owner;
+        this.field = field;
+        this.component = component;
+        this.repetition = repetition;
+    }
+
+    private void mark(int n, int sub) {
+        if (owner != null) {
+            if (component == 0) {
+                owner.markRead(field, n, sub, repetition);
+            } else {
+                owner.markRead(field, component, n, repetition);
+            }
+        }
     }
 
     /** The undecoded text, delimiters included. */
@@ -37,6 +65,7 @@ public final class Composite {
 
     /** Component {@code n} (from 1), its first subcomponent, decoded; "" when absent. */
     public String text(int n) {
+        mark(n, 1);
         String[] p = parts();
         if (n < 1 || n > p.length) {
             return "";
@@ -47,6 +76,17 @@ public final class Composite {
             part = part.substring(0, cut);
         }
         return clean(part);
+    }
+
+    /** Component {@code n}, first subcomponent, decoded, without counting it as mapped (to decide, not to copy). */
+    public String peekText(int n) {
+        String[] p = parts();
+        if (n < 1 || n > p.length) {
+            return "";
+        }
+        String part = p[n - 1];
+        int cut = part.indexOf(inner);
+        return clean(cut >= 0 ? part.substring(0, cut) : part);
     }
 
     /** The first component, decoded. */
@@ -60,7 +100,11 @@ public final class Composite {
         if (n < 1 || n > p.length) {
             return EMPTY;
         }
-        return new Composite(p[n - 1], delimiters, inner, inner);
+        if (component != 0) {
+            mark(n, 0);
+            return new Composite(p[n - 1], delimiters, inner, inner);
+        }
+        return new Composite(p[n - 1], delimiters, inner, inner, owner, field, n, repetition);
     }
 
     /** Component {@code n}, subcomponent {@code s}, decoded. */
@@ -70,6 +114,9 @@ public final class Composite {
 
     /** The whole value decoded, delimiters shown as they were (for reports and free text). */
     public String decoded() {
+        if (owner != null) {
+            owner.markRead(field, component, 0, repetition);
+        }
         return clean(raw);
     }
 

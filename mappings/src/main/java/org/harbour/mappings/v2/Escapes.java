@@ -12,12 +12,13 @@ import java.nio.ByteBuffer;
  * formatting commands {@code \.br\} (line break), {@code \.sp\}, {@code \H\ \N\} (highlighting,
  * dropped). An unknown or unterminated sequence is kept as it was.
  */
-final class Escapes {
+public final class Escapes {
 
     private Escapes() {
     }
 
-    static String decode(String text, Delimiters d) {
+    /** {@code text} with its escape sequences decoded, read with the message's delimiters. */
+    public static String decode(String text, Delimiters d) {
         char esc = d.escape();
         int first = text.indexOf(esc);
         if (first < 0) {
