@@ -210,7 +210,7 @@ public final class DeliveryBenchmark {
         String hkid = Hkid.complete("B", String.format(Locale.ROOT, "%06d", 500000 + patient));
         String id = "D" + value;
         return "MSH|^~\\&|MEDILINK|" + facility + "|HARBOUR|HUB|20261122093000+0800||ORU^R01^ORU_R01|" + id
-                + "|P|2.5.1|||AL|NE|HKG|UNICODE UTF-8\r"
+                + "|P|2.5.1|||||HKG|UNICODE UTF-8\r"
                 + "PID|1||BN-" + patient + "^^^BENCH^MR~" + hkid + "^^^HKID^NNHKG||陳^大文^^^^^L||19600101|M\r"
                 + "ORC|RE|ORD" + id + "|LAB" + id + "\r"
                 + "OBR|1|ORD" + id + "|LAB" + id + "|2823-3^Potassium^LN|||20261122083000+0800\r"

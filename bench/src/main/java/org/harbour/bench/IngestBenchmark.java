@@ -438,7 +438,7 @@ public final class IngestBenchmark {
         int patient = Math.floorMod(controlId.hashCode(), PATIENTS);
         StringBuilder m = new StringBuilder(3200);
         m.append("MSH|^~\\&|MEDILINK|").append(sender).append("|HARBOUR|HUB|20261122093000+0800||ORU^R01^ORU_R01|")
-                .append(controlId).append("|P|2.5.1|||AL|NE|HKG|UNICODE UTF-8\r")
+                .append(controlId).append("|P|2.5.1|||||HKG|UNICODE UTF-8\r")
                 .append("PID|1||KWC-").append(patient).append("^^^KWC^MR~").append(hkid(patient))
                 .append("^^^HKID^NNHKG||陳^大文^^^^^L||19600101|M\r")
                 .append("PV1|1|O|KWC^^^KWC||||D1234^黃^美玲\r")

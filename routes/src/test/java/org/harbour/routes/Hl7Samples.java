@@ -18,7 +18,7 @@ public final class Hl7Samples {
      */
     public static String oru(String sender, String controlId, String msh18) {
         return "MSH|^~\\&|MEDILINK|" + sender + "|HARBOUR|HUB|20261122093000+0800||ORU^R01^ORU_R01|" + controlId
-                + "|P|2.5.1|||AL|NE|HKG|" + msh18 + "\r"
+                + "|P|2.5.1|||||HKG|" + msh18 + "\r"
                 + "PID|1||KWC-000123^^^" + sender + "^MR~A1234563^^^HKID^NNHKG||陳^大文^^^^^L~CHAN^TAI MAN^^^^^A||19600101|M|||"
                 + "香港九龍彌敦道123號^^九龍^^^HKG||^PRN^PH^^852^91234567\r"
                 + "PV1|1|O|KWC^^^KWC||||D1234^黃^美玲^^^^Dr\r"
@@ -35,7 +35,7 @@ public final class Hl7Samples {
     public static String potassium(String sender, String controlId, int n, String value, String flag) {
         String hkid = hkidOf(n);
         return "MSH|^~\\&|MEDILINK|" + sender + "|HARBOUR|HUB|20261122093000+0800||ORU^R01^ORU_R01|" + controlId
-                + "|P|2.5.1|||AL|NE|HKG|UNICODE UTF-8\r"
+                + "|P|2.5.1|||||HKG|UNICODE UTF-8\r"
                 + "PID|1||KWC-" + n + "^^^" + sender + "^MR~" + hkid + "^^^HKID^NNHKG||陳^大文^^^^^L~CHAN^TAI MAN^^^^^A||"
                 + "19600101|M\r"
                 + "ORC|RE|ORD" + controlId + "|LAB" + controlId + "\r"
@@ -47,7 +47,7 @@ public final class Hl7Samples {
     /** A new lab order (ORM^O01, ORC-1 NW) for patient number {@code n}, by doctor D1234 (陳大文醫生). */
     public static String order(String sender, String controlId, int n, String testCode, String testSystem) {
         return "MSH|^~\\&|HIS|" + sender + "|HARBOUR|HUB|20261122110000+0800||ORM^O01^ORM_O01|" + controlId
-                + "|P|2.5.1|||AL|NE|HKG|UNICODE UTF-8\r"
+                + "|P|2.5.1|||||HKG|UNICODE UTF-8\r"
                 + "PID|1||" + sender + "-" + n + "^^^" + sender + "^MR~" + hkidOf(n) + "^^^HKID^NNHKG||陳^大文^^^^^L||"
                 + "19600101|M\r"
                 + "ORC|NW|ORD" + controlId + "|||||||20261122110000+0800|||D1234^陳^大文^^^^Dr\r"
@@ -63,7 +63,7 @@ public final class Hl7Samples {
     /** An admission (ADT^A01) for 黃美玲 in a hospital. */
     public static String adt(String sender, String controlId) {
         return "MSH|^~\\&|PAS|" + sender + "|HARBOUR|HUB|20261122101500+0800||ADT^A01^ADT_A01|" + controlId
-                + "|P|2.5|||AL|NE|HKG|UNICODE UTF-8\r"
+                + "|P|2.5|||||HKG|UNICODE UTF-8\r"
                 + "EVN|A01|20261122101500+0800\r"
                 + "PID|1||QEH-778899^^^" + sender + "^MR~G123456A^^^HKID^NNHKG||黃^美玲^^^^^L||19751231|F\r"
                 + "PV1|1|I|MED^12^3^" + sender + "||||D5678^李^志明\r";

@@ -88,7 +88,7 @@ class NoPatientDataInLogsTest extends HubTestSupport {
      * dropped, so the PID's fields (name, HKID, birth date) slide into MSH fields the checks read.
      */
     private static List<byte[]> damagedEnvelopes(String sender, int count) {
-        String good = "MSH|^~\\&|CMS|" + sender + "|HARBOUR|HUB|20260515095043||ADT^A08^ADT_A01|F-0|P|2.5.1|||AL|NE"
+        String good = "MSH|^~\\&|CMS|" + sender + "|HARBOUR|HUB|20260515095043||ADT^A08^ADT_A01|F-0|P|2.5.1||||"
                 + "|HKG|UNICODE UTF-8\rPID|1||A1234563^^^HKID^NNHKG||CHAN^TAI MAN^^^^^L||19650312|M\rPV1|1|O\r";
         java.util.Random random = new java.util.Random(20261203);
         List<byte[]> out = new java.util.ArrayList<>();

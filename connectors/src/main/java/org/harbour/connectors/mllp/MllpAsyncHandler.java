@@ -14,7 +14,8 @@ public interface MllpAsyncHandler {
      * {@code reply} was called. With the selector listener this runs on a thread that serves many
      * connections, so it must not block for long; slow work belongs on other threads, which then
      * call {@code reply}. Must call {@code reply} exactly once, with the acknowledgement's
-     * payload, and must not throw for bad input (it answers with a rejection instead).
+     * payload (several answers joined by {@link Mllp#answers}; empty when the sender asked for
+     * none), and must not throw for bad input (it answers with a rejection instead).
      */
     void handle(MllpReceived received, Consumer<byte[]> reply);
 

@@ -375,8 +375,12 @@ final class MllpSelectorServer extends MllpEngine {
 
         /** Any thread: writes the acknowledgement, and lets the I/O thread go on if there is more to do. */
         void answer(byte[] ack) {
-            ByteBuffer out = ByteBuffer.allocate(ack.length + 3);
-            out.put(Mllp.START_BLOCK).put(ack).put(Mllp.END_BLOCK).put(Mllp.CARRIAGE_RETURN).flip();
+            // an empty answer (enhanced mode, the sender wants no acknowledgement) writes nothing
+            ByteBuffer out = ByteBuffer.allocate(ack.length == 0 ? 0 : ack.length + 3);
+            if (ack.length > 0) {
+                out.put(Mllp.START_BLOCK).put(ack).put(Mllp.END_BLOCK).put(Mllp.CARRIAGE_RETURN);
+            }
+            out.flip();
             boolean more;
             synchronized (this) {
                 busy = false;

@@ -179,6 +179,10 @@ final class MllpSocketServer extends MllpEngine {
     }
 
     private boolean writeAck(OutputStream out, byte[] ack, String remote) {
+        if (ack.length == 0) {
+            // enhanced mode: the sender wants no acknowledgement
+            return true;
+        }
         try {
             out.write(Mllp.START_BLOCK);
             out.write(ack);

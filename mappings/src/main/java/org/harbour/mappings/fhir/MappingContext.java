@@ -43,8 +43,10 @@ final class MappingContext {
         this.codes = settings.codes();
         this.settings = settings;
         Segment msh = message.msh();
-        String facility = msh.text(4);
-        this.sender = facility.isEmpty() ? msh.text(3) : facility;
+        String facility = msh.peekField(4).text(1);
+        String application = msh.peekField(3).text(1);
+        // a message naming neither its facility nor its application still needs a namespace for its ids
+        this.sender = !facility.isEmpty() ? facility : !application.isEmpty() ? application : "unknown-sender";
         this.trigger = msh.field(9).text(2);
         this.ids = new Ids(sender, msh.text(3), variant == null ? message.controlId()
                 : message.controlId() + "#" + variant);

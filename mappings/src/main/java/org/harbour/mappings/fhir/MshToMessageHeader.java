@@ -26,7 +26,18 @@ final class MshToMessageHeader {
 
     MessageHeader map(Segment msh, MappingContext ctx) {
         msh.consumed(1, 2, 10);
-        msh.field(12).text(1); // the version: in the Provenance; its other parts are reported
+        String version = msh.field(12).text(1); // the version: in the Provenance; its other parts are reported
+        if (!version.matches("2\\.[1-8](\\.\\d+)*")) {
+            ctx.report.warning(MappingContext.at(msh, 12), version.isEmpty() ? "no HL7 version"
+                    : "HL7 version '" + version + "' is not one of 2.1 to 2.8; read as the nearest it resembles");
+        }
+        if (msh.peekField(10).text(1).isEmpty()) {
+            ctx.report.warning(MappingContext.at(msh, 10), "no message control id: a resend cannot be recognised");
+        }
+        if (msh.peekField(3).isEmpty() && msh.peekField(4).isEmpty()) {
+            ctx.report.warning(MappingContext.at(msh, 4), "neither sending facility nor application: the ids are made "
+                    + "under 'unknown-sender'");
+        }
         MessageHeader header = ctx.add(new MessageHeader(), "MSH");
         String type = msh.field(9).text(1);
         String trigger = msh.field(9).text(2);
@@ -111,6 +122,10 @@ final class MshToMessageHeader {
         }
         if (msh.has(18)) {
             ctx.report.info(MappingContext.at(msh, 18), "character set " + msh.peek(18) + ": the message was decoded with it");
+        }
+        if (msh.has(20)) {
+            ctx.report.info(MappingContext.at(msh, 20), "character set handling " + msh.peek(20)
+                    + ": the message was decoded with it");
         }
         return header;
     }

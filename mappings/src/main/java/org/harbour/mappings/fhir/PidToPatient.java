@@ -72,6 +72,12 @@ final class PidToPatient {
             var birth = ctx.types.date(pid, 7);
             if (birth != null) {
                 patient.setBirthDateElement(birth);
+                int year = Integer.parseInt(birth.getValueAsString().substring(0, 4));
+                int now = ctx.settings.clock().instant().atZone(java.time.ZoneOffset.UTC).getYear();
+                if (year < now - 130 || year > now) {
+                    ctx.report.warning(MappingContext.at(pid, 7), "birth date " + birth.getValueAsString()
+                            + " is implausible; kept as given");
+                }
             }
             if (pid.text(7).length() > 8) {
                 DateTimeType exact = ctx.types.dateTime(pid, 7);

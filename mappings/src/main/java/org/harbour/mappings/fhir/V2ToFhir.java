@@ -55,7 +55,7 @@ public final class V2ToFhir {
 
     /** Translates a message given as bytes, decoded by its MSH-18 (UTF-8 when absent). */
     public Conversion convert(byte[] raw) {
-        return convert(decode(raw), null);
+        return convert(raw, null);
     }
 
     /**
@@ -66,13 +66,30 @@ public final class V2ToFhir {
      * (orders, results) keep their ids.
      */
     public Conversion convert(byte[] raw, String variant) {
-        return convert(decode(raw), variant);
+        Decoded decoded = decoding(raw);
+        return convert(decoded.text(), variant, decoded.problems());
+    }
+
+    /** A message's text, and what its bytes did not decode cleanly (each a report line: where, what). */
+    record Decoded(String text, List<String[]> problems) {
     }
 
     static String decode(byte[] raw) {
+        return decoding(raw).text();
+    }
+
+    /**
+     * Decodes the whole message before any splitting, in the character set MSH-18 (all its
+     * repetitions) and MSH-20 declare; bytes that are not valid there are replaced and reported,
+     * never dropped silently. A message that declares nothing and is not valid UTF-8 is read as
+     * Windows-1252 (what such senders mostly write), and the report says so.
+     */
+    static Decoded decoding(byte[] raw) {
         String latin = new String(raw, 0, Math.min(raw.length, 4096), StandardCharsets.ISO_8859_1);
         int start = latin.indexOf("MSH");
         Charset charset = StandardCharsets.UTF_8;
+        boolean declared = false;
+        String declaredName = "";
         if (start >= 0) {
             int end = latin.indexOf('\r', start);
             int nl = latin.indexOf('\n', start);
@@ -82,26 +99,69 @@ public final class V2ToFhir {
             String msh = latin.substring(start, end);
             Delimiters d = Delimiters.of(msh);
             String[] fields = msh.split(java.util.regex.Pattern.quote(String.valueOf(d.field())), -1);
-            if (fields.length > 17) {
-                String msh18 = fields[17];
-                int rep = msh18.indexOf(d.repetition());
-                charset = Hl7Charsets.forMsh18(rep < 0 ? msh18 : msh18.substring(0, rep)).orElse(StandardCharsets.UTF_8);
+            if (fields.length > 17 && !fields[17].isBlank()) {
+                declaredName = fields[17];
+                var named = Hl7Charsets.forMsh18(fields[17], d.repetition(), fields.length > 19 ? fields[19] : "");
+                declared = named.isPresent();
+                charset = named.orElse(StandardCharsets.UTF_8);
             }
         }
         // a UTF-8 byte-order mark is not part of the message, whatever MSH-18 declares: decoded as Big5 or
         // GB 18030 its bytes would swallow the M of MSH
         int bom = raw.length >= 3 && (raw[0] & 0xFF) == 0xEF && (raw[1] & 0xFF) == 0xBB && (raw[2] & 0xFF) == 0xBF ? 3 : 0;
-        return new String(raw, bom, raw.length - bom, charset);
+        List<String[]> problems = new java.util.ArrayList<>();
+        if (!declaredName.isEmpty() && !declared) {
+            problems.add(new String[] {"MSH[0]-18", "character set '" + declaredName + "' is not one Harbour decodes; read as UTF-8"});
+        }
+        String text = strict(raw, bom, charset);
+        if (text != null) {
+            return new Decoded(text, problems);
+        }
+        if (declaredName.isEmpty()) {
+            Charset windows = Charset.forName("windows-1252");
+            String fallback = strict(raw, bom, windows);
+            if (fallback != null) {
+                problems.add(new String[] {"MSH[0]-18", "no character set declared and the message is not valid UTF-8; "
+                        + "read as Windows-1252"});
+                return new Decoded(fallback, problems);
+            }
+        }
+        int bad = firstMalformed(raw, bom, charset);
+        problems.add(new String[] {"MSH[0]-18", "bytes not valid in " + charset.name() + " (the first at byte " + bad
+                + "); each such sequence is shown as U+FFFD"});
+        return new Decoded(new String(raw, bom, raw.length - bom, charset), problems);
+    }
+
+    private static String strict(byte[] raw, int from, Charset charset) {
+        try {
+            return charset.newDecoder().onMalformedInput(java.nio.charset.CodingErrorAction.REPORT)
+                    .onUnmappableCharacter(java.nio.charset.CodingErrorAction.REPORT)
+                    .decode(java.nio.ByteBuffer.wrap(raw, from, raw.length - from)).toString();
+        } catch (java.nio.charset.CharacterCodingException e) {
+            return null;
+        }
+    }
+
+    private static int firstMalformed(byte[] raw, int from, Charset charset) {
+        var decoder = charset.newDecoder().onMalformedInput(java.nio.charset.CodingErrorAction.REPORT)
+                .onUnmappableCharacter(java.nio.charset.CodingErrorAction.REPORT);
+        java.nio.ByteBuffer in = java.nio.ByteBuffer.wrap(raw, from, raw.length - from);
+        java.nio.CharBuffer out = java.nio.CharBuffer.allocate(raw.length + 16);
+        java.nio.charset.CoderResult result = decoder.decode(in, out, true);
+        return result.isError() ? in.position() : -1;
     }
 
     /** Translates one message. Throws {@link IllegalArgumentException} when it has no MSH. */
     public Conversion convert(String text) {
-        return convert(text, null);
+        return convert(text, null, List.of());
     }
 
-    private Conversion convert(String text, String variant) {
+    private Conversion convert(String text, String variant, List<String[]> decodingProblems) {
         V2Message message = V2Message.parse(text);
         MappingContext ctx = new MappingContext(message, settings, variant);
+        for (String[] problem : decodingProblems) {
+            ctx.report.warning(problem[0], problem[1]);
+        }
         Walk walk = new Walk(ctx, message.msh().field(9).text(1));
         MessageHeader header = headers.map(message.msh(), ctx);
         walk.mapped.add(message.msh());

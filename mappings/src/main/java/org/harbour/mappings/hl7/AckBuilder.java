@@ -8,9 +8,11 @@ import java.time.format.DateTimeFormatter;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * Builds original-mode HL7 v2 acknowledgements addressed back to the sender: the ACK's MSH
- * swaps the sending and receiving application/facility of the original, keeps its delimiters,
- * processing id, version and character set, and MSA-2 echoes the original MSH-10.
+ * Builds HL7 v2 acknowledgements addressed back to the sender: the ACK's MSH swaps the sending
+ * and receiving application/facility of the original, keeps its delimiters, processing id,
+ * version and character set, and MSA-2 echoes the original MSH-10. Original mode answers
+ * AA/AE/AR; in enhanced mode (the original names MSH-15 or MSH-16) {@link #enhanced} gives the
+ * accept acknowledgement (CA/CE/CR) and the application acknowledgement the sender asked for.
  */
 public final class AckBuilder {
 
@@ -44,7 +46,43 @@ public final class AckBuilder {
         return build(original, problem.ackCode(), problem);
     }
 
+    /**
+     * The answers enhanced mode asks for, in order: the accept acknowledgement (CA when taken, CE
+     * when it cannot be taken as it is, CR when not now) when MSH-15 wants it, then the application
+     * acknowledgement (AA, or the problem's AE/AR) when MSH-16 wants it — each of AL (always; also
+     * an empty field), NE (never), ER (only on an error), SU (only on success). The application
+     * acknowledgement is itself a message; its MSH-15 and MSH-16 say NE, so the sender does not
+     * acknowledge it in turn. Empty when the sender wants neither.
+     *
+     * @param problem why it was not taken; null when it was
+     */
+    public java.util.List<byte[]> enhanced(Hl7Envelope original, Hl7Problem problem) {
+        boolean success = problem == null;
+        java.util.List<byte[]> out = new java.util.ArrayList<>(2);
+        if (wanted(original.acceptAckType(), success)) {
+            AckCode commit = success ? AckCode.CA : problem.ackCode() == AckCode.AE ? AckCode.CE : AckCode.CR;
+            out.add(build(original, commit, problem));
+        }
+        if (wanted(original.applicationAckType(), success)) {
+            out.add(build(original, success ? AckCode.AA : problem.ackCode(), problem, true));
+        }
+        return out;
+    }
+
+    private static boolean wanted(String type, boolean success) {
+        return switch (type.toUpperCase(java.util.Locale.ROOT)) {
+            case "NE" -> false;
+            case "ER" -> !success;
+            case "SU" -> success;
+            default -> true;
+        };
+    }
+
     private byte[] build(Hl7Envelope original, AckCode code, Hl7Problem problem) {
+        return build(original, code, problem, false);
+    }
+
+    private byte[] build(Hl7Envelope original, AckCode code, Hl7Problem problem, boolean asksNoAnswer) {
         char fs = original == null ? '|' : original.fieldSeparator();
         String enc = original == null ? DEFAULT_ENCODING : original.encodingCharacters();
         Hl7Escaper escaper = new Hl7Escaper(fs, enc);
@@ -66,8 +104,13 @@ public final class AckBuilder {
                 .append(fs).append(nextControlId())
                 .append(fs).append(orDefault(original == null ? "" : original.processingId(), "P"))
                 .append(fs).append(version);
-        if (original != null && !original.characterSet().isEmpty()) {
-            ack.append(fs).append(fs).append(fs).append(fs).append(fs).append(fs).append(original.characterSet());
+        boolean echoCharset = original != null && !original.characterSet().isEmpty();
+        if (asksNoAnswer || echoCharset) {
+            // MSH-13, MSH-14, then MSH-15 and MSH-16 (NE: this answer wants none), MSH-17, MSH-18
+            ack.append(fs).append(fs).append(fs).append(asksNoAnswer ? "NE" : "").append(fs).append(asksNoAnswer ? "NE" : "");
+            if (echoCharset) {
+                ack.append(fs).append(fs).append(original.characterSet());
+            }
         }
         ack.append('\r');
         ack.append("MSA").append(fs).append(code.name())

@@ -17,6 +17,8 @@ import java.nio.charset.Charset;
  * @param version MSH-12 first component (2.5.1)
  * @param characterSet MSH-18 first repetition as sent; empty when absent
  * @param charset the Java charset that MSH-18 names
+ * @param acceptAckType MSH-15 (AL, NE, ER, SU), empty when absent
+ * @param applicationAckType MSH-16 (AL, NE, ER, SU), empty when absent
  */
 public record Hl7Envelope(
         char fieldSeparator,
@@ -30,7 +32,14 @@ public record Hl7Envelope(
         String processingId,
         String version,
         String characterSet,
-        Charset charset) {
+        Charset charset,
+        String acceptAckType,
+        String applicationAckType) {
+
+    /** Enhanced acknowledgement mode: the sender named the acknowledgements it wants (MSH-15 or MSH-16). */
+    public boolean enhancedMode() {
+        return !acceptAckType.isEmpty() || !applicationAckType.isEmpty();
+    }
 
     /** MSH-9.2, the trigger event, or empty. */
     public String triggerEvent() {

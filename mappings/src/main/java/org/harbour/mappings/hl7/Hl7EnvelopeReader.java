@@ -66,13 +66,15 @@ public final class Hl7EnvelopeReader {
         }
         String version = firstComponent(field(fields, 11), component, doubleByte);
         String characterSet = firstRepetition(field(fields, 17), repetition, doubleByte).trim();
-        Optional<Charset> charset = Hl7Charsets.forMsh18(characterSet);
+        Optional<Charset> charset = Hl7Charsets.forMsh18(field(fields, 17), repetition, field(fields, 19));
         String[] type = split(field(fields, 8), component, doubleByte);
         String messageType = type.length > 1 && !type[1].isEmpty() ? type[0] + '^' + type[1] : type[0];
         Hl7Envelope envelope = new Hl7Envelope(fieldSeparator, encoding,
                 field(fields, 2), field(fields, 3), field(fields, 4), field(fields, 5),
                 messageType, field(fields, 9), firstComponent(field(fields, 10), component, doubleByte), version,
-                characterSet, charset.orElse(Hl7Charsets.DEFAULT));
+                characterSet, charset.orElse(Hl7Charsets.DEFAULT),
+                firstComponent(field(fields, 14), component, doubleByte).trim(),
+                firstComponent(field(fields, 15), component, doubleByte).trim());
 
         if (!SUPPORTED_VERSION.matcher(version).matches()) {
             return rejected(envelope, Hl7Problem.reject(Hl7Problem.UNSUPPORTED_VERSION,

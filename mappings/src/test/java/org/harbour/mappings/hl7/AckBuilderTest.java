@@ -31,6 +31,46 @@ class AckBuilderTest {
     }
 
     @Test
+    void enhancedModeAnswersTheAcceptAndApplicationAcknowledgementsTheSenderAskedFor() {
+        Hl7Envelope both = envelope("MSH|^~\\&|LIS|QEH|||20261122||ORU^R01|E1|P|2.5.1|||AL|AL\r");
+        java.util.List<byte[]> answers = acks.enhanced(both, null);
+        assertThat(answers).hasSize(2);
+        String commit = new String(answers.get(0), StandardCharsets.UTF_8);
+        String application = new String(answers.get(1), StandardCharsets.UTF_8);
+        assertThat(commit.split("\r")[1]).isEqualTo("MSA|CA|E1");
+        assertThat(application.split("\r")[1]).isEqualTo("MSA|AA|E1");
+        // the application acknowledgement wants no acknowledgement back
+        assertThat(application.split("\r")[0]).endsWith("|P|2.5.1|||NE|NE");
+        assertThat(commit.split("\r")[0]).endsWith("|P|2.5.1");
+    }
+
+    @Test
+    void enhancedModeAnswersOnlyTheConditionsTheSenderNamed() {
+        Hl7Problem bad = Hl7Problem.error(101, "PID-3 missing");
+        Hl7Problem busy = Hl7Problem.reject(207, "not now");
+        // NE/NE: nothing at all
+        assertThat(acks.enhanced(envelope("MSH|^~\\&|A|B|||2026||ADT^A01|N1|P|2.5|||NE|NE\r"), null)).isEmpty();
+        // ER: only when something went wrong
+        Hl7Envelope errorsOnly = envelope("MSH|^~\\&|A|B|||2026||ADT^A01|N2|P|2.5|||ER|ER\r");
+        assertThat(acks.enhanced(errorsOnly, null)).isEmpty();
+        java.util.List<byte[]> onError = acks.enhanced(errorsOnly, bad);
+        assertThat(onError).hasSize(2);
+        assertThat(new String(onError.get(0), StandardCharsets.UTF_8).split("\r")[1]).startsWith("MSA|CE|N2|");
+        assertThat(new String(onError.get(1), StandardCharsets.UTF_8).split("\r")[1]).startsWith("MSA|AE|N2|");
+        // SU: only on success; a rejection that may be resent is CR
+        Hl7Envelope successOnly = envelope("MSH|^~\\&|A|B|||2026||ADT^A01|N3|P|2.5|||SU|SU\r");
+        assertThat(acks.enhanced(successOnly, busy)).isEmpty();
+        assertThat(acks.enhanced(successOnly, null)).hasSize(2);
+        java.util.List<byte[]> commitOnly = acks.enhanced(envelope("MSH|^~\\&|A|B|||2026||ADT^A01|N4|P|2.5|||AL|NE\r"), busy);
+        assertThat(commitOnly).hasSize(1);
+        assertThat(new String(commitOnly.get(0), StandardCharsets.UTF_8).split("\r")[1]).startsWith("MSA|CR|N4|");
+        // an empty MSH-16 beside MSH-15 means always
+        assertThat(acks.enhanced(envelope("MSH|^~\\&|A|B|||2026||ADT^A01|N5|P|2.5|||NE\r"), null)).hasSize(1);
+        // neither field: original mode, not enhanced
+        assertThat(envelope("MSH|^~\\&|A|B|||2026||ADT^A01|N6|P|2.5\r").enhancedMode()).isFalse();
+    }
+
+    @Test
     void rejectionCarriesAnErrSegmentForTwoFiveAndLater() {
         Hl7Envelope env = envelope("MSH|^~\\&|MEDILINK|KWC|||2026||ADT^A01|X1|P|2.6\r");
         String ack = new String(acks.problem(env, Hl7Problem.error(101, "MSH-10 | missing")), StandardCharsets.UTF_8);

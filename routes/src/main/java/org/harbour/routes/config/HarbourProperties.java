@@ -195,13 +195,18 @@ public record HarbourProperties(
     }
 
     /**
-     * Translation: where deploy-time code-table overrides are read from, and identifier systems
-     * for assigning authorities (CX-4), e.g. {@code identifier-systems.QMH=urn:harbour:id:mrn:qmh}.
+     * Translation: where deploy-time code-table overrides are read from, identifier systems
+     * for assigning authorities (CX-4), e.g. {@code identifier-systems.QMH=urn:harbour:id:mrn:qmh},
+     * and the time zone of a sending facility (MSH-4, else MSH-3) whose timestamps carry no offset
+     * and whose MSH-7 has none either, e.g. {@code timezones.SFO-LAB=America/Los_Angeles}; others
+     * are read in {@code harbour.timezone}.
      */
     public record Translation(@DefaultValue("config/codes") Path codeOverrides,
-            java.util.Map<String, String> identifierSystems) {
+            java.util.Map<String, String> identifierSystems,
+            java.util.Map<String, ZoneId> timezones) {
         public Translation {
             identifierSystems = identifierSystems == null ? java.util.Map.of() : java.util.Map.copyOf(identifierSystems);
+            timezones = timezones == null ? java.util.Map.of() : java.util.Map.copyOf(timezones);
         }
     }
 
@@ -223,9 +228,15 @@ public record HarbourProperties(
             @DefaultValue("32") int reservedConnections,
             @DefaultValue("30s") Duration firstMessageTimeout,
             @DefaultValue("64") int minReceiveRate,
-            @DefaultValue("10s") Duration minReceiveRateGrace) {
+            @DefaultValue("10s") Duration minReceiveRateGrace,
+            @DefaultValue("as-requested") String acknowledgements) {
 
         public Mllp {
+            if (!acknowledgements.equals("as-requested") && !acknowledgements.equals("original")) {
+                throw new IllegalArgumentException("harbour.mllp.acknowledgements must be as-requested (enhanced mode "
+                        + "when a message's MSH-15 or MSH-16 asks for it) or original (always AA/AE/AR), not '"
+                        + acknowledgements + "'");
+            }
             listeners = listeners == null ? java.util.Map.of() : java.util.Map.copyOf(listeners);
             knownSenders = knownSenders == null ? java.util.List.of() : java.util.List.copyOf(knownSenders);
         }

@@ -154,8 +154,9 @@ public class HubConfiguration {
     }
 
     @Bean
-    Acknowledgements acknowledgements(Clock clock) {
-        return new Acknowledgements(new AckBuilder("HARBOUR", clock));
+    Acknowledgements acknowledgements(Clock clock, HarbourProperties properties) {
+        return new Acknowledgements(new AckBuilder("HARBOUR", clock),
+                properties.mllp().acknowledgements().equals("as-requested"));
     }
 
     @Bean
@@ -169,7 +170,8 @@ public class HubConfiguration {
         return new V2ToFhir(new TranslatorSettings(properties.timezone(),
                 new CodeTables(overrides != null && Files.isDirectory(overrides) ? overrides : null), Hkid.SYSTEM,
                 properties.translation().identifierSystems(),
-                TranslatorSettings.defaults().translatorVersion()));
+                TranslatorSettings.defaults().translatorVersion())
+                .withSenderTimezones(properties.translation().timezones()));
     }
 
     @Bean

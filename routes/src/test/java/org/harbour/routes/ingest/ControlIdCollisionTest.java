@@ -28,7 +28,7 @@ class ControlIdCollisionTest extends HubTestSupport {
     /** A glucose result of the facility's laboratory (LIS) or radiology (RIS) system. */
     private static byte[] result(String application, String facility, String controlId, String time, String value) {
         return ("MSH|^~\\&|" + application + "|" + facility + "|HARBOUR|HUB|" + time + "||ORU^R01^ORU_R01|" + controlId
-                + "|P|2.5.1|||AL|NE|HKG|UNICODE UTF-8\r"
+                + "|P|2.5.1|||||HKG|UNICODE UTF-8\r"
                 + "PID|1||KWC-000777^^^" + facility + "^MR~C6688990^^^HKID^NNHKG||李^嘉欣||19781105|F\r"
                 + "OBR|1|ORD-" + value + "|FIL-" + value + "|2345-7^Glucose^LN|||20261203083000+0800\r"
                 + "OBX|1|NM|2345-7^Glucose^LN||" + value + "|mmol/L|3.9-6.1|N|||F|||20261203083000+0800\r")

@@ -180,7 +180,7 @@ class InboundQueueWriterTest {
     }
 
     private static byte[] result(String controlId, String hkid) {
-        return ("MSH|^~\\&|LIS|KWC|HARBOUR|HUB|20261203091500+0800||ORU^R01|" + controlId + "|P|2.5.1|||AL|NE|HKG"
+        return ("MSH|^~\\&|LIS|KWC|HARBOUR|HUB|20261203091500+0800||ORU^R01|" + controlId + "|P|2.5.1|||||HKG"
                 + "|UNICODE UTF-8\rPID|1||" + hkid + "^^^HKID^NNHKG~MRN-1^^^KWC^MR||陳^大文||19700101|M\r")
                 .getBytes(StandardCharsets.UTF_8);
     }

@@ -71,6 +71,48 @@ class MllpIngestTest extends HubTestSupport {
         assertThat(countsByControlId(storedFrom(sender))).isEqualTo(Map.of("P1", 1L, "P2", 1L, "P3", 1L));
     }
 
+    /** The same lab result asking for the acknowledgements of enhanced mode (MSH-15, MSH-16). */
+    private static byte[] enhanced(String sender, String controlId, String accept, String application) {
+        return Hl7Samples.utf8(Hl7Samples.oru(sender, controlId, "UNICODE UTF-8")
+                .replaceFirst("\\|P\\|2\\.5\\.1\\|\\|\\|\\|\\|", "|P|2.5.1|||" + accept + "|" + application + "|"));
+    }
+
+    @Test
+    void enhancedModeGetsTheAcceptAndApplicationAcknowledgementsItAskedFor() throws IOException {
+        String sender = uniqueSender("ENH");
+        try (MllpClient client = connect()) {
+            client.writeRaw(Mllp.frame(enhanced(sender, "E1", "AL", "AL")));
+            Acks commit = Acks.parse(client.readAck());
+            Acks application = Acks.parse(client.readAck());
+            assertThat(commit.code()).isEqualTo("CA");
+            assertThat(commit.controlId()).isEqualTo("E1");
+            assertThat(application.code()).isEqualTo("AA");
+            assertThat(application.controlId()).isEqualTo("E1");
+            assertThat(application.msh()).contains("|NE|NE");
+            // NE/NE: no answer at all; the next message's answer is the next thing on the connection
+            client.writeRaw(Mllp.frame(enhanced(sender, "E2", "NE", "NE")));
+            client.writeRaw(Mllp.frame(enhanced(sender, "E3", "AL", "NE")));
+            Acks next = Acks.parse(client.readAck());
+            assertThat(next.code()).isEqualTo("CA");
+            assertThat(next.controlId()).isEqualTo("E3");
+            // an error, when only errors are to be answered: CE and AE
+            byte[] unsupportedVersion = new String(enhanced(sender, "E4", "ER", "ER"), StandardCharsets.UTF_8)
+                    .replace("|P|2.5.1|", "|P|2.999|").getBytes(StandardCharsets.UTF_8);
+            client.writeRaw(Mllp.frame(unsupportedVersion));
+            Acks refused = Acks.parse(client.readAck());
+            assertThat(refused.code()).isIn("CE", "CR");
+            assertThat(refused.controlId()).isEqualTo("E4");
+            Acks refusedApplication = Acks.parse(client.readAck());
+            assertThat(refusedApplication.code()).isIn("AE", "AR");
+            // original mode is unchanged
+            assertThat(Acks.parse(client.send(Hl7Samples.utf8(Hl7Samples.oru(sender, "E5", "UNICODE UTF-8")))).code())
+                    .isEqualTo("AA");
+        }
+        awaitStored(sender, 4);
+        awaitInboundDrained();
+        assertThat(countsByControlId(storedFrom(sender)).keySet()).contains("E1", "E2", "E3", "E5");
+    }
+
     @Test
     void messageSplitAcrossManyWritesIsAssembledAndAcknowledged() throws IOException {
         String sender = uniqueSender("SPLIT");

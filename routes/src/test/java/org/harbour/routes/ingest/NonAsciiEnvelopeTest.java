@@ -20,7 +20,7 @@ class NonAsciiEnvelopeTest extends HubTestSupport {
 
     private static String message(String facility, String controlId, String msh18) {
         return "MSH|^~\\&|化驗系統|" + facility + "|HARBOUR|HUB|20261203101500+0800||ADT^A08^ADT_A01|" + controlId
-                + "|P|2.5.1|||AL|NE|HKG|" + msh18 + "\r"
+                + "|P|2.5.1|||||HKG|" + msh18 + "\r"
                 + "EVN|A08|20261203101500+0800\r"
                 + "PID|1||A1234563^^^HKID^NNHKG||陳^大文^^^^^L||19600101|M\r";
     }

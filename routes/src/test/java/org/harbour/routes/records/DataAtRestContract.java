@@ -76,7 +76,7 @@ abstract class DataAtRestContract {
 
     static String adt(String sender, String controlId, Person p, String charsetField) {
         return "MSH|^~\\&|PAS|" + sender + "|HARBOUR|HUB|20261204101500+0800||ADT^A01^ADT_A01|" + controlId
-                + "|P|2.5.1|||AL|NE|HKG|" + charsetField + "\r"
+                + "|P|2.5.1|||||HKG|" + charsetField + "\r"
                 + "EVN|A01|20261204101500+0800\r"
                 + "PID|1||" + sender + "-" + controlId + "^^^" + sender + "^MR~" + p.hkid() + "^^^HKID^NNHKG||" + p.family()
                 + "^" + p.given() + "^^^^^L||" + p.birthDate() + "|F|||荃灣沙咀道88號^^荃灣^^^HKG||^PRN^PH^^852^"
@@ -86,7 +86,7 @@ abstract class DataAtRestContract {
 
     static String oru(String sender, String controlId, Person p) {
         return "MSH|^~\\&|MEDILINK|" + sender + "|HARBOUR|HUB|20261204093000+0800||ORU^R01^ORU_R01|" + controlId
-                + "|P|2.5.1|||AL|NE|HKG|UNICODE UTF-8\r"
+                + "|P|2.5.1|||||HKG|UNICODE UTF-8\r"
                 + "PID|1||" + sender + "-" + controlId + "^^^" + sender + "^MR~" + p.hkid() + "^^^HKID^NNHKG||"
                 + p.family() + "^" + p.given() + "^^^^^L||" + p.birthDate() + "|F|||||^PRN^PH^^852^" + p.phone() + "\r"
                 + "ORC|RE|ORD" + controlId + "|LAB" + controlId + "\r"
@@ -98,7 +98,7 @@ abstract class DataAtRestContract {
 
     static String mdm(String sender, String controlId, Person p) {
         return "MSH|^~\\&|EMR|" + sender + "|HARBOUR|HUB|20261204120000+0800||MDM^T02^MDM_T02|" + controlId
-                + "|P|2.5.1|||AL|NE|HKG|UNICODE UTF-8\r"
+                + "|P|2.5.1|||||HKG|UNICODE UTF-8\r"
                 + "EVN|T02|20261204120000+0800\r"
                 + "PID|1||" + sender + "-" + controlId + "^^^" + sender + "^MR~" + p.hkid() + "^^^HKID^NNHKG||"
                 + p.family() + "^" + p.given() + "^^^^^L||" + p.birthDate() + "|F\r"

@@ -50,7 +50,7 @@ class OrderedApplicationTest extends HubTestSupport {
         String time = "20261203101500+0800";
         String order = "ORD-" + patient;
         return "MSH|^~\\&|LIS|" + sender + "|HARBOUR|HUB|" + time + "||ORU^R01^ORU_R01|U-" + patient + "-" + update
-                + "|P|2.5.1|||AL|NE|HKG|UNICODE UTF-8\r"
+                + "|P|2.5.1|||||HKG|UNICODE UTF-8\r"
                 + "PID|1||" + Hkid.complete("T", String.format("%06d", 400_000 + patient)) + "^^^HKID^NNHKG||林^嘉欣||"
                 + "19850505|F\r"
                 + "OBR|1|" + order + "|F" + order + "|2345-7^Glucose^LN|||" + time + "|||||||||||||||" + time + "|||F\r"

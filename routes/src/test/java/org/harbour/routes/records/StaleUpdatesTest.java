@@ -57,7 +57,7 @@ class StaleUpdatesTest extends HubTestSupport {
             String status) {
         String time = MORNING.plusMinutes(minutes).format(HL7_TIME) + "+0800";
         return "MSH|^~\\&|LIS|" + sender + "|HARBOUR|HUB|" + time + "||ORU^R01^ORU_R01|" + controlId
-                + "|P|2.5.1|||AL|NE|HKG|UNICODE UTF-8\r"
+                + "|P|2.5.1|||||HKG|UNICODE UTF-8\r"
                 + "PID|1||" + hkid + "^^^HKID^NNHKG||何^志明||19700101|M\r"
                 + "OBR|1|" + order + "|F" + order + "|2345-7^Glucose^LN|||" + time + "\r"
                 + "OBX|1|NM|2345-7^Glucose^LN||" + value + "|mmol/L|3.9-6.1||||" + status + "|||" + time + "\r";
