@@ -22,11 +22,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Properties;
-import java.util.stream.Stream;
-import org.harbour.mappings.fhir.Conversion;
 import org.harbour.mappings.fhir.TranslatorSettings;
 import org.harbour.mappings.fhir.V2ToFhir;
-import org.harbour.mappings.hl7.Hl7Batch;
 import org.hl7.fhir.common.hapi.validation.support.CommonCodeSystemsTerminologyService;
 import org.hl7.fhir.common.hapi.validation.support.InMemoryTerminologyServerValidationSupport;
 import org.hl7.fhir.common.hapi.validation.support.SnapshotGeneratingValidationSupport;
@@ -56,20 +53,15 @@ public final class ConversionBenchmark {
         String[] rest = String.join(" ", java.util.Arrays.copyOfRange(args, 1, args.length)).trim().split("\\s+");
         Path corpus = Path.of(rest[0]);
         Path lfhResults = Path.of(rest[1]);
-        List<byte[]> messages = new ArrayList<>();
-        try (Stream<Path> files = Files.list(corpus)) {
-            for (Path file : files.filter(p -> p.toString().endsWith(".hl7")).sorted().toList()) {
-                messages.addAll(Hl7Batch.split(Files.readAllBytes(file)));
-            }
-        }
+        List<byte[]> messages = ConversionRate.corpus(corpus);
         V2ToFhir translator = new V2ToFhir(TranslatorSettings.defaults());
         FhirContext fhir = FhirContext.forR4Cached();
         List<Bundle> ours = new ArrayList<>();
         for (byte[] m : messages) {
             ours.add(translator.convert(m).bundle());
         }
-        List<byte[]> oru = only(messages, "ORU");
-        List<byte[]> adt = only(messages, "ADT");
+        List<byte[]> oru = ConversionRate.only(messages, "ORU");
+        List<byte[]> adt = ConversionRate.only(messages, "ADT");
         FhirValidator validator = validator(fhir);
         int oursValid = 0;
         for (Bundle b : ours) {
@@ -91,9 +83,11 @@ public final class ConversionBenchmark {
             }
         }
 
-        double all = rate(translator, messages);
-        double oruRate = rate(translator, oru);
-        double adtRate = rate(translator, adt);
+        // translation and JSON serialisation, as the peer's rate includes writing its JSON
+        IParser writer = fhir.newJsonParser();
+        double all = ConversionRate.rate(translator, writer, messages);
+        double oruRate = ConversionRate.rate(translator, writer, oru);
+        double adtRate = ConversionRate.rate(translator, writer, adt);
         double ceiling = ceiling(messages, ours, fhir);
         double ceilingOru = ceiling(oru, oru.stream().map(m -> translator.convert(m).bundle()).toList(), fhir);
         long perOru = allocatedPerMessage(translator, oru, fhir);
@@ -107,7 +101,7 @@ public final class ConversionBenchmark {
         r.append(String.format(Locale.ROOT, "%n## HL7 v2 → FHIR R4 conversion, %s%n%n"
                 + "Machine: %s, %d cores, Java %s; host %s. Single thread, %d s measured per figure after a warm-up."
                 + " Corpus: ../shared/corpus (%d messages). LinuxForHealth hl7v2-fhir-converter 1.0.19 ran in its own"
-                + " JVM in the same run (bench/conversion.sh).%n%n",
+                + " JVM in the same run (bench/conversion.sh). Both rates include writing the Bundle as JSON.%n%n",
                 LocalDate.now(), cpu, Runtime.getRuntime().availableProcessors(), System.getProperty("java.version"),
                 InetAddress.getLocalHost().getHostName(), SECONDS, messages.size()));
         r.append("| | Harbour | LinuxForHealth | Harbour / LinuxForHealth |\n|---|---:|---:|---:|\n");
@@ -125,34 +119,6 @@ public final class ConversionBenchmark {
                 ceiling, ceilingOru, 100 * all / ceiling, 100 * oruRate / ceilingOru, perOru / 1048576.0));
         System.out.print(r);
         Files.writeString(root.resolve("docs/BENCHMARKS.md"), r, StandardOpenOption.APPEND);
-    }
-
-    private static List<byte[]> only(List<byte[]> messages, String type) {
-        return messages.stream().filter(m -> {
-            String head = new String(m, 0, Math.min(m.length, 300), java.nio.charset.StandardCharsets.ISO_8859_1);
-            String[] f = head.split("\\|", 10);
-            return f.length > 8 && f[8].startsWith(type);
-        }).toList();
-    }
-
-    private static double rate(V2ToFhir translator, List<byte[]> messages) {
-        long warm = System.nanoTime() + SECONDS * 250_000_000L;
-        int i = 0;
-        while (System.nanoTime() < warm) {
-            translator.convert(messages.get(i++ % messages.size()));
-        }
-        long start = System.nanoTime();
-        long until = start + SECONDS * 1_000_000_000L;
-        long done = 0;
-        long sink = 0;
-        while (System.nanoTime() < until) {
-            Conversion c = translator.convert(messages.get((int) (done++ % messages.size())));
-            sink += c.bundle().getEntry().size();
-        }
-        if (sink == 42) {
-            System.out.print("");
-        }
-        return done / ((System.nanoTime() - start) / 1e9);
     }
 
     /** HAPI's generic HL7 v2 parse (no validation) + JSON serialisation of our Bundle, per message. */

@@ -17,6 +17,7 @@ import org.hl7.fhir.r4.model.Immunization;
 import org.hl7.fhir.r4.model.MedicationRequest;
 import org.hl7.fhir.r4.model.MessageHeader;
 import org.hl7.fhir.r4.model.Observation;
+import org.hl7.fhir.r4.model.Patient;
 import org.hl7.fhir.r4.model.Resource;
 import org.hl7.fhir.r4.model.ServiceRequest;
 import org.hl7.fhir.r4.model.Specimen;
@@ -251,7 +252,11 @@ public final class V2ToFhir {
                 }
                 case "PID" -> {
                     flushOrc();
+                    Patient previous = ctx.patient;
                     ctx.patient = patients.map(s, ctx);
+                    if (previous != null && (ctx.trigger.equals("A24") || ctx.trigger.equals("A37"))) {
+                        link(previous, ctx.patient, ctx.trigger.equals("A24"), s);
+                    }
                     ctx.patientKey = PidToPatient.senderKey(s);
                     noteTarget = null;
                 }
@@ -402,6 +407,21 @@ public final class V2ToFhir {
                 mapped.add(s);
             } else {
                 unmapped(s);
+            }
+        }
+
+        /**
+         * A24 (link patient information) names two patients the sender holds to be one: each
+         * Patient says so of the other (seealso). A37 (unlink) undoes such a link: FHIR has no
+         * "unlink" in a Bundle of current state, so the report says which two were unlinked.
+         */
+        private void link(Patient first, Patient second, boolean link, Segment secondPid) {
+            if (link) {
+                first.addLink().setOther(MappingContext.ref(second)).setType(Patient.LinkType.SEEALSO);
+                second.addLink().setOther(MappingContext.ref(first)).setType(Patient.LinkType.SEEALSO);
+            } else {
+                ctx.report.warning(MappingContext.at(secondPid), "A37: the sender unlinks this patient from the one "
+                        + "before; a link recorded earlier must be removed where it is kept");
             }
         }
 

@@ -46,6 +46,30 @@ public final class Hl7Batch {
         return messages;
     }
 
+    /**
+     * The batch envelope of a file: its FHS, BHS, BTS and FTS segments (file and batch headers and
+     * trailers, which belong to no message), in order, each as its bytes read one char a byte
+     * (ISO-8859-1). Empty for a file without them. {@link #split} leaves them out of the
+     * messages; whoever splits a file reports these, so their fields (the batch's sender, date,
+     * name, counts) are not lost silently.
+     */
+    public static List<String> envelope(byte[] file) {
+        List<String> out = new ArrayList<>();
+        int i = Hl7EnvelopeReader.startOfMessage(file);
+        while (i < file.length) {
+            int end = i;
+            while (end < file.length && file[end] != '\r' && file[end] != '\n') {
+                end++;
+            }
+            if (end > i && (startsWith(file, i, "FHS") || startsWith(file, i, "BHS") || startsWith(file, i, "BTS")
+                    || startsWith(file, i, "FTS"))) {
+                out.add(new String(file, i, end - i, java.nio.charset.StandardCharsets.ISO_8859_1));
+            }
+            i = end + 1;
+        }
+        return out;
+    }
+
     private static boolean startsWith(byte[] bytes, int at, String prefix) {
         if (at + prefix.length() > bytes.length) {
             return false;

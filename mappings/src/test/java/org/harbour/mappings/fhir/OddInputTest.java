@@ -84,6 +84,30 @@ class OddInputTest {
     }
 
     @Test
+    void anA24LinksTheTwoPatientsItNames() {
+        Conversion c = translator.convert("MSH|^~\\&|PMI|QEH|||20261122090000+0800||ADT^A24^ADT_A24|L-1|P|2.5.1\r"
+                + "EVN|A24|20261122090000+0800\r"
+                + "PID|1||QEH-1^^^QEH^MR||陳^大文\r"
+                + "PID|2||A1234563^^^HKID^NNHKG||陳^大文\r");
+        List<Patient> patients = all(c.bundle(), Patient.class);
+        assertThat(patients).hasSize(2);
+        assertThat(patients.get(0).getLinkFirstRep().getOther().getReference())
+                .isEqualTo("urn:uuid:" + patients.get(1).getIdElement().getIdPart());
+        assertThat(patients.get(1).getLinkFirstRep().getType()).isEqualTo(Patient.LinkType.SEEALSO);
+        assertThat(R4Validation.errors(c.bundle())).isEmpty();
+    }
+
+    @Test
+    void aBatchEnvelopeIsKeptApartFromItsMessages() {
+        byte[] file = ("FHS|^~\\&|LIS|KWH|||20261122||F-9\rBHS|^~\\&|LIS|KWH\r"
+                + "MSH|^~\\&|LIS|KWH|||20261122090000+0800||ADT^A04|B-1|P|2.5.1\rPID|1||A1234563^^^HKID^NNHKG\r"
+                + "BTS|1\rFTS|1\r").getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+        assertThat(org.harbour.mappings.hl7.Hl7Batch.split(file)).hasSize(1);
+        assertThat(org.harbour.mappings.hl7.Hl7Batch.envelope(file)).containsExactly(
+                "FHS|^~\\&|LIS|KWH|||20261122||F-9", "BHS|^~\\&|LIS|KWH", "BTS|1", "FTS|1");
+    }
+
+    @Test
     void codesHl7DoesNotDefineGoUnderTheSendersOwnSystem() {
         Conversion c = translator.convert("MSH|^~\\&|APP|FAC|||20261122090000+0800||ZZZ^Z99|Z-1|P|2.5.1\r"
                 + "PID|1||A1234563^^^HKID^NNHKG||CHAN^TAI MAN|||||||||||||||||||||||||||AAA\r");

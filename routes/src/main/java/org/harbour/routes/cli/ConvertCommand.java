@@ -84,7 +84,14 @@ public final class ConvertCommand {
     private boolean convertFile(Path file, Path outDir, V2ToFhir translator, IParser json) {
         List<byte[]> messages;
         try {
-            messages = Hl7Batch.split(Files.readAllBytes(file));
+            byte[] bytes = Files.readAllBytes(file);
+            messages = Hl7Batch.split(bytes);
+            // the batch's own headers and trailers belong to no message: reported with the file
+            for (String segment : Hl7Batch.envelope(bytes)) {
+                err.println(file + ": INFO " + segment.substring(0, 3) + ": batch envelope, in no message's Bundle: "
+                        + new String(segment.getBytes(java.nio.charset.StandardCharsets.ISO_8859_1),
+                                java.nio.charset.StandardCharsets.UTF_8));
+            }
         } catch (IOException e) {
             err.println(file + ": cannot read: " + e.getMessage());
             return false;

@@ -32,10 +32,13 @@ class ConvertCommandTest {
     @Test
     void everyMessageOfABatchFileBecomesOneNdjsonLine() throws Exception {
         Path file = dir.resolve("batch.hl7");
-        Files.writeString(file, "FHS|^~\\&|MEDILINK|KWC\rBHS|^~\\&|MEDILINK|KWC\r" + Hl7Samples.oru("KWC", "B-1", "")
-                + Hl7Samples.adt("KWC", "B-2") + "BTS|2\rFTS|1\r");
+        Files.writeString(file, "FHS|^~\\&|MEDILINK|KWC|||20261122||BATCH-77\rBHS|^~\\&|MEDILINK|KWC\r"
+                + Hl7Samples.oru("KWC", "B-1", "") + Hl7Samples.adt("KWC", "B-2") + "BTS|2\rFTS|1\r");
         int exit = convert(file.toString());
         assertThat(exit).as(err.toString(StandardCharsets.UTF_8)).isZero();
+        // the batch envelope is in no message's Bundle: the report names it, its fields with it
+        assertThat(err.toString(StandardCharsets.UTF_8)).contains("FHS: batch envelope").contains("BATCH-77")
+                .contains("BTS: batch envelope").contains("FTS: batch envelope");
         List<String> lines = out.toString(StandardCharsets.UTF_8).lines().toList();
         assertThat(lines).hasSize(2);
         Bundle first = FhirContext.forR4Cached().newJsonParser().parseResource(Bundle.class, lines.get(0));
