@@ -55,7 +55,7 @@ public final class ConversionBenchmark {
         Path lfhResults = Path.of(rest[1]);
         List<byte[]> messages = ConversionRate.corpus(corpus);
         V2ToFhir translator = new V2ToFhir(TranslatorSettings.defaults());
-        FhirContext fhir = FhirContext.forR4Cached();
+        FhirContext fhir = ConversionRate.context();
         List<Bundle> ours = new ArrayList<>();
         for (byte[] m : messages) {
             ours.add(translator.convert(m).bundle());

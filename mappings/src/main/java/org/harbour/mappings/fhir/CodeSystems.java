@@ -14,6 +14,9 @@ final class CodeSystems {
     static final String SNOMED = "http://snomed.info/sct";
     static final String UCUM = "http://unitsofmeasure.org";
 
+    private static final java.util.regex.Pattern HL7_TABLE = java.util.regex.Pattern.compile("HL7\\d{4}");
+    static final java.util.regex.Pattern URI = java.util.regex.Pattern.compile("(?i)(https?|urn):.*");
+    private static final java.util.regex.Pattern OID = java.util.regex.Pattern.compile("[0-2](\\.(0|[1-9]\\d*)){3,}");
     private static final Map<String, String> KNOWN = Map.ofEntries(
             Map.entry("LN", LOINC), Map.entry("LOINC", LOINC),
             Map.entry("SCT", SNOMED), Map.entry("SNM", SNOMED), Map.entry("SNM3", SNOMED), Map.entry("SNOMED", SNOMED),
@@ -58,13 +61,13 @@ final class CodeSystems {
         if (known != null) {
             return known;
         }
-        if (upper.matches("HL7\\d{4}")) {
+        if (HL7_TABLE.matcher(upper).matches()) {
             return "http://terminology.hl7.org/CodeSystem/v2-" + upper.substring(3);
         }
         if (isOid(upper)) {
             return "urn:oid:" + upper;
         }
-        if (name.matches("(?i)(https?|urn):.*")) {
+        if (URI.matcher(name).matches()) {
             return name.strip();
         }
         return local(name);
@@ -77,7 +80,7 @@ final class CodeSystems {
 
     /** An ISO object identifier as FHIR accepts it: three or more arcs, the first 0, 1 or 2. */
     static boolean isOid(String text) {
-        return text != null && text.matches("[0-2](\\.(0|[1-9]\\d*)){3,}");
+        return text != null && OID.matcher(text).matches();
     }
 
     static String token(String text) {

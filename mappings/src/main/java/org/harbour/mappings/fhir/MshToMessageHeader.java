@@ -19,6 +19,8 @@ final class MshToMessageHeader {
 
     private static final String EVENT_SYSTEM = "http://terminology.hl7.org/CodeSystem/v2-0003";
 
+    private static final java.util.regex.Pattern VERSION = java.util.regex.Pattern.compile("2\\.[1-8](\\.\\d+)*");
+    private static final java.util.regex.Pattern LANGUAGE = java.util.regex.Pattern.compile("[A-Za-z]{2,3}([-_][A-Za-z0-9]{2,8})*");
     static final String APPLICATION_ID = "urn:harbour:extension:application-id";
     static final String NETWORK_ADDRESS = "urn:harbour:extension:network-address";
     static final String MESSAGE_PROFILE = "urn:harbour:extension:message-profile";
@@ -27,7 +29,7 @@ final class MshToMessageHeader {
     MessageHeader map(Segment msh, MappingContext ctx) {
         msh.consumed(1, 2, 10);
         String version = msh.field(12).text(1); // the version: in the Provenance; its other parts are reported
-        if (!version.matches("2\\.[1-8](\\.\\d+)*")) {
+        if (!VERSION.matcher(version).matches()) {
             ctx.report.warning(MappingContext.at(msh, 12), version.isEmpty() ? "no HL7 version"
                     : "HL7 version '" + version + "' is not one of 2.1 to 2.8; read as the nearest it resembles");
         }
@@ -106,7 +108,7 @@ final class MshToMessageHeader {
             }
         }
         String language = msh.field(19).text(1);
-        if (language.matches("[A-Za-z]{2,3}([-_][A-Za-z0-9]{2,8})*")) {
+        if (LANGUAGE.matcher(language).matches()) {
             String[] parts = language.split("[-_]");
             StringBuilder tag = new StringBuilder(parts[0].toLowerCase(java.util.Locale.ROOT));
             for (int i = 1; i < parts.length; i++) {

@@ -114,8 +114,9 @@ public final class V2ToFhir {
         if (!declaredName.isEmpty() && !declared) {
             problems.add(new String[] {"MSH[0]-18", "character set '" + declaredName + "' is not one Harbour decodes; read as UTF-8"});
         }
-        String text = strict(raw, bom, charset);
-        if (text != null) {
+        // the usual case at the usual cost: decoded once; only a replacement character calls for a strict look
+        String text = new String(raw, bom, raw.length - bom, charset);
+        if (text.indexOf('\uFFFD') < 0 || strict(raw, bom, charset) != null) {
             return new Decoded(text, problems);
         }
         if (declaredName.isEmpty()) {
@@ -130,7 +131,7 @@ public final class V2ToFhir {
         int bad = firstMalformed(raw, bom, charset);
         problems.add(new String[] {"MSH[0]-18", "bytes not valid in " + charset.name() + " (the first at byte " + bad
                 + "); each such sequence is shown as U+FFFD"});
-        return new Decoded(new String(raw, bom, raw.length - bom, charset), problems);
+        return new Decoded(text, problems);
     }
 
     private static String strict(byte[] raw, int from, Charset charset) {

@@ -32,6 +32,8 @@ final class V2Types {
 
     static final String REPRESENTATION = "http://hl7.org/fhir/StructureDefinition/iso21090-EN-representation";
     private static final String IDENTIFIER_TYPE = "http://terminology.hl7.org/CodeSystem/v2-0203";
+    private static final java.util.regex.Pattern URI_VALUE = java.util.regex.Pattern.compile("(?i)(https?|urn|mailto|ftp):\\S+");
+    private static final java.util.regex.Pattern DECIMAL = java.util.regex.Pattern.compile("-?\\d+(\\.\\d+)?");
 
     private final MappingContext ctx;
     private final V2Time time;
@@ -218,7 +220,7 @@ final class V2Types {
             id.setSystem(mapped);
         } else if (CodeSystems.isOid(universal) && cx.text(4, 3).equalsIgnoreCase("ISO")) {
             id.setSystem("urn:oid:" + universal);
-        } else if (universal.matches("(?i)(https?|urn):.*")) {
+        } else if (CodeSystems.URI.matcher(universal).matches()) {
             id.setSystem(universal);
         } else if (!authority.isEmpty()) {
             id.setSystem("urn:harbour:id:" + CodeSystems.token(authority.toLowerCase(Locale.ROOT)));
@@ -308,7 +310,7 @@ final class V2Types {
         Identifier id = new Identifier();
         if (CodeSystems.isOid(universal)) {
             id.setSystem("urn:ietf:rfc:3986").setValue("urn:oid:" + universal);
-        } else if (universal.matches("(?i)(https?|urn|mailto|ftp):\\S+")) {
+        } else if (URI_VALUE.matcher(universal).matches()) {
             id.setSystem("urn:ietf:rfc:3986").setValue(universal);
         } else {
             id.setValue(universal);
@@ -518,8 +520,26 @@ final class V2Types {
             return null;
         }
         HumanName n = p.getNameFirstRep();
-        return (n.getPrefixAsSingleString() + " " + n.getGivenAsSingleString() + " " + n.getFamily()).replace("null", "")
-                .strip().replaceAll(" +", " ");
+        StringBuilder out = new StringBuilder();
+        for (var prefix : n.getPrefix()) {
+            words(out, prefix.getValue());
+        }
+        for (var given : n.getGiven()) {
+            words(out, given.getValue());
+        }
+        words(out, n.getFamily());
+        return out.toString();
+    }
+
+    private static void words(StringBuilder out, String text) {
+        if (text == null) {
+            return;
+        }
+        for (String word : text.strip().split(" ")) {
+            if (!word.isEmpty()) {
+                out.append(out.length() == 0 ? "" : " ").append(word);
+            }
+        }
     }
 
     /** XON (or a plain name, or an HD) → an Organization shared within the message. */
@@ -641,7 +661,7 @@ final class V2Types {
         } else if (t.startsWith("-.")) {
             t = "-0" + t.substring(1);
         }
-        if (!t.matches("-?\\d+(\\.\\d+)?")) {
+        if (!DECIMAL.matcher(t).matches()) {
             return null;
         }
         return new BigDecimal(t);

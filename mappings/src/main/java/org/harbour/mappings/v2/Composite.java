@@ -16,7 +16,9 @@ public final class Composite {
     private final Delimiters delimiters;
     private final char separator;
     private final char inner;
-    private String[] parts;
+    /** Where each component starts in {@link #raw}, and its length + 1 after the last; found when first needed. */
+    private int[] bounds;
+    private String[] texts;
     /** The segment told of reads (null: nobody), the field, and the component (0: this is a whole field). */
     private final Segment owner;
     private final int field;
@@ -56,37 +58,50 @@ public final class Composite {
     }
 
     public boolean isEmpty() {
-        return raw.isEmpty() || raw.equals("\"\"") || raw.chars().allMatch(c -> c == separator || c == inner);
+        if (raw.isEmpty() || raw.equals("\"\"")) {
+            return true;
+        }
+        for (int i = 0; i < raw.length(); i++) {
+            char c = raw.charAt(i);
+            if (c != separator && c != inner) {
+                return false;
+            }
+        }
+        return true;
     }
 
     public int size() {
-        return parts().length;
+        return bounds().length - 1;
     }
 
     /** Component {@code n} (from 1), its first subcomponent, decoded; "" when absent. */
     public String text(int n) {
         mark(n, 1);
-        String[] p = parts();
-        if (n < 1 || n > p.length) {
-            return "";
-        }
-        String part = p[n - 1];
-        int cut = part.indexOf(inner);
-        if (cut >= 0) {
-            part = part.substring(0, cut);
-        }
-        return clean(part);
+        return peekText(n);
     }
 
     /** Component {@code n}, first subcomponent, decoded, without counting it as mapped (to decide, not to copy). */
     public String peekText(int n) {
-        String[] p = parts();
-        if (n < 1 || n > p.length) {
+        int[] b = bounds();
+        if (n < 1 || n >= b.length) {
             return "";
         }
-        String part = p[n - 1];
-        int cut = part.indexOf(inner);
-        return clean(cut >= 0 ? part.substring(0, cut) : part);
+        // mappers read the same component several times (a key, then the value): decoded once
+        if (texts == null) {
+            texts = new String[b.length - 1];
+        }
+        String decoded = texts[n - 1];
+        if (decoded == null) {
+            int from = b[n - 1];
+            int to = b[n] - 1;
+            int cut = from;
+            while (cut < to && raw.charAt(cut) != inner) {
+                cut++;
+            }
+            decoded = clean(raw.substring(from, cut));
+            texts[n - 1] = decoded;
+        }
+        return decoded;
     }
 
     /** The first component, decoded. */
@@ -96,15 +111,16 @@ public final class Composite {
 
     /** Component {@code n} as a composite of its subcomponents. */
     public Composite component(int n) {
-        String[] p = parts();
-        if (n < 1 || n > p.length) {
+        int[] b = bounds();
+        if (n < 1 || n >= b.length) {
             return EMPTY;
         }
+        String part = raw.substring(b[n - 1], b[n] - 1);
         if (component != 0) {
             mark(n, 0);
-            return new Composite(p[n - 1], delimiters, inner, inner);
+            return new Composite(part, delimiters, inner, inner);
         }
-        return new Composite(p[n - 1], delimiters, inner, inner, owner, field, n, repetition);
+        return new Composite(part, delimiters, inner, inner, owner, field, n, repetition);
     }
 
     /** Component {@code n}, subcomponent {@code s}, decoded. */
@@ -127,11 +143,11 @@ public final class Composite {
         return Escapes.decode(part, delimiters).strip();
     }
 
-    private String[] parts() {
-        if (parts == null) {
-            parts = Segment.split(raw, separator);
+    private int[] bounds() {
+        if (bounds == null) {
+            bounds = Segment.bounds(raw, separator);
         }
-        return parts;
+        return bounds;
     }
 
     @Override

@@ -1,7 +1,6 @@
 package org.harbour.mappings.v2;
 
 import java.util.ArrayList;
-import java.util.BitSet;
 import java.util.List;
 
 /**
@@ -12,20 +11,33 @@ import java.util.List;
 public final class Segment {
 
     private final String name;
+    /** The segment as received. */
+    private final String line;
+    /** Where each field starts in {@link #line}, and after the last one the line's length + 1. */
+    private final int[] starts;
+    /** The fields as strings, made when first asked for (most are never read). */
     private final String[] fields;
     private final Delimiters delimiters;
     private final int position;
     private final boolean header;
-    /** Per field: bit 0 the whole field; bit {@code c*64+s} subcomponent s of component c (s 0: all of it). */
-    private BitSet[] reads;
-    /** Per field: which repetitions were read (bit 0: all of them). */
-    private BitSet[] repetitionsRead;
+    /**
+     * Per field, up to 512 bits in up to eight words: bit 0 the whole field; bit {@code c*16+s} subcomponent s of
+     * component c (s 0: all of it; subcomponents beyond the 15th share the 15th's bit, components
+     * beyond the 31st the 31st's — no HL7 data type has that many).
+     */
+    private long[][] reads;
+    /** Per field: which repetitions were read (bit 0: all of them; repetitions beyond 63 share bit 63). */
+    private long[] repetitionsRead;
+    /** Per field: its first repetition, made once (its components are split once however often they are read). */
+    private Composite[] firstRepetitions;
 
     Segment(String text, Delimiters delimiters, int position) {
         this.delimiters = delimiters;
         this.position = position;
-        this.fields = split(text, delimiters.field());
-        this.name = fields[0].strip();
+        this.line = text;
+        this.starts = bounds(text, delimiters.field());
+        this.fields = new String[starts.length - 1];
+        this.name = field0().strip();
         this.header = name.equals("MSH") || name.equals("FHS") || name.equals("BHS");
     }
 
@@ -44,6 +56,35 @@ public final class Segment {
         return header ? fields.length : fields.length - 1;
     }
 
+    private String field0() {
+        return slotText(0);
+    }
+
+    /** The text of the field in {@code slot} (0 the segment id), substring made once. */
+    private String slotText(int slot) {
+        String f = fields[slot];
+        if (f == null) {
+            f = line.substring(starts[slot], starts[slot + 1] - 1);
+            fields[slot] = f;
+        }
+        return f;
+    }
+
+    /** Where the parts {@code text} splits into at {@code separator} start, and its length + 1 after the last. */
+    static int[] bounds(String text, char separator) {
+        int count = 1;
+        for (int at = text.indexOf(separator); at >= 0; at = text.indexOf(separator, at + 1)) {
+            count++;
+        }
+        int[] out = new int[count + 1];
+        int k = 1;
+        for (int at = text.indexOf(separator); at >= 0; at = text.indexOf(separator, at + 1)) {
+            out[k++] = at + 1;
+        }
+        out[count] = text.length() + 1;
+        return out;
+    }
+
     private int slot(int n) {
         return header ? n - 1 : n;
     }
@@ -60,7 +101,7 @@ public final class Segment {
             return String.valueOf(delimiters.field());
         }
         int slot = slot(n);
-        return slot >= 1 && slot < fields.length ? fields[slot] : "";
+        return slot >= 1 && slot < fields.length ? slotText(slot) : "";
     }
 
     /** Every repetition of field {@code n} that is not empty. */
@@ -84,13 +125,23 @@ public final class Segment {
 
     /** The first repetition of field {@code n}; empty when absent. */
     public Composite field(int n) {
+        if (n >= 0 && n < fields.length + 1 && firstRepetitions != null && firstRepetitions[n] != null) {
+            return firstRepetitions[n];
+        }
         String raw = peek(n);
         if (raw.isEmpty()) {
             return Composite.EMPTY;
         }
         int cut = header && n == 2 ? -1 : raw.indexOf(delimiters.repetition());
-        return new Composite(cut < 0 ? raw : raw.substring(0, cut), delimiters, delimiters.component(),
+        Composite first = new Composite(cut < 0 ? raw : raw.substring(0, cut), delimiters, delimiters.component(),
                 delimiters.subcomponent(), this, n, 0, 1);
+        if (n >= 0 && n < fields.length + 1) {
+            if (firstRepetitions == null) {
+                firstRepetitions = new Composite[fields.length + 1];
+            }
+            firstRepetitions[n] = first;
+        }
+        return first;
     }
 
     /** The first repetition of field {@code n}, without counting it as mapped. */
@@ -138,30 +189,41 @@ public final class Segment {
             return;
         }
         if (reads == null) {
-            reads = new BitSet[Math.max(fields.length + 1, n + 1)];
-            repetitionsRead = new BitSet[reads.length];
+            reads = new long[Math.max(fields.length + 1, n + 1)][];
+            repetitionsRead = new long[reads.length];
         } else if (n >= reads.length) {
             reads = java.util.Arrays.copyOf(reads, n + 1);
             repetitionsRead = java.util.Arrays.copyOf(repetitionsRead, n + 1);
         }
-        if (reads[n] == null) {
-            reads[n] = new BitSet();
-            repetitionsRead[n] = new BitSet();
+        int bit = c == 0 ? 0 : Math.min(c, 31) * 16 + Math.min(s, 15);
+        long[] bits = reads[n];
+        if (bits == null || bits.length <= bit >>> 6) {
+            // most reads are of the first few components: the words grow only as far as they are needed
+            bits = bits == null ? new long[(bit >>> 6) + 1] : java.util.Arrays.copyOf(bits, (bit >>> 6) + 1);
+            reads[n] = bits;
         }
-        reads[n].set(c == 0 ? 0 : c * 64 + Math.min(s, 63));
-        repetitionsRead[n].set(r);
+        bits[bit >>> 6] |= 1L << bit;
+        repetitionsRead[n] |= 1L << Math.min(r, 63);
     }
 
-    private BitSet reads(int n) {
+    private long[] reads(int n) {
         return reads == null || n >= reads.length ? null : reads[n];
+    }
+
+    private static boolean get(long[] bits, int bit) {
+        int word = bit >>> 6;
+        return word < bits.length && (bits[word] & (1L << bit)) != 0;
+    }
+
+    private static boolean get(long[] bits, int c, int s) {
+        return get(bits, Math.min(c, 31) * 16 + Math.min(s, 15));
     }
 
     /** Field numbers that hold a value no mapper read any part of. */
     public List<Integer> unread() {
         List<Integer> out = new ArrayList<>();
         for (int n = 1; n <= size(); n++) {
-            BitSet r = reads(n);
-            if ((r == null || r.isEmpty()) && !isEmptyField(n)) {
+            if (reads(n) == null && !isEmptyField(n)) {
                 out.add(n);
             }
         }
@@ -170,60 +232,144 @@ public final class Segment {
 
     private boolean isEmptyField(int n) {
         int slot = slot(n);
-        return slot < 1 || slot >= fields.length || new Composite(fields[slot], delimiters, delimiters.component(),
-                delimiters.subcomponent()).isEmpty();
+        if (slot < 1 || slot >= fields.length) {
+            return true;
+        }
+        String raw = slotText(slot);
+        if (raw.isEmpty() || raw.equals("\"\"")) {
+            return true;
+        }
+        char component = delimiters.component();
+        char subcomponent = delimiters.subcomponent();
+        for (int i = 0; i < raw.length(); i++) {
+            char c = raw.charAt(i);
+            if (c != component && c != subcomponent) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /**
      * The parts of fields a mapper read only in part: each repetition never read, as
      * {@code field(repetition)}, and each component (or subcomponent) of a read repetition that
      * holds a value and was never read, as {@code field.component} or
-     * {@code field.component.subcomponent}, in order.
+     * {@code field.component.subcomponent}, in order. Scans each field once, without splitting it.
      */
     public List<String> unreadParts() {
         List<String> out = new ArrayList<>();
         for (int n = 1; n <= size(); n++) {
-            BitSet r = reads(n);
-            if (r == null || r.isEmpty() || (header && n <= 2)) {
+            long[] r = reads(n);
+            if (r == null || (header && n <= 2)) {
                 continue;
             }
-            BitSet reps = repetitionsRead[n];
-            java.util.Set<String> seen = new java.util.LinkedHashSet<>();
-            int index = 0;
-            for (String repetition : split(peek(n), delimiters.repetition())) {
-                index++;
-                if (!reps.get(0) && !reps.get(index)) {
-                    if (!blank(repetition.replace(String.valueOf(delimiters.component()), "")
-                            .replace(String.valueOf(delimiters.subcomponent()), ""))) {
-                        out.add(n + "(" + index + ")");
-                    }
-                    continue;
-                }
-                if (r.get(0)) {
-                    continue;
-                }
-                String[] components = split(repetition, delimiters.component());
-                for (int c = 1; c <= components.length; c++) {
-                    String component = components[c - 1];
-                    if (blank(component) || r.get(c * 64)) {
-                        continue;
-                    }
-                    String[] subs = split(component, delimiters.subcomponent());
-                    for (int k = 1; k <= subs.length; k++) {
-                        if (!blank(subs[k - 1]) && !r.get(c * 64 + Math.min(k, 63))) {
-                            seen.add(subs.length == 1 ? n + "." + c : n + "." + c + "." + k);
-                        }
-                    }
-                }
+            String raw = peek(n);
+            long reps = repetitionsRead[n];
+            boolean oneRepetition = raw.indexOf(delimiters.repetition()) < 0;
+            if (get(r, 0) && ((reps & 1L) != 0 || oneRepetition)) {
+                continue;
             }
-            out.addAll(seen);
+            if (oneRepetition && (get(r, 1, 0) || get(r, 1, 1)) && raw.indexOf(delimiters.component()) < 0
+                    && raw.indexOf(delimiters.subcomponent()) < 0) {
+                // a plain value, read: nothing to look for
+                continue;
+            }
+            scanUnread(n, raw, r, reps, out);
         }
         return out;
     }
 
-    private static boolean blank(String value) {
-        return value.isBlank() || value.equals("\"\"");
+    /** One field's unread parts: walks repetitions, components and subcomponents by their delimiters. */
+    private void scanUnread(int n, String raw, long[] r, long reps, List<String> out) {
+        char rep = delimiters.repetition();
+        char comp = delimiters.component();
+        char sub = delimiters.subcomponent();
+        List<String> seen = null;
+        boolean whole = get(r, 0);
+        int repetition = 1;
+        int start = 0;
+        int length = raw.length();
+        while (true) {
+            int end = indexOf(raw, rep, start, length);
+            boolean read = (reps & 1L) != 0 || (reps & (1L << Math.min(repetition, 63))) != 0;
+            if (!read) {
+                if (hasValue(raw, start, end, comp, sub)) {
+                    out.add(n + "(" + repetition + ")");
+                }
+            } else if (!whole) {
+                int c = 1;
+                int cs = start;
+                while (true) {
+                    int ce = indexOf(raw, comp, cs, end);
+                    // the bits first: the text is looked at only for what no mapper read
+                    if (!get(r, c, 0)) {
+                        boolean subs = indexOf(raw, sub, cs, ce) < ce;
+                        int k = 1;
+                        int ss = cs;
+                        while (true) {
+                            int se = subs ? indexOf(raw, sub, ss, ce) : ce;
+                            if (!get(r, c, k) && hasValue(raw, ss, se, comp, sub)) {
+                                if (seen == null) {
+                                    seen = new ArrayList<>();
+                                }
+                                String part = subs ? n + "." + c + "." + k : n + "." + c;
+                                // a later repetition names the same part once
+                                if (repetition == 1 || !seen.contains(part)) {
+                                    seen.add(part);
+                                }
+                            }
+                            if (se >= ce) {
+                                break;
+                            }
+                            k++;
+                            ss = se + 1;
+                        }
+                    }
+                    if (ce >= end) {
+                        break;
+                    }
+                    c++;
+                    cs = ce + 1;
+                }
+            }
+            if (end >= length) {
+                break;
+            }
+            repetition++;
+            start = end + 1;
+        }
+        if (seen != null) {
+            out.addAll(seen);
+        }
     }
+
+    /**
+     * The first {@code c} in text[from, to), else {@code to}. Bounded by hand: String.indexOf would
+     * look on to the end of the field, and a field can be a 100 kB attachment.
+     */
+    private static int indexOf(String text, char c, int from, int to) {
+        for (int i = from; i < to; i++) {
+            if (text.charAt(i) == c) {
+                return i;
+            }
+        }
+        return to;
+    }
+
+    /** Whether text[from, to) holds more than delimiters, spaces and the explicit null. */
+    private static boolean hasValue(String text, int from, int to, char comp, char sub) {
+        if (to - from == 2 && text.charAt(from) == '"' && text.charAt(from + 1) == '"') {
+            return false;
+        }
+        for (int i = from; i < to; i++) {
+            char c = text.charAt(i);
+            if (c != comp && c != sub && !Character.isWhitespace(c)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
 
     public Delimiters delimiters() {
         return delimiters;
@@ -231,7 +377,7 @@ public final class Segment {
 
     /** The segment as text, delimiters as received. */
     public String text() {
-        return String.join(String.valueOf(delimiters.field()), fields);
+        return line;
     }
 
     static String[] split(String text, char separator) {

@@ -73,7 +73,7 @@ public final class ConvertCommand {
         V2ToFhir translator = new V2ToFhir(new TranslatorSettings(zone,
                 new CodeTables(Files.isDirectory(overrides) ? overrides : null), TranslatorSettings.defaults().hkidSystem(),
                 Map.of(), TranslatorSettings.defaults().translatorVersion()));
-        IParser json = FhirContext.forR4Cached().newJsonParser();
+        IParser json = org.harbour.mappings.fhir.FhirJson.context().newJsonParser();
         boolean allConverted = true;
         for (Path file : files) {
             allConverted &= convertFile(file, outDir, translator, json);

@@ -161,7 +161,7 @@ public class HubConfiguration {
 
     @Bean
     FhirContext fhirContext() {
-        return FhirContext.forR4Cached();
+        return org.harbour.mappings.fhir.FhirJson.context();
     }
 
     @Bean
