@@ -46,11 +46,17 @@ public final class DingTalkSender implements ChatSender {
 
     /** @param minute DingTalk's minute: 20 messages per minute, limited for ten minutes (shorter only in tests) */
     public DingTalkSender(URI robot, String secret, HttpClient client, Duration timeout, Clock clock, Duration minute) {
+        this(robot, secret, client, timeout, clock, minute, RateLimiter.Sleeper.WAIT);
+    }
+
+    /** @param sleeper how the rate limit waits (a clock moved forward in tests) */
+    public DingTalkSender(URI robot, String secret, HttpClient client, Duration timeout, Clock clock, Duration minute,
+            RateLimiter.Sleeper sleeper) {
         this.robot = robot;
         this.secret = secret;
         this.http = new HttpPost(client, timeout);
         this.clock = clock;
-        this.limiter = new RateLimiter(20, minute, clock);
+        this.limiter = new RateLimiter(20, minute, clock, sleeper);
         this.limitedFor = minute.multipliedBy(10);
     }
 
