@@ -3,7 +3,6 @@ package org.harbour.mappings.fhir;
 import java.util.HashMap;
 import java.util.Map;
 import org.harbour.mappings.codes.CodeTable;
-import org.harbour.mappings.codes.CodeTables;
 import org.harbour.mappings.v2.Segment;
 import org.harbour.mappings.v2.V2Message;
 import org.hl7.fhir.r4.model.Bundle;
@@ -27,7 +26,6 @@ final class MappingContext {
     final String sender;
     final String trigger;
     private final Ids ids;
-    private final CodeTables codes;
     private final Map<String, Resource> shared = new HashMap<>();
     Patient patient;
     Encounter encounter;
@@ -40,7 +38,6 @@ final class MappingContext {
     /** @param variant the message store's collision variant (null for the first message under its control id) */
     MappingContext(V2Message message, TranslatorSettings settings, String variant) {
         this.message = message;
-        this.codes = settings.codes();
         this.settings = settings;
         Segment msh = message.msh();
         String facility = msh.peekField(4).text(1);
@@ -77,11 +74,11 @@ final class MappingContext {
     }
 
     CodeTable table(String name) {
-        return codes.get(name);
+        return settings.codes().get(name);
     }
 
     boolean codesDefine(String system, String code) {
-        return codes.defines(system, code);
+        return settings.codes().defines(system, code);
     }
 
     String id(String position) {

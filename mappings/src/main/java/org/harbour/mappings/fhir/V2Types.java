@@ -561,8 +561,7 @@ final class V2Types {
     /** An organization named by an HD: its universal id (an OID when {@code type} is ISO) identifies it. */
     Reference organization(String name, String universalId, String type) {
         if (universalId == null || universalId.isEmpty() || !type.equalsIgnoreCase("ISO") || !CodeSystems.isOid(universalId)) {
-            Reference r = organization(name, universalId == null || universalId.isEmpty() ? null : universalId);
-            return r;
+            return organization(name, universalId == null || universalId.isEmpty() ? null : universalId);
         }
         Organization o = ctx.shared("Organization|" + name + "|" + universalId, () -> {
             Organization made = new Organization();

@@ -58,6 +58,11 @@ public final class Composite {
     }
 
     public boolean isEmpty() {
+        return isEmpty(raw, separator, inner);
+    }
+
+    /** Whether {@code raw} holds nothing but these delimiters, or is the HL7 explicit null {@code ""}. */
+    static boolean isEmpty(String raw, char separator, char inner) {
         if (raw.isEmpty() || raw.equals("\"\"")) {
             return true;
         }

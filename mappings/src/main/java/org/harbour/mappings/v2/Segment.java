@@ -232,22 +232,8 @@ public final class Segment {
 
     private boolean isEmptyField(int n) {
         int slot = slot(n);
-        if (slot < 1 || slot >= fields.length) {
-            return true;
-        }
-        String raw = slotText(slot);
-        if (raw.isEmpty() || raw.equals("\"\"")) {
-            return true;
-        }
-        char component = delimiters.component();
-        char subcomponent = delimiters.subcomponent();
-        for (int i = 0; i < raw.length(); i++) {
-            char c = raw.charAt(i);
-            if (c != component && c != subcomponent) {
-                return false;
-            }
-        }
-        return true;
+        return slot < 1 || slot >= fields.length
+                || Composite.isEmpty(slotText(slot), delimiters.component(), delimiters.subcomponent());
     }
 
     /**
