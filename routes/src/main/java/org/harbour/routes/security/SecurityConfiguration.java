@@ -10,6 +10,7 @@ import org.harbour.routes.config.HarbourProperties;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.core.annotation.Order;
+import org.springframework.http.HttpMethod;
 import org.springframework.http.MediaType;
 import org.springframework.security.config.annotation.web.builders.HttpSecurity;
 import org.springframework.security.config.annotation.web.configuration.EnableWebSecurity;
@@ -156,7 +157,7 @@ public class SecurityConfiguration {
         };
         SimpleUrlAuthenticationFailureHandler loginFailed = new SimpleUrlAuthenticationFailureHandler("/login?error");
         http.securityMatcher(paths("/hawtio", "/hawtio/**", "/jolokia", "/jolokia/**", "/login", "/logout",
-                        "/actuator/**"))
+                        "/actuator/**", "/console/**"))
                 .authorizeHttpRequests(a -> a.requestMatchers(paths("/login")).permitAll().anyRequest().hasRole("ADMIN"))
                 .formLogin(f -> f.loginPage("/login").defaultSuccessUrl("/hawtio/", false)
                         .failureHandler((request, response, failure) -> {
@@ -165,7 +166,25 @@ public class SecurityConfiguration {
                     loginFailed.onAuthenticationFailure(request, response, failure);
                 }))
                 .httpBasic(b -> b.authenticationEntryPoint(audited))
+                // POST /logout (with the CSRF token), or Hawtio's "Log out", which navigates to auth/logout
+                .logout(l -> l.logoutRequestMatcher(new OrRequestMatcher(
+                                PathPatternRequestMatcher.withDefaults().matcher(HttpMethod.POST, "/logout"),
+                                PathPatternRequestMatcher.withDefaults().matcher(HttpMethod.GET, "/hawtio/auth/logout")))
+                        .addLogoutHandler((request, response, who) -> {
+                            if (who != null) {
+                                try {
+                                    audit.record(AuditEvents.adminAction(Principals.describe(who), "console logout",
+                                            "logged out of the console", true));
+                                } catch (Exception e) {
+                                    // the operator is logged out all the same; the trail's own failure is logged there
+                                    org.slf4j.LoggerFactory.getLogger(SecurityConfiguration.class)
+                                            .warn("a console logout could not be audited: {}", e.toString());
+                                }
+                            }
+                        })
+                        .logoutSuccessUrl("/login?logout").deleteCookies("JSESSIONID", "XSRF-TOKEN"))
                 .exceptionHandling(e -> e.authenticationEntryPoint(audited).accessDeniedHandler(failures))
+                .addFilterAfter(new HawtioUser(), org.springframework.security.web.access.intercept.AuthorizationFilter.class)
                 .addFilterBefore(new ThrottleFilter(failures),
                         org.springframework.security.web.context.SecurityContextHolderFilter.class)
                 // after authorisation: what the logged-in operator may ask Jolokia, audited with who asked
