@@ -18,7 +18,7 @@ public final class HarbourMain {
                                                                   send HL7 v2 files over MLLP
                    java -jar harbour.jar convert [--out DIR] FILE...
                                                                   translate HL7 v2 files to FHIR R4
-                   java -jar harbour.jar audit verify [--data-dir D]  check the audit trail's hash chain
+                   java -jar harbour.jar audit verify               check the audit trail's hash chain
                    java -jar harbour.jar keys rotate|list [--data-dir D]
                                                                   rotate the record encryption key
                    java -jar harbour.jar COMMAND --help           a command's own usage""";
@@ -42,9 +42,11 @@ public final class HarbourMain {
                       translates HL7 v2 files (batches too) to FHIR R4 Bundles: NDJSON on stdout, or one file per
                       message in DIR; the conversion report on stderr; exit 1 if any message failed""",
             "audit", """
-                    usage: java -jar harbour.jar audit verify [--data-dir D] [--public-key BASE64] [--witness FILE]
-                           java -jar harbour.jar audit checkpoints [--data-dir D]
-                      checks the audit trail's hash chain and signed checkpoints (stop the embedded hub first)""",
+                    usage: java -jar harbour.jar audit verify [--public-key BASE64] [--witness FILE]
+                           java -jar harbour.jar audit checkpoints
+                      checks the audit trail's hash chain and signed checkpoints in the hub's database, read from
+                      the hub's configuration (config/application.yaml, HARBOUR_* variables); while the hub runs on
+                      the embedded database, the running hub makes the check (with its API token)""",
             "keys", org.harbour.routes.cli.KeysCommand.usageText());
 
     /**

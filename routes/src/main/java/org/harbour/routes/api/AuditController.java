@@ -18,9 +18,31 @@ import org.springframework.web.bind.annotation.RestController;
 public class AuditController {
 
     private final DataSource db;
+    private final org.harbour.routes.audit.AuditTrail audit;
 
-    public AuditController(DataSource db) {
+    public AuditController(DataSource db, org.harbour.routes.audit.AuditTrail audit) {
         this.db = db;
+        this.audit = audit;
+    }
+
+    /** What {@code POST /api/audit/verify} takes: the witness's public key and kept checkpoint lines, both optional. */
+    public record VerifyRequest(String publicKey, java.util.List<String> witness) {
+    }
+
+    /**
+     * Verifies the hash chain and the signed checkpoints as {@code audit verify} does (the command
+     * line uses this while the hub holds the embedded database). Checkpoints must be signed with
+     * the given public key, else with the hub's own signing key. Admin scope.
+     */
+    @org.springframework.web.bind.annotation.PostMapping(path = "/verify", produces = MediaType.APPLICATION_JSON_VALUE)
+    public ResponseEntity<AuditVerifier.Result> verify(
+            @org.springframework.web.bind.annotation.RequestBody(required = false) VerifyRequest request) throws Exception {
+        java.security.PublicKey trusted = request != null && request.publicKey() != null
+                ? AuditVerifier.publicKey(request.publicKey()) : audit.signer().publicKey();
+        try (Connection c = db.getConnection()) {
+            return ResponseEntity.ok(request != null && request.witness() != null
+                    ? AuditVerifier.verifyWitnessed(c, trusted, request.witness()) : AuditVerifier.verify(c, trusted));
+        }
     }
 
     @GetMapping(path = "/checkpoints", produces = "application/x-ndjson")

@@ -1,6 +1,7 @@
 package org.harbour.routes.api;
 
 import java.nio.charset.Charset;
+import java.nio.charset.StandardCharsets;
 import java.time.DateTimeException;
 import java.time.Instant;
 import java.time.LocalDate;
@@ -110,16 +111,30 @@ public class MessageController {
     }
 
     /**
-     * The conversion report of a translated message: one line per unmapped field or segment and
-     * per warning. It may quote message content, like the raw bytes.
+     * The conversion report of a translated message: a summary (stage, translation outcome,
+     * resources, how many errors, warnings and notes), then one line per unmapped field or segment
+     * and per warning, so a clean message answers a report with its counts, not an empty body.
+     * As JSON ({@code Accept: application/json}) the same with the entries as objects. It may
+     * quote message content, like the raw bytes. 404 for a message not (yet) translated.
      */
-    @GetMapping(path = "/{id}/report", produces = MediaType.TEXT_PLAIN_VALUE)
-    public ResponseEntity<String> report(@PathVariable String id) {
-        audited("Message/" + id + "/report", store.get(id).isPresent());
-        return store.report(id).map(encrypted -> ResponseEntity.ok().contentType(
-                        new MediaType(MediaType.TEXT_PLAIN, java.nio.charset.StandardCharsets.UTF_8))
-                        .body(new String(cipher.decrypt(encrypted, "message-report/" + id), java.nio.charset.StandardCharsets.UTF_8)))
-                .orElse(ResponseEntity.notFound().build());
+    @GetMapping(path = "/{id}/report", produces = {MediaType.TEXT_PLAIN_VALUE, MediaType.APPLICATION_JSON_VALUE})
+    public ResponseEntity<?> report(@PathVariable String id,
+            @org.springframework.web.bind.annotation.RequestHeader(value = "Accept", required = false) String accept) {
+        StoredMessage message = store.get(id).orElse(null);
+        audited("Message/" + id + "/report", message != null);
+        byte[] sealed = message == null ? null : store.report(id).orElse(null);
+        if (sealed == null) {
+            return ErrorAnswers.answer(HttpStatus.NOT_FOUND, message == null ? "no message " + id
+                    : "message " + id + " has no conversion report: it is at stage " + message.stage());
+        }
+        String text = new String(cipher.decrypt(sealed, "message-report/" + id), StandardCharsets.UTF_8);
+        ConversionSummary summary = ConversionSummary.of(message, text);
+        if (accept != null && MediaType.parseMediaTypes(accept).stream()
+                .anyMatch(t -> t.isCompatibleWith(MediaType.APPLICATION_JSON) && !t.isWildcardType())) {
+            return ResponseEntity.ok().contentType(MediaType.APPLICATION_JSON).body(summary);
+        }
+        return ResponseEntity.ok().contentType(new MediaType(MediaType.TEXT_PLAIN, StandardCharsets.UTF_8))
+                .body(summary.asText());
     }
 
     /** One page of messages. */

@@ -11,10 +11,8 @@ import java.time.ZoneId;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import org.harbour.mappings.codes.CodeTables;
 import org.harbour.mappings.fhir.Conversion;
 import org.harbour.mappings.fhir.ConversionReport;
-import org.harbour.mappings.fhir.TranslatorSettings;
 import org.harbour.mappings.fhir.V2ToFhir;
 import org.harbour.mappings.hl7.Hl7Batch;
 
@@ -22,7 +20,10 @@ import org.harbour.mappings.hl7.Hl7Batch;
  * {@code convert [--out DIR] [--timezone ZONE] FILE...}: translates HL7 v2 files (one or many
  * messages each, batch files included) to FHIR R4 Bundles without starting the hub. Bundles go
  * to stdout as NDJSON (one per line), or one file per message into DIR; the conversion report
- * goes to stderr. Code-table overrides are read from {@code config/codes/} when present.
+ * goes to stderr. The translation is configured as the hub's ({@link HubSettings}: the time zone,
+ * the senders' time zones {@code harbour.translation.timezones}, identifier systems and the
+ * code-table overrides of {@code harbour.translation.code-overrides}, default {@code config/codes/});
+ * {@code --timezone} overrides {@code harbour.timezone}.
  * Exit 0 when every message converted, 1 when any failed (the error names file, message and
  * reason), 2 for usage errors.
  */
@@ -30,15 +31,29 @@ public final class ConvertCommand {
 
     private final PrintStream out;
     private final PrintStream err;
+    private final HubSettings settings;
 
     public ConvertCommand(PrintStream out, PrintStream err) {
+        this(out, err, HubSettings.ofThisProcess());
+    }
+
+    public ConvertCommand(PrintStream out, PrintStream err, HubSettings settings) {
         this.out = out;
         this.err = err;
+        this.settings = settings;
     }
 
     public int run(String[] args) {
         Path outDir = null;
-        ZoneId zone = ZoneId.of(System.getenv().getOrDefault("HARBOUR_TIMEZONE", "Asia/Hong_Kong"));
+        ZoneId zone;
+        org.harbour.routes.config.HarbourProperties.Translation translation;
+        try {
+            zone = ZoneId.of(settings.get("harbour.timezone", "Asia/Hong_Kong"));
+            translation = settings.bind("harbour.translation", org.harbour.routes.config.HarbourProperties.Translation.class);
+        } catch (RuntimeException e) {
+            err.println("the hub's configuration cannot be read: " + e.getMessage());
+            return 2;
+        }
         List<Path> files = new ArrayList<>();
         try {
             for (int i = 0; i < args.length; i++) {
@@ -69,10 +84,7 @@ public final class ConvertCommand {
                 return 2;
             }
         }
-        Path overrides = Path.of("config", "codes");
-        V2ToFhir translator = new V2ToFhir(new TranslatorSettings(zone,
-                new CodeTables(Files.isDirectory(overrides) ? overrides : null), TranslatorSettings.defaults().hkidSystem(),
-                Map.of(), TranslatorSettings.defaults().translatorVersion()));
+        V2ToFhir translator = org.harbour.routes.config.HubConfiguration.translator(zone, translation);
         IParser json = org.harbour.mappings.fhir.FhirJson.context().newJsonParser();
         boolean allConverted = true;
         for (Path file : files) {

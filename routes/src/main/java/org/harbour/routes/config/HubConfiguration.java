@@ -166,12 +166,16 @@ public class HubConfiguration {
 
     @Bean
     V2ToFhir translator(HarbourProperties properties) {
-        Path overrides = properties.translation().codeOverrides();
-        return new V2ToFhir(new TranslatorSettings(properties.timezone(),
+        return translator(properties.timezone(), properties.translation());
+    }
+
+    /** The translator as configured (the hub's, and the command line's {@code convert}). */
+    public static V2ToFhir translator(java.time.ZoneId timezone, HarbourProperties.Translation translation) {
+        Path overrides = translation.codeOverrides();
+        return new V2ToFhir(new TranslatorSettings(timezone,
                 new CodeTables(overrides != null && Files.isDirectory(overrides) ? overrides : null), Hkid.SYSTEM,
-                properties.translation().identifierSystems(),
-                TranslatorSettings.defaults().translatorVersion())
-                .withSenderTimezones(properties.translation().timezones()));
+                translation.identifierSystems(), TranslatorSettings.defaults().translatorVersion())
+                .withSenderTimezones(translation.timezones()));
     }
 
     @Bean

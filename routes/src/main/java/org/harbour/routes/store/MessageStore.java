@@ -33,7 +33,8 @@ public class MessageStore {
     private static final String COLUMNS = "id, control_id, sender, sending_application, message_type, hl7_version,"
             + " status, received_at, stored_at, remote_address, listener, charset, size_bytes, sha256, reason, duplicates,"
             + " resend_key, collision_of";
-    private static final String READ_COLUMNS = COLUMNS + ", translation, resources";
+    private static final String READ_COLUMNS = COLUMNS + ", translation, resources,"
+            + " (SELECT COUNT(*) FROM delivery_receipt d WHERE d.message_id = message.id) AS deliveries";
 
     private final JdbcTemplate jdbc;
     private final TransactionTemplate tx;
@@ -276,7 +277,7 @@ public class MessageStore {
             rs.getString("remote_address"), rs.getString("listener"), rs.getString("charset"),
             rs.getLong("size_bytes"), rs.getString("sha256"), rs.getString("reason"), rs.getInt("duplicates"),
             rs.getString("translation"), (Integer) rs.getObject("resources"), rs.getString("resend_key"),
-            rs.getString("collision_of"));
+            rs.getString("collision_of"), rs.getInt("deliveries"));
 
     /**
      * A metadata value cut to its column (the raw bytes are never cut): a message with an

@@ -202,10 +202,39 @@ class FhirApiTest extends HubTestSupport {
         assertThat(message.resources()).isGreaterThan(3);
         HttpResponse<byte[]> report = getWithToken("/api/messages/" + message.id() + "/report");
         assertThat(report.statusCode()).isEqualTo(200);
-        assertThat(text(report)).contains("Z-segment kept").contains("ZHK|1|local extension data");
+        assertThat(text(report)).startsWith("# message " + message.id() + " (ADT^A01, control id FR-1): stage STORED,"
+                        + " translation TRANSLATED, " + message.resources() + " resources; ")
+                .contains("Z-segment kept").contains("ZHK|1|local extension data");
+        assertThat(text(getWithToken("/api/messages/" + message.id()))).contains("\"stage\":\"STORED\"");
         List<byte[]> stored = jdbc.query("SELECT report FROM message_report WHERE message_id = ?",
                 (rs, n) -> rs.getBytes(1), message.id());
         assertThat(new String(stored.get(0), StandardCharsets.UTF_8)).doesNotContain("local extension data");
+    }
+
+    @Test
+    void aCleanMessagesReportSaysSoWithItsCounts() throws Exception {
+        String sender = uniqueSender("CLEAN");
+        send(Hl7Samples.adt(sender, "CL-1"));
+        await().atMost(Duration.ofSeconds(30)).until(() -> !storedFrom(sender).isEmpty()
+                && storedFrom(sender).get(0).translation() != null);
+        var message = storedFrom(sender).get(0);
+        HttpResponse<String> json = http.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(
+                        "http://127.0.0.1:" + httpPort + "/api/messages/" + message.id() + "/report"))
+                .header("Authorization", "Bearer " + API_TOKEN).header("Accept", "application/json").build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(json.statusCode()).isEqualTo(200);
+        var summary = new com.fasterxml.jackson.databind.ObjectMapper().readTree(json.body());
+        assertThat(summary.get("messageId").asText()).isEqualTo(message.id());
+        assertThat(summary.get("stage").asText()).isEqualTo("STORED");
+        assertThat(summary.get("resources").asInt()).isEqualTo(message.resources()).isPositive();
+        int counted = summary.get("counts").get("error").asInt() + summary.get("counts").get("warning").asInt()
+                + summary.get("counts").get("info").asInt();
+        assertThat(summary.get("entries").size()).isEqualTo(counted);
+        assertThat(summary.get("counts").get("error").asInt()).isZero();
+        // not translated (rejected at ingest): a 404 that says why, not an empty body
+        HttpResponse<byte[]> none = getWithToken("/api/messages/no-such-message/report");
+        assertThat(none.statusCode()).isEqualTo(404);
+        assertThat(text(none)).contains("no message no-such-message");
     }
 
     @Autowired

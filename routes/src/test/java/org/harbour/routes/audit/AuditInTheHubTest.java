@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import java.io.ByteArrayOutputStream;
+import java.net.http.HttpResponse;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -113,6 +114,9 @@ class AuditInTheHubTest extends HubTestSupport {
         assertThat(postWithToken("/api/messages/" + rejected + "/replay").statusCode()).isEqualTo(409);
     }
 
+    @org.springframework.beans.factory.annotation.Autowired
+    private org.springframework.core.env.Environment environment;
+
     @Test
     void theHubsStartIsAuditedAndTheChainVerifies() throws Exception {
         assertThat(jdbc.queryForObject("SELECT COUNT(*) FROM audit_event WHERE subtype = 'start'", Long.class))
@@ -120,11 +124,22 @@ class AuditInTheHubTest extends HubTestSupport {
         trail.checkpoint();
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         ByteArrayOutputStream err = new ByteArrayOutputStream();
+        // the command reads the hub's configuration: here, the test hub's database and data directory
+        org.harbour.routes.cli.HubSettings settings = org.harbour.routes.cli.HubSettings.load(
+                java.nio.file.Path.of("").toAbsolutePath(), java.util.Map.of(
+                        "SPRING_DATASOURCE_URL", environment.getProperty("spring.datasource.url"),
+                        "HARBOUR_DATA_DIR", properties.dataDir().toString()));
         int exit = new AuditCommand(new PrintStream(out, true, StandardCharsets.UTF_8),
-                new PrintStream(err, true, StandardCharsets.UTF_8))
-                .run(new String[] {"verify", "--data-dir", properties.dataDir().toString()});
+                new PrintStream(err, true, StandardCharsets.UTF_8), settings).run(new String[] {"verify"});
         assertThat(exit).as(err.toString(StandardCharsets.UTF_8)).isZero();
         assertThat(out.toString(StandardCharsets.UTF_8)).startsWith("audit trail intact").contains("checkpoint");
+
+        // the same check made by the running hub (what the command line asks while the hub holds H2)
+        HttpResponse<String> byTheHub = sendJson("POST", "/api/audit/verify", "{}");
+        assertThat(byTheHub.statusCode()).isEqualTo(200);
+        assertThat(byTheHub.body()).contains("\"intact\":true", "\"lastCheckpoint\":");
+        assertThat(sendJson("POST", "/api/audit/verify", "{\"publicKey\":\"MCowBQYDK2VwAyEAX3+rb63f3EEKQ6PH/h1/Wu8xf3SVHGJmWfqP7g9hzSU=\"}")
+                .body()).as("checkpoints signed by another key").contains("\"intact\":false");
 
         // a witness fetches the signed checkpoints while the hub runs, and later verifies against its copy
         var fetched = getWithToken("/api/audit/checkpoints");
@@ -136,8 +151,8 @@ class AuditInTheHubTest extends HubTestSupport {
         String publicKey = lines.get(0).replaceAll(".*\"publicKey\":\"([^\"]+)\".*", "$1");
         ByteArrayOutputStream witnessOut = new ByteArrayOutputStream();
         int witnessExit = new AuditCommand(new PrintStream(witnessOut, true, StandardCharsets.UTF_8),
-                new PrintStream(err, true, StandardCharsets.UTF_8)).run(new String[] {"verify", "--data-dir",
-                    properties.dataDir().toString(), "--public-key", publicKey, "--witness", copy.toString()});
+                new PrintStream(err, true, StandardCharsets.UTF_8), settings).run(new String[] {"verify",
+                    "--public-key", publicKey, "--witness", copy.toString()});
         assertThat(witnessExit).as(err.toString(StandardCharsets.UTF_8)).isZero();
         assertThat(witnessOut.toString(StandardCharsets.UTF_8)).startsWith("audit trail intact");
     }

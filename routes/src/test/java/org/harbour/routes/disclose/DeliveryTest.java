@@ -193,6 +193,9 @@ public class DeliveryTest extends HubTestSupport {
         // the same message replayed: the delivery is recognised, not sent again
         String messageId = storedFrom("KWC").stream().filter(m -> m.controlId().equals("P" + n + "-1")).findFirst()
                 .orElseThrow().id();
+        // the message store shows how far it went: delivered, once
+        assertThat(store.get(messageId).orElseThrow().stage()).isEqualTo(org.harbour.routes.store.StoredMessage.Stage.DELIVERED);
+        assertThat(store.get(messageId).orElseThrow().deliveries()).isEqualTo(1);
         double before = counter("harbour.delivery.already-delivered", "dr-chan");
         assertThat(postWithToken("/api/messages/" + messageId + "/replay").statusCode()).isEqualTo(202);
         await().atMost(Duration.ofSeconds(30)).until(() -> counter("harbour.delivery.already-delivered", "dr-chan") > before);
