@@ -60,8 +60,41 @@ public final class ConsentPolicy {
                 permit = new ConsentDecision.Permit(ref, ref + " permits " + record.fhirType() + " to " + recipient.id());
             }
         }
-        return permit != null ? permit : new ConsentDecision.Deny(null,
-                "no active consent permits " + record.fhirType() + " to " + recipient.id());
+        return permit != null ? permit : lapsed(consents, recipient, record, kinds, at).orElseGet(() ->
+                new ConsentDecision.Deny(null, "no active consent permits " + record.fhirType() + " to " + recipient.id()));
+    }
+
+    /**
+     * The true reason for a default deny when a consent would have permitted the record had it
+     * still been in force: revoked (no longer active), ended, or not yet begun. Named so the
+     * patient's disclosure report cites that consent, not "no active consent".
+     */
+    private Optional<ConsentDecision> lapsed(List<Consent> consents, Recipient recipient, Resource record,
+            Set<String> kinds, Instant at) {
+        for (Consent consent : consents) {
+            if (inForce(consent, at) || !has(consent.getScope(), SCOPE, "patient-privacy")) {
+                continue;
+            }
+            Period period = consent.getProvision().getPeriod();
+            boolean ended = period != null && period.hasEnd() && !at.isBefore(endExclusive(period.getEndElement(), zone));
+            boolean notYet = period != null && period.hasStart() && at.isBefore(startOf(period.getStartElement(), zone));
+            // as it was while in force: just before its end, or when it begins
+            Instant then = ended ? endExclusive(period.getEndElement(), zone).minusMillis(1)
+                    : notYet ? startOf(period.getStartElement(), zone) : at;
+            if (evaluate(consent.getProvision(), recipient, kinds, then, true)
+                    .filter(t -> t == Consent.ConsentProvisionType.PERMIT).isEmpty()) {
+                continue;
+            }
+            String ref = "Consent/" + consent.getIdElement().getIdPart();
+            String why = consent.getStatus() != Consent.ConsentState.ACTIVE
+                    ? ref + " was revoked (status " + (consent.getStatus() == null ? "none" : consent.getStatus().toCode()) + ")"
+                    : ended ? ref + " ended on " + period.getEndElement().getValueAsString()
+                    : notYet ? ref + " begins on " + period.getStartElement().getValueAsString()
+                    : ref + " is not for treatment";
+            return Optional.of(new ConsentDecision.Deny(ref, why + "; it permitted " + record.fhirType() + " to "
+                    + recipient.id()));
+        }
+        return Optional.empty();
     }
 
     /** Active, patient-privacy, and (if it says) for treatment, now within its period. */

@@ -212,7 +212,7 @@ public class NotificationRenderer {
     }
 
     /** Surname initial and given-name initials, from the Latin-script name when there is one: "C. T. M.". */
-    static String initials(Patient p) {
+    public static String initials(Patient p) {
         HumanName name = chosen(p);
         if (name == null) {
             return "(no name)";
@@ -256,7 +256,7 @@ public class NotificationRenderer {
     }
 
     /** {@code A123***(*)}: the letters and first three digits of a valid HKID, the rest hidden. */
-    static String maskedHkid(Patient p) {
+    public static String maskedHkid(Patient p) {
         for (Identifier id : p.getIdentifier()) {
             if (HKID.equals(id.getSystem()) && id.hasValue() && id.getValue().matches("[A-Z]{1,2}\\d{6}[0-9A]")) {
                 String v = id.getValue();

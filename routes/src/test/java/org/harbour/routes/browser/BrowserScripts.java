@@ -18,7 +18,7 @@ import org.junit.jupiter.api.Assumptions;
  * Debian's Chromium, both installed by {@code .ci/run}). Without them the test is skipped with one
  * line saying what is missing; in CI ({@code CI=true}) it fails instead.
  */
-final class BrowserScripts {
+public final class BrowserScripts {
 
     static final Path FOLDER = Path.of("src/test/browser");
     private static final Path CHROMIUM = Path.of(System.getenv().getOrDefault("CHROMIUM", "/usr/bin/chromium"));
@@ -27,7 +27,7 @@ final class BrowserScripts {
     }
 
     /** Skips (or, in CI, fails) when Node.js, playwright-core or Chromium is missing. */
-    static void requireBrowser() {
+    public static void requireBrowser() {
         List<String> missing = new ArrayList<>();
         if (!Files.isExecutable(CHROMIUM)) {
             missing.add("Chromium at " + CHROMIUM + " (apt-get install chromium)");
@@ -62,7 +62,7 @@ final class BrowserScripts {
     }
 
     /** Runs the script with these environment variables; fails with its output unless it exits 0. */
-    static String run(String script, Map<String, String> environment) throws IOException, InterruptedException {
+    public static String run(String script, Map<String, String> environment) throws IOException, InterruptedException {
         Path output = Files.createTempFile("harbour-browser-", ".log");
         ProcessBuilder builder = new ProcessBuilder("node", script).directory(FOLDER.toFile())
                 .redirectErrorStream(true).redirectOutput(output.toFile());

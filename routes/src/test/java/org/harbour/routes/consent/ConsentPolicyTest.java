@@ -99,6 +99,29 @@ class ConsentPolicyTest {
     }
 
     @Test
+    void aDenyCitesTheConsentThatWouldHavePermittedItHadItStillHeld() {
+        Consent revoked = consent("c4", Consent.ConsentProvisionType.PERMIT, "Practitioner/dr-chan", null);
+        revoked.setStatus(Consent.ConsentState.INACTIVE);
+        assertThat(policy.decide(List.of(revoked), DR_CHAN, lab(), NOW)).isEqualTo(new ConsentDecision.Deny("Consent/c4",
+                "Consent/c4 was revoked (status inactive); it permitted Observation to dr-chan"));
+        Consent ending = consent("c5", Consent.ConsentProvisionType.PERMIT, "Practitioner/dr-chan", null);
+        ending.getProvision().getPeriod().setEndElement(new DateTimeType("2026-11-22"));
+        assertThat(policy.decide(List.of(ending), DR_CHAN, lab(), Instant.parse("2026-11-23T02:00:00Z")).why())
+                .isEqualTo("Consent/c5 ended on 2026-11-22; it permitted Observation to dr-chan");
+        Consent notYet = consent("c6", Consent.ConsentProvisionType.PERMIT, "Practitioner/dr-chan", null);
+        notYet.getProvision().getPeriod().setStartElement(new DateTimeType("2026-12-01"));
+        assertThat(policy.decide(List.of(notYet), DR_CHAN, lab(), NOW).why())
+                .isEqualTo("Consent/c6 begins on 2026-12-01; it permitted Observation to dr-chan");
+        // a revoked consent for someone else, or for another kind of record, is not the reason
+        assertThat(policy.decide(List.of(revoked), DR_WONG, lab(), NOW).why())
+                .isEqualTo("no active consent permits Observation to dr-wong");
+        Consent labOnly = consent("c8", Consent.ConsentProvisionType.PERMIT, "Practitioner/dr-chan", labKind());
+        labOnly.setStatus(Consent.ConsentState.INACTIVE);
+        assertThat(policy.decide(List.of(labOnly), DR_CHAN, new MedicationRequest(), NOW).why())
+                .isEqualTo("no active consent permits MedicationRequest to dr-chan");
+    }
+
+    @Test
     void aNestedProvisionIsAnExceptionAndAnyDenyWins() {
         Consent permitAllButMedication = consent("c8", Consent.ConsentProvisionType.PERMIT, "Practitioner/dr-chan", null);
         permitAllButMedication.getProvision().addProvision().setType(Consent.ConsentProvisionType.DENY)
