@@ -32,7 +32,8 @@ public final class KeysCommand {
         if (args.length == 0 || !(args[0].equals("rotate") || args[0].equals("list"))) {
             return usage("keys commands are rotate and list");
         }
-        Path dataDir = Path.of(System.getenv().getOrDefault("HARBOUR_DATA_DIR", "./data"));
+        // the hub's data directory as the hub's configuration names it (config/application.yaml, HARBOUR_DATA_DIR)
+        Path dataDir = HubSettings.ofThisProcess().dataDir();
         for (int i = 1; i < args.length; i++) {
             if (args[i].equals("--data-dir") && i + 1 < args.length) {
                 dataDir = Path.of(args[++i]);
@@ -43,8 +44,8 @@ public final class KeysCommand {
                 return usage("unknown option " + args[i]);
             }
         }
-        String configured = System.getenv("HARBOUR_RECORDS_KEYRING_FILE");
-        Path file = configured != null && !configured.isBlank() ? Path.of(configured) : dataDir.resolve("keyring");
+        Path file = HubSettings.ofThisProcess().get("harbour.records.keyring-file").map(Path::of)
+                .orElse(dataDir.resolve("keyring"));
         try {
             if (args[0].equals("rotate")) {
                 int id = Keyring.rotate(file);

@@ -228,6 +228,12 @@ public class DeliveryTest extends HubTestSupport {
         await().atMost(Duration.ofSeconds(30)).until(() -> audited(patient, "withheld").stream()
                 .anyMatch(e -> e.getOutcomeDesc().contains("checked again at delivery")));
         assertThat(shownAbout(n)).isEmpty();
+        // the patient's report cites the revoked consent as revoked, not "no active consent"
+        assertThat(audited(patient, "withheld").stream().filter(e -> e.getOutcomeDesc().contains("checked again"))
+                .findFirst().orElseThrow().getOutcomeDesc()).contains("Consent/c-" + n + " was revoked (status inactive)");
+        assertThat(text(getWithToken("/api/patients/" + patient + "/disclosures")))
+                .contains("\"reason\":\"you had withdrawn the consent that allowed it\"", "\"recipientName\":\"陳醫生\"",
+                        "\"organization\":\"kwc-clinic\"");
     }
 
     @Test
