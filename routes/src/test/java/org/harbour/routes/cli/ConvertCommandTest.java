@@ -47,6 +47,26 @@ class ConvertCommandTest {
     }
 
     @Test
+    void timestampsAreReadInTheZonesTheHubsConfigurationGivesEachSender() throws Exception {
+        Files.createDirectories(dir.resolve("config"));
+        Files.writeString(dir.resolve("config/application.yaml"), """
+                harbour:
+                  translation:
+                    timezones:
+                      VAN: America/Vancouver
+                """);
+        HubSettings settings = HubSettings.load(dir, java.util.Map.of());
+        Path file = dir.resolve("no-offsets.hl7");
+        // no offset in MSH-7 or OBX-14: read in the sender's zone (Vancouver, -08:00 in November), not Hong Kong's
+        Files.writeString(file, Hl7Samples.oru("VAN", "TZ-1", "").replace("+0800", ""));
+        int exit = new ConvertCommand(new PrintStream(out, true, StandardCharsets.UTF_8),
+                new PrintStream(err, true, StandardCharsets.UTF_8), settings).run(new String[] {file.toString()});
+        assertThat(exit).as(err.toString(StandardCharsets.UTF_8)).isZero();
+        assertThat(out.toString(StandardCharsets.UTF_8)).contains("2026-11-22T08:30:00-08:00")
+                .doesNotContain("2026-11-22T08:30:00+08:00");
+    }
+
+    @Test
     void withOutOneFilePerMessageIsWritten() throws Exception {
         Path file = dir.resolve("two.hl7");
         Files.writeString(file, Hl7Samples.oru("KWC", "O-1", "") + Hl7Samples.adt("KWC", "O-2"));
