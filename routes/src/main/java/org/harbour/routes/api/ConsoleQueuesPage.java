@@ -55,7 +55,10 @@ public class ConsoleQueuesPage {
             }
             try {
                 for (Queue q : server.getPostOffice().listQueuesForAddress(address)) {
-                    rows.add(new QueueRow(q.getName().toString(), String.valueOf(q.getRoutingType()), q.getMessageCount(),
+                    // a topic's subscription is named for its subscriber: shown with the topic it listens to
+                    String name = q.getName().equals(address) ? address.toString()
+                            : address + " → " + q.getName() + " (subscription)";
+                    rows.add(new QueueRow(name, String.valueOf(q.getRoutingType()), q.getMessageCount(),
                             q.getScheduledCount(), q.getDeliveringCount(), q.getConsumerCount(), q.getMessagesAdded(),
                             q.getMessagesAcknowledged(), q.getMessagesKilled(), q.isPaused()));
                 }
@@ -86,7 +89,7 @@ public class ConsoleQueuesPage {
                     + "</tr></thead><tbody>");
             for (QueueRow q : rows) {
                 html.append("<tr class=\"").append(q.deadLetters() ? q.messages() > 0 ? "dlq full" : "dlq" : "")
-                        .append("\" data-queue=\"").append(HtmlUtils.htmlEscape(q.name())).append("\"><td>")
+                        .append("\" data-queue=\"").append(HtmlUtils.htmlEscape(q.name().split(" ")[0])).append("\"><td>")
                         .append(HtmlUtils.htmlEscape(q.name())).append("</td><td class=\"waiting\">").append(q.messages())
                         .append("</td><td>").append(q.scheduled()).append("</td><td>").append(q.delivering())
                         .append("</td><td class=\"consumers\">").append(q.consumers()).append("</td><td>")
