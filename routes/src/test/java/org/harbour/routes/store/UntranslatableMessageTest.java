@@ -38,7 +38,9 @@ class UntranslatableMessageTest extends HubTestSupport {
         assertThat(stored.status()).isEqualTo(MessageStatus.RECEIVED);
         assertThat(stored.resources()).isZero();
         String report = text(getWithToken("/api/messages/" + id + "/report"));
-        assertThat(report).startsWith("ERROR translation failed");
+        assertThat(stored.stage()).isEqualTo(StoredMessage.Stage.TRANSLATION_FAILED);
+        assertThat(report).startsWith("# message " + id + " (FHIR^Bundle, control id BF-1): stage TRANSLATION_FAILED,"
+                + " translation FAILED, 0 resources; 1 errors").contains("\nERROR translation failed");
         awaitInboundDrained();
         Boolean deadLettered = jms.browse(RouteIds.DEAD_LETTER_QUEUE, (session, browser) -> {
             var messages = browser.getEnumeration();
