@@ -57,6 +57,25 @@ class HttpSecurityTest extends HubTestSupport {
     }
 
     @Test
+    void hawtioLearnsWhoIsLoggedInAndItsLogOutEndsTheSession() throws Exception {
+        HttpResponse<byte[]> user = get("/hawtio/user", basic("admin", CONSOLE_PASSWORD));
+        assertThat(user.statusCode()).isEqualTo(200);
+        assertThat(text(user)).isEqualTo("\"admin\"");
+        assertThat(get("/hawtio/user", null).statusCode()).isEqualTo(401);
+        HttpResponse<String> logout = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + httpPort
+                + "/hawtio/auth/logout")).header("Authorization", basic("admin", CONSOLE_PASSWORD))
+                .header("Accept", "text/html").build(),
+                HttpResponse.BodyHandlers.ofString());
+        // a browser goes back to the login page (a script's client gets 204)
+        assertThat(logout.statusCode()).isEqualTo(302);
+        assertThat(logout.headers().firstValue("Location")).hasValueSatisfying(l -> assertThat(l).endsWith("/login?logout"));
+        HttpResponse<byte[]> queues = get("/console/queues", basic("admin", CONSOLE_PASSWORD));
+        assertThat(queues.statusCode()).isEqualTo(200);
+        assertThat(text(queues)).contains("data-queue=\"harbour.inbound\"", "data-queue=\"harbour.outbound.dlq\"");
+        assertThat(get("/console/queues", "Bearer " + API_TOKEN).statusCode()).isEqualTo(401);
+    }
+
+    @Test
     void metricsAreForPrometheusAndTheConsoleOnly() {
         assertThat(get("/actuator/prometheus", null).statusCode()).isEqualTo(401);
         assertThat(get("/actuator/prometheus", "Bearer " + API_TOKEN).statusCode()).isEqualTo(401);
