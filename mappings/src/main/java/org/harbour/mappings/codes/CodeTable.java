@@ -27,6 +27,22 @@ public record CodeTable(String name, String sourceSystem, String targetSystem, S
         return Optional.ofNullable(t);
     }
 
+    /**
+     * The other way: the source code for a target code, the first the table lists for it (so
+     * {@code official} goes back to XPN-7 {@code L}); empty when the table has none.
+     */
+    public Optional<String> reverse(String targetCode) {
+        if (targetCode == null) {
+            return Optional.empty();
+        }
+        for (Map.Entry<String, Target> e : codes.entrySet()) {
+            if (targetCode.equals(e.getValue().code())) {
+                return Optional.of(e.getKey());
+            }
+        }
+        return Optional.empty();
+    }
+
     /** The mapped code, or the fallback when unknown (null when the table has none). */
     public String codeOrFallback(String code) {
         return map(code).map(Target::code).orElse(fallback);

@@ -112,8 +112,9 @@ public final class CodeTables {
         String target = string(merged.get("target"));
         Map<String, CodeTable.Target> targets = new LinkedHashMap<>();
         codes.forEach((code, value) -> targets.put(code, target(value, target)));
+        // in the file's order: the first source code for a target is the one the outbound direction writes
         return new CodeTable(name, string(merged.get("source")), target, string(merged.get("fallback")),
-                Map.copyOf(targets));
+                java.util.Collections.unmodifiableMap(targets));
     }
 
     @SuppressWarnings("unchecked")
