@@ -106,15 +106,11 @@ final class OruWriter {
         String obr = group + "/OBR";
         w.set(obr + "-1", String.valueOf(index + 1));
         if (report != null) {
-            orc(group, report);
-            for (Identifier id : report.getIdentifier()) {
-                String type = id.getType().getCodingFirstRep().getCode();
-                if ("PLAC".equals(type)) {
-                    w.set(obr + "-2-1", id.getValue());
-                } else if ("FILL".equals(type)) {
-                    w.set(obr + "-3-1", id.getValue());
-                }
+            if (!v231) {
+                w.set(group + "/ORC-1", "RE");
+                orderNumbers(group + "/ORC", report);
             }
+            orderNumbers(obr, report);
             w.ce(obr + "-4", report.getCode());
             if (report.hasEffectiveDateTimeType()) {
                 w.set(obr + "-7", w.time(report.getEffectiveDateTimeType()));
@@ -167,17 +163,14 @@ final class OruWriter {
         return next;
     }
 
-    private void orc(String group, DiagnosticReport report) throws HL7Exception {
-        if (v231) {
-            return;
-        }
-        w.set(group + "/ORC-1", "RE");
+    /** The placer and filler order numbers (fields 2 and 3 of ORC and of OBR). */
+    private void orderNumbers(String segment, DiagnosticReport report) throws HL7Exception {
         for (Identifier id : report.getIdentifier()) {
             String type = id.getType().getCodingFirstRep().getCode();
             if ("PLAC".equals(type)) {
-                w.set(group + "/ORC-2-1", id.getValue());
+                w.set(segment + "-2-1", id.getValue());
             } else if ("FILL".equals(type)) {
-                w.set(group + "/ORC-3-1", id.getValue());
+                w.set(segment + "-3-1", id.getValue());
             }
         }
     }
