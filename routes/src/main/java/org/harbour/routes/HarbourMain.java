@@ -18,6 +18,8 @@ public final class HarbourMain {
                                                                   send HL7 v2 files over MLLP
                    java -jar harbour.jar convert [--out DIR] FILE...
                                                                   translate HL7 v2 files to FHIR R4
+                   java -jar harbour.jar convert --to hl7v2 FILE.json...
+                                                                  translate FHIR R4 Bundles to HL7 v2
                    java -jar harbour.jar audit verify               check the audit trail's hash chain
                    java -jar harbour.jar keys rotate|list [--data-dir D]
                                                                   rotate the record encryption key
@@ -39,8 +41,10 @@ public final class HarbourMain {
                       ACK code; exit 1 if any ACK is not AA, 2 for a usage error""",
             "convert", """
                     usage: java -jar harbour.jar convert [--out DIR] [--timezone ZONE] FILE...
+                           java -jar harbour.jar convert --to hl7v2 [--hl7-version 2.5.1|2.3.1] [--charset UTF-8|Big5] FILE.json...
                       translates HL7 v2 files (batches too) to FHIR R4 Bundles: NDJSON on stdout, or one file per
-                      message in DIR; the conversion report on stderr; exit 1 if any message failed""",
+                      message in DIR; with --to hl7v2, FHIR Bundles (JSON or NDJSON) to HL7 v2 on stdout, one message
+                      per Bundle; the conversion report on stderr; exit 1 if any message failed""",
             "audit", """
                     usage: java -jar harbour.jar audit verify [--public-key BASE64] [--witness FILE]
                            java -jar harbour.jar audit checkpoints

@@ -67,6 +67,12 @@ public final class FhirToV2 {
      * @param version "2.5.1" or "2.3.1"
      */
     public V2Message convert(Bundle bundle, String controlId, String version, java.time.Instant now) {
+        return convert(bundle, controlId, version, now, null);
+    }
+
+    /** As above, with MSH-18 naming the charset the message will be sent in ({@link V2Message#encode}). */
+    public V2Message convert(Bundle bundle, String controlId, String version, java.time.Instant now,
+            java.nio.charset.Charset charset) {
         ConversionReport report = new ConversionReport();
         Version v = "2.3.1".equals(version) ? Version.V231 : Version.V251;
         if (!"2.3.1".equals(version) && !"2.5.1".equals(version)) {
@@ -85,6 +91,9 @@ public final class FhirToV2 {
             V2Writer w = new V2Writer(t, settings, report, resources);
             w.msh(results ? "ORU" : "ADT", event, structure(results, event, v), controlId, v.getVersion(), now,
                     resources.first(MessageHeader.class));
+            if (charset != null) {
+                w.charset(V2Message.msh18(charset));
+            }
             if (results) {
                 new OruWriter(w, v, resources).write();
             } else {

@@ -55,11 +55,18 @@ public final class ConvertCommand {
             return 2;
         }
         List<Path> files = new ArrayList<>();
+        String to = "fhir";
+        String version = "2.5.1";
+        java.nio.charset.Charset charset = java.nio.charset.StandardCharsets.UTF_8;
         try {
             for (int i = 0; i < args.length; i++) {
                 switch (args[i]) {
                     case "--out" -> outDir = Path.of(args[++i]);
                     case "--timezone" -> zone = ZoneId.of(args[++i]);
+                    case "--to" -> to = args[++i].toLowerCase(java.util.Locale.ROOT);
+                    case "--hl7-version" -> version = args[++i];
+                    case "--charset" -> charset = args[++i].equalsIgnoreCase("big5")
+                            ? java.nio.charset.Charset.forName("Big5-HKSCS") : java.nio.charset.Charset.forName(args[i]);
                     default -> {
                         if (args[i].startsWith("--")) {
                             return usage("unknown option " + args[i]);
@@ -72,9 +79,21 @@ public final class ConvertCommand {
             return usage("an option is missing its value");
         } catch (DateTimeException e) {
             return usage("unknown time zone: " + e.getMessage());
+        } catch (java.nio.charset.UnsupportedCharsetException | java.nio.charset.IllegalCharsetNameException e) {
+            return usage("unknown charset: " + e.getMessage());
         }
         if (files.isEmpty()) {
             return usage("at least one FILE is required");
+        }
+        if (to.equals("hl7v2")) {
+            if (!version.equals("2.5.1") && !version.equals("2.3.1")) {
+                return usage("--hl7-version is 2.5.1 or 2.3.1");
+            }
+            return new ConvertToV2(out, err, zone, translation.identifierSystems(), java.time.Clock.systemUTC())
+                    .run(files, version, charset);
+        }
+        if (!to.equals("fhir")) {
+            return usage("--to is fhir (HL7 v2 in) or hl7v2 (FHIR Bundles in)");
         }
         if (outDir != null) {
             try {
@@ -143,6 +162,8 @@ public final class ConvertCommand {
     private int usage(String problem) {
         err.println(problem);
         err.println("usage: java -jar harbour.jar convert [--out DIR] [--timezone ZONE] FILE...");
+        err.println("       java -jar harbour.jar convert --to hl7v2 [--hl7-version 2.5.1|2.3.1] [--charset UTF-8|Big5]"
+                + " FILE.json...");
         return 2;
     }
 }

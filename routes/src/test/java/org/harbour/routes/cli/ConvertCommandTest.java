@@ -67,6 +67,37 @@ class ConvertCommandTest {
     }
 
     @Test
+    void fhirBundlesBecomeHl7v2OnStdoutInTheCharsetAskedFor() throws Exception {
+        Path v2 = dir.resolve("lab.hl7");
+        Files.writeString(v2, Hl7Samples.oru("KWC", "TOV2-1", "UNICODE UTF-8"));
+        assertThat(convert("--out", dir.resolve("fhir").toString(), v2.toString())).isZero();
+        Path bundle = dir.resolve("fhir/lab.json");
+        // twice in one NDJSON file: two messages
+        String json = Files.readString(bundle).strip();
+        Path ndjson = dir.resolve("two.ndjson");
+        Files.writeString(ndjson, json + "\n" + json + "\n");
+        out.reset();
+        err.reset();
+        int exit = convert("--to", "hl7v2", "--charset", "Big5", ndjson.toString());
+        assertThat(exit).as(err.toString(StandardCharsets.UTF_8)).isZero();
+        String written = new String(out.toByteArray(), java.nio.charset.Charset.forName("Big5-HKSCS"));
+        assertThat(written.split("\n")).hasSize(2).allSatisfy(m -> assertThat(m)
+                .startsWith("MSH|^~\\&|HARBOUR|HUB|").contains("|ORU^R01^ORU_R01|", "|2.5.1|", "|BIG-5")
+                .contains("PID|1||KWC-000123^^^KWC^MR~A123456(3)^^^HKID^NNHKG||陳^大文", "OBX|1|NM|4548-4^"));
+        // HAPI's strict parser takes what was written
+        new ca.uhn.hl7v2.DefaultHapiContext().getPipeParser().parse(written.split("\n")[0]);
+
+        out.reset();
+        assertThat(convert("--to", "hl7v2", "--hl7-version", "2.3.1", bundle.toString())).isZero();
+        assertThat(out.toString(StandardCharsets.UTF_8)).contains("|2.3.1|");
+        assertThat(convert("--to", "hl7v2", "--hl7-version", "2.9", bundle.toString())).isEqualTo(2);
+        Path broken = dir.resolve("broken.json");
+        Files.writeString(broken, "{\"resourceType\":\"Bundle\",");
+        assertThat(convert("--to", "hl7v2", broken.toString())).isEqualTo(1);
+        assertThat(err.toString(StandardCharsets.UTF_8)).contains("broken.json: not converted");
+    }
+
+    @Test
     void withOutOneFilePerMessageIsWritten() throws Exception {
         Path file = dir.resolve("two.hl7");
         Files.writeString(file, Hl7Samples.oru("KWC", "O-1", "") + Hl7Samples.adt("KWC", "O-2"));
