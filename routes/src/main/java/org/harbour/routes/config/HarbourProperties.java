@@ -88,13 +88,31 @@ public record HarbourProperties(
     /**
      * How a recipient is reached: {@code dingtalk|slack|teams|webhook}, its URL (a secret in
      * itself: give it by environment), the signing secret (DingTalk, webhook), and how much a
-     * message may say: {@code link-only|minimum|full}.
+     * message may say: {@code link-only|minimum|full}. A system destination is {@code mllp}:
+     * {@code host}, {@code port}, the HL7 version it takes ({@code hl7-version}, 2.5.1 or 2.3.1),
+     * its {@code charset} (UTF-8 or Big5), how long to wait for its ACK ({@code ack-timeout}) and
+     * whether an AE is retried before it is dead-lettered ({@code retry-on-ae}).
      */
-    public record Endpoint(String type, String url, String secret, @DefaultValue("minimum") String disclosure) {
+    public record Endpoint(String type, String url, String secret, @DefaultValue("minimum") String disclosure,
+            String host, Integer port, @DefaultValue("2.5.1") String hl7Version, @DefaultValue("UTF-8") String charset,
+            @DefaultValue("30s") Duration ackTimeout, @DefaultValue("false") boolean retryOnAe) {
+
+        /** The one configuration binds (the other constructor is for code). */
+        @org.springframework.boot.context.properties.bind.ConstructorBinding
+        public Endpoint {
+        }
+
+        /** A chat or workspace endpoint (the fields a system destination has are left at their defaults). */
+        public Endpoint(String type, String url, String secret, String disclosure) {
+            this(type, url, secret, disclosure, null, null, "2.5.1", "UTF-8", Duration.ofSeconds(30), false);
+        }
+
         @Override
         public String toString() {
             return "Endpoint[type=" + type + ", url=" + (url == null ? "unset" : "(set)") + ", secret="
-                    + (secret == null ? "unset" : "(set)") + ", disclosure=" + disclosure + "]";
+                    + (secret == null ? "unset" : "(set)") + ", disclosure=" + disclosure
+                    + (host == null ? "" : ", host=" + host + ", port=" + port + ", hl7Version=" + hl7Version
+                            + ", charset=" + charset) + "]";
         }
     }
 

@@ -319,7 +319,9 @@ public class HubConfiguration {
 
     @Bean
     org.harbour.routes.disclose.Recipients recipients(HarbourProperties properties, Clock clock) {
-        return new org.harbour.routes.disclose.Recipients(properties.recipients(), properties.delivery(), clock);
+        return new org.harbour.routes.disclose.Recipients(properties.recipients(), properties.delivery(), clock,
+                new org.harbour.mappings.v2out.FhirToV2.Settings("HARBOUR", "HUB", properties.timezone(),
+                        Hkid.SYSTEM, properties.translation().identifierSystems(), null));
     }
 
     @Bean

@@ -152,11 +152,17 @@ public class DeliverStage {
         List<Resource> permitted = current.stream().filter(r -> decided.permitted().contains(r.fhirType() + "/"
                 + r.getIdElement().getIdPart())).toList();
         Optional<Resource> patient = records.read("Patient", d.patientId());
-        ChatMessage message = renderer.render(d.id(), d.recipient(), recipient.endpoint().disclosure(),
-                recipient.mentions(), patient.filter(Patient.class::isInstance).map(Patient.class::cast).orElse(null),
-                permitted, clock.instant());
+        Patient who = patient.filter(Patient.class::isInstance).map(Patient.class::cast).orElse(null);
         String type = recipient.endpoint().type();
-        SendResult result = recipients.sender(d.recipient()).send(message);
+        SendResult result;
+        if (recipients.isSystem(d.recipient())) {
+            // a system filing the records (a clinic EMR): the records themselves, as HL7 v2, with the patient's identity
+            result = recipients.destination(d.recipient()).send(d.id(), who, permitted);
+        } else {
+            ChatMessage message = renderer.render(d.id(), d.recipient(), recipient.endpoint().disclosure(),
+                    recipient.mentions(), who, permitted, clock.instant());
+            result = recipients.sender(d.recipient()).send(message);
+        }
         meters.counter("harbour.delivery.sends", "endpoint", d.recipient(), "outcome",
                 result.getClass().getSimpleName()).increment();
         if (result instanceof SendResult.Delivered ok) {
@@ -165,7 +171,8 @@ public class DeliverStage {
                     decided.permitted());
             AuditEvent disclosed = AuditEvents.recordDisclosure(true, d.recipient(), type, d.patientId(),
                     decided.permitted(), decided.permittingConsent(), "permit: " + decided.permittingConsent()
-                            + "; delivered (" + recipient.endpoint().disclosure() + "), HTTP " + ok.status());
+                            + (recipients.isSystem(d.recipient()) ? "; delivered as HL7 v2, " + ok.receipt()
+                            : "; delivered (" + recipient.endpoint().disclosure() + "), HTTP " + ok.status()));
             Runnable receipt = () -> receipts.record(sent, type, ok.status(), ok.receipt());
             if (deferred) {
                 exchange.setProperty(COMMIT, audit.recordWithLater(disclosed, receipt));

@@ -18,7 +18,9 @@ import org.harbour.routes.config.HarbourProperties;
 /** The configured recipients and, for each, the sender that reaches its endpoint (made once). */
 public class Recipients {
 
-    static final Set<String> TYPES = Set.of("dingtalk", "slack", "teams", "webhook");
+    static final Set<String> TYPES = Set.of("dingtalk", "slack", "teams", "webhook", "mllp");
+    /** The types that are systems receiving records (not people reading notifications). */
+    static final Set<String> SYSTEMS = Set.of("mllp");
     static final Set<String> DISCLOSURES = Set.of("link-only", "minimum", "full");
 
     private final Map<String, HarbourProperties.Recipient> all;
@@ -26,9 +28,18 @@ public class Recipients {
     private final HttpClient http;
     private final Clock clock;
     private final Map<String, ChatSender> senders = new ConcurrentHashMap<>();
+    private final Map<String, MllpDestination> destinations = new ConcurrentHashMap<>();
+    private final org.harbour.mappings.v2out.FhirToV2.Settings translation;
 
     public Recipients(Map<String, HarbourProperties.Recipient> recipients, HarbourProperties.Delivery delivery,
             Clock clock) {
+        this(recipients, delivery, clock, org.harbour.mappings.v2out.FhirToV2.Settings.defaults());
+    }
+
+    /** @param translation how records are written as HL7 v2 for the system destinations */
+    public Recipients(Map<String, HarbourProperties.Recipient> recipients, HarbourProperties.Delivery delivery,
+            Clock clock, org.harbour.mappings.v2out.FhirToV2.Settings translation) {
+        this.translation = translation;
         for (Map.Entry<String, HarbourProperties.Recipient> e : recipients.entrySet()) {
             check(e.getKey(), e.getValue());
         }
@@ -48,6 +59,25 @@ public class Recipients {
         HarbourProperties.Endpoint e = r.endpoint();
         if (e == null || e.type() == null || !TYPES.contains(e.type().toLowerCase(Locale.ROOT))) {
             throw new IllegalStateException(at + ".endpoint.type must be one of " + new java.util.TreeSet<>(TYPES));
+        }
+        if (SYSTEMS.contains(e.type().toLowerCase(Locale.ROOT))) {
+            if (e.host() == null || e.host().isBlank() || e.port() == null || e.port() < 1 || e.port() > 65535) {
+                throw new IllegalStateException(at + ".endpoint.host and .endpoint.port must name the system's MLLP"
+                        + " listener");
+            }
+            if (!Set.of("2.5.1", "2.3.1").contains(e.hl7Version())) {
+                throw new IllegalStateException(at + ".endpoint.hl7-version must be 2.5.1 or 2.3.1");
+            }
+            try {
+                MllpDestination.charset(e.charset());
+            } catch (IllegalArgumentException bad) {
+                throw new IllegalStateException(at + ".endpoint.charset must be UTF-8 or Big5");
+            }
+            if (r.organization() == null || r.organization().isBlank()) {
+                throw new IllegalStateException(at + ".organization must name the system's institution (consents"
+                        + " name it as Organization/<id>)");
+            }
+            return;
         }
         if (e.url() == null || !(e.url().startsWith("https://") || e.url().startsWith("http://"))) {
             throw new IllegalStateException(at + ".endpoint.url must be an http(s) URL");
@@ -81,6 +111,17 @@ public class Recipients {
                 default -> new WebhookSender(url, e.secret(), http, delivery.timeout(), clock);
             };
         });
+    }
+
+    /** Whether the recipient is a system receiving records (HL7 v2 over MLLP), not a person's chat. */
+    public boolean isSystem(String id) {
+        HarbourProperties.Recipient r = all.get(id);
+        return r != null && SYSTEMS.contains(r.endpoint().type().toLowerCase(Locale.ROOT));
+    }
+
+    /** The sender of a system destination. */
+    public MllpDestination destination(String id) {
+        return destinations.computeIfAbsent(id, k -> new MllpDestination(k, all.get(k).endpoint(), translation));
     }
 
     public static String queueOf(String recipient) {
