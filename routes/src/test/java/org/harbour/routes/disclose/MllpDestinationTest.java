@@ -153,6 +153,11 @@ class MllpDestinationTest extends HubTestSupport {
         return patient;
     }
 
+    /** An HKID as the hub writes it in PID-3: the check digit in brackets. */
+    private static String written(String hkid) {
+        return hkid.substring(0, hkid.length() - 1) + "(" + hkid.charAt(hkid.length() - 1) + ")";
+    }
+
     private List<AuditEvent> audited(String patient, String subtype) {
         return audit.search(new AuditTrail.Query(patient, null, List.of(subtype), null, null), 500, 0).entries();
     }
@@ -161,8 +166,7 @@ class MllpDestinationTest extends HubTestSupport {
     void theConsentedResultsArriveAsHl7v2InOrderAndTheEmrParsesThem() throws Exception {
         int n = 501001;
         String patient = patientWithConsent(n, "陳");
-        String hkid = Hl7Samples.hkidOf(n);
-        String shown = hkid.substring(0, hkid.length() - 1) + "(" + hkid.charAt(hkid.length() - 1) + ")";
+        String shown = written(Hl7Samples.hkidOf(n));
         for (int i = 1; i <= 3; i++) {
             send(Hl7Samples.potassium("QMH", "M" + n + "-" + i, n, "5." + i, "H"));
         }
@@ -184,8 +188,7 @@ class MllpDestinationTest extends HubTestSupport {
     void anAnswerPastTheTimeoutIsSentAgainWithTheSameControlId() throws Exception {
         int n = 501002;
         String patient = patientWithConsent(n, "李");
-        String hkid = Hl7Samples.hkidOf(n);
-        String shown = hkid.substring(0, hkid.length() - 1) + "(" + hkid.charAt(hkid.length() - 1) + ")";
+        String shown = written(Hl7Samples.hkidOf(n));
         CountDownLatch release = new CountDownLatch(1);
         EMR.hold = release;
         try {
