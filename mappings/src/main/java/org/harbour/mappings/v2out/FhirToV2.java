@@ -58,6 +58,8 @@ public final class FhirToV2 {
         this.hapi = new DefaultHapiContext();
         // the values are checked when the message is parsed back (tests, receivers); building takes them as given
         hapi.setValidationContext(new NoValidation());
+        // MSH-10 is always the caller's: HAPI's default id generator would keep a counter file in the working directory
+        hapi.getParserConfiguration().setIdGenerator(new ca.uhn.hl7v2.util.idgenerator.InMemoryIDGenerator());
     }
 
     /**

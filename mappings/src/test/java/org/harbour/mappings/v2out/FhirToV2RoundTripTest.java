@@ -249,6 +249,16 @@ class FhirToV2RoundTripTest {
     }
 
     @Test
+    void writingLeavesNoFileBehind() {
+        Path counter = Path.of("id_file");
+        assertThat(counter).doesNotExist();
+        outbound.convert(inbound.convert(("MSH|^~\\&|LIS|QEH|HARBOUR|HUB|20261123081500+0800||ADT^A08^ADT_A01|Q-2|P|2.5.1\r"
+                + "PID|1||QEH1^^^QEH^MR||CHAN^TAI MAN||19600101|M\r").getBytes(StandardCharsets.UTF_8)).bundle(), "RT-3",
+                "2.5.1", NOW);
+        assertThat(counter).as("HAPI's id counter file").doesNotExist();
+    }
+
+    @Test
     void aCharacterTheDestinationsCharsetCannotHoldIsReported() {
         V2Message message = outbound.convert(inbound.convert(("MSH|^~\\&|LIS|QEH|HARBOUR|HUB|20261123081500+0800||"
                 + "ADT^A08^ADT_A01|Q-1|P|2.5.1\rPID|1||QEH1^^^QEH^MR||𠀀^大文^^^^^L||19600101|M\r")
