@@ -35,7 +35,19 @@ public record HarbourProperties(
         @DefaultValue("http://localhost:8080") String publicBaseUrl,
         @DefaultValue Delivery delivery,
         @DefaultValue Dedup dedup,
-        @DefaultValue Database database) {
+        @DefaultValue Database database,
+        java.util.Map<String, InboundFolder> inboundFolders) {
+
+    /**
+     * A folder clinics' systems drop HL7 v2 files into (one message, many, or FHS/BHS batches):
+     * each message is taken like one sent over MLLP; the file then moves to {@code done/}, or to
+     * {@code error/} with a {@code .reason} file when a message was refused. A file is read once
+     * its size has stopped changing for {@code stable-for}; a file with the same name and content
+     * as one read before is not read again.
+     */
+    public record InboundFolder(Path path, @DefaultValue("2s") Duration stableFor,
+            @DefaultValue("1s") Duration pollInterval) {
+    }
 
     /**
      * The embedded H2 database: compacted at start-up when its file is larger than
@@ -62,6 +74,7 @@ public record HarbourProperties(
 
     public HarbourProperties {
         recipients = recipients == null ? java.util.Map.of() : java.util.Map.copyOf(recipients);
+        inboundFolders = inboundFolders == null ? java.util.Map.of() : java.util.Map.copyOf(inboundFolders);
     }
 
     /**

@@ -484,6 +484,14 @@ public class HubConfiguration {
         return new IngestRoute(gate, writer, acknowledgements, listeners);
     }
 
+    /** The inbound folders ({@code harbour.inbound-folders.<id>.*}): their files taken like MLLP messages. */
+    @Bean
+    org.harbour.routes.ingest.FolderIngestRoute folderIngestRoute(InboundGate gate, InboundQueueWriter writer,
+            HarbourProperties properties, java.time.Clock clock) {
+        return new org.harbour.routes.ingest.FolderIngestRoute(gate, writer, properties.inboundFolders(),
+                properties.dataDir(), clock, ResendKey.of(properties.mllp().resendKey()));
+    }
+
     /**
      * The MLLP listeners: the main one ({@code harbour.mllp.*}) and each of {@code
      * harbour.mllp.listeners.<name>}, which has its own port (and host, and resend key) and the
