@@ -25,6 +25,18 @@ public class Acknowledgements {
         this.enhancedWhenAsked = enhancedWhenAsked;
     }
 
+    /**
+     * The acknowledgement of one message of a batch: always original mode (a batch's answer is
+     * itself a batch, of one ACK per message), whatever the message's MSH-15/16 ask.
+     */
+    public void acknowledgeInBatch(Exchange exchange) {
+        Disposition disposition = exchange.getProperty(InboundGate.DISPOSITION, Disposition.class);
+        Hl7Envelope envelope = exchange.getProperty(InboundGate.ENVELOPE, Hl7Envelope.class);
+        boolean problem = disposition == Disposition.REJECT || disposition == Disposition.NOT_NOW;
+        Hl7Problem why = problem ? exchange.getProperty(InboundGate.PROBLEM, Hl7Problem.class) : null;
+        exchange.getMessage().setBody(problem ? acks.problem(envelope, why) : acks.accept(envelope));
+    }
+
     public void acknowledge(Exchange exchange) {
         Disposition disposition = exchange.getProperty(InboundGate.DISPOSITION, Disposition.class);
         Hl7Envelope envelope = exchange.getProperty(InboundGate.ENVELOPE, Hl7Envelope.class);

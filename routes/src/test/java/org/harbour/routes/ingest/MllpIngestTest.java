@@ -71,6 +71,34 @@ class MllpIngestTest extends HubTestSupport {
         assertThat(countsByControlId(storedFrom(sender))).isEqualTo(Map.of("P1", 1L, "P2", 1L, "P3", 1L));
     }
 
+    @Test
+    void aBatchInOneFrameIsSplitTakenMessageByMessageAndAnsweredWithABatchOfAcks() throws IOException {
+        String sender = uniqueSender("BATCH");
+        String bad = "MSH|^~\\&|LIS|" + sender + "|HARBOUR|HUB|20261203100000+0800||ORU^R01|B-BAD|P|9.9\r"
+                + "PID|1||X1^^^" + sender + "^MR\r";
+        String batch = "FHS|^~\\&|LIS|" + sender + "|||20261203100000+0800||||F-77\r"
+                + "BHS|^~\\&|LIS|" + sender + "|||20261203100000+0800||||B-77\r"
+                + Hl7Samples.oru(sender, "B-1", "UNICODE UTF-8") + bad + Hl7Samples.adt(sender, "B-3")
+                + "BTS|3\rFTS|1\r";
+        String answer;
+        try (MllpClient client = connect()) {
+            answer = new String(client.send(Hl7Samples.utf8(batch)), StandardCharsets.UTF_8);
+        }
+        // one frame back: the batch of acknowledgements, one per message in order, counted
+        List<String> segments = List.of(answer.split("\r"));
+        assertThat(segments.get(0)).startsWith("FHS|^~\\&|HARBOUR|HUB|LIS|" + sender + "|").endsWith("|F-77");
+        assertThat(segments.get(1)).startsWith("BHS|^~\\&|HARBOUR|HUB|LIS|" + sender + "|").endsWith("|B-77");
+        assertThat(segments.stream().filter(l -> l.startsWith("MSA|")).toList()).hasSize(3)
+                .satisfiesExactly(l -> assertThat(l).startsWith("MSA|AA|B-1"), l -> assertThat(l).startsWith("MSA|AR|B-BAD"),
+                        l -> assertThat(l).startsWith("MSA|AA|B-3"));
+        assertThat(segments.get(segments.size() - 2)).isEqualTo("BTS|3");
+        assertThat(segments.get(segments.size() - 1)).isEqualTo("FTS|1");
+        awaitStored(sender, 3);
+        assertThat(storedFrom(sender, MessageStatus.RECEIVED)).extracting(StoredMessage::controlId)
+                .containsExactlyInAnyOrder("B-1", "B-3");
+        assertThat(storedFrom(sender, MessageStatus.REJECTED)).extracting(StoredMessage::controlId).containsExactly("B-BAD");
+    }
+
     /** The same lab result asking for the acknowledgements of enhanced mode (MSH-15, MSH-16). */
     private static byte[] enhanced(String sender, String controlId, String accept, String application) {
         return Hl7Samples.utf8(Hl7Samples.oru(sender, controlId, "UNICODE UTF-8")
