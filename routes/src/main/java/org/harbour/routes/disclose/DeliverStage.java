@@ -66,6 +66,7 @@ public class DeliverStage {
     private final CamelContext camel;
     private final Clock clock;
     private final ObjectMapper json = new ObjectMapper();
+    private final java.util.Map<String, FhirDestination> fhirDestinations = new java.util.concurrent.ConcurrentHashMap<>();
     private final PendingAcknowledgements acks = new PendingAcknowledgements(Duration.ofSeconds(120));
 
     public DeliverStage(Recipients recipients, EndpointStatus endpoints, ConsentStore consents, ConsentPolicy policy,
@@ -155,7 +156,11 @@ public class DeliverStage {
         Patient who = patient.filter(Patient.class::isInstance).map(Patient.class::cast).orElse(null);
         String type = recipient.endpoint().type();
         SendResult result;
-        if (recipients.isSystem(d.recipient())) {
+        if ("fhir".equalsIgnoreCase(type)) {
+            // a FHIR server (a hospital's): the records themselves, and the patient, in one transaction
+            result = fhirDestinations.computeIfAbsent(d.recipient(), k -> new FhirDestination(k, recipient.endpoint(),
+                    camel, org.harbour.mappings.id.Hkid.SYSTEM)).send(who, permitted);
+        } else if (recipients.isSystem(d.recipient())) {
             // a system filing the records (a clinic EMR): the records themselves, as HL7 v2, with the patient's identity
             result = recipients.destination(d.recipient()).send(d.id(), who, permitted);
         } else {
@@ -171,7 +176,8 @@ public class DeliverStage {
                     decided.permitted());
             AuditEvent disclosed = AuditEvents.recordDisclosure(true, d.recipient(), type, d.patientId(),
                     decided.permitted(), decided.permittingConsent(), "permit: " + decided.permittingConsent()
-                            + (recipients.isSystem(d.recipient()) ? "; delivered as HL7 v2, " + ok.receipt()
+                            + ("fhir".equalsIgnoreCase(type) ? "; delivered to the FHIR server, " + ok.receipt()
+                            : recipients.isSystem(d.recipient()) ? "; delivered as HL7 v2, " + ok.receipt()
                             : "; delivered (" + recipient.endpoint().disclosure() + "), HTTP " + ok.status()));
             Runnable receipt = () -> receipts.record(sent, type, ok.status(), ok.receipt());
             if (deferred) {

@@ -18,9 +18,9 @@ import org.harbour.routes.config.HarbourProperties;
 /** The configured recipients and, for each, the sender that reaches its endpoint (made once). */
 public class Recipients {
 
-    static final Set<String> TYPES = Set.of("dingtalk", "slack", "teams", "webhook", "mllp");
+    static final Set<String> TYPES = Set.of("dingtalk", "slack", "teams", "webhook", "mllp", "fhir");
     /** The types that are systems receiving records (not people reading notifications). */
-    static final Set<String> SYSTEMS = Set.of("mllp");
+    static final Set<String> SYSTEMS = Set.of("mllp", "fhir");
     static final Set<String> DISCLOSURES = Set.of("link-only", "minimum", "full");
 
     private final Map<String, HarbourProperties.Recipient> all;
@@ -60,7 +60,12 @@ public class Recipients {
         if (e == null || e.type() == null || !TYPES.contains(e.type().toLowerCase(Locale.ROOT))) {
             throw new IllegalStateException(at + ".endpoint.type must be one of " + new java.util.TreeSet<>(TYPES));
         }
-        if (SYSTEMS.contains(e.type().toLowerCase(Locale.ROOT))) {
+        if (SYSTEMS.contains(e.type().toLowerCase(Locale.ROOT)) && (r.organization() == null
+                || r.organization().isBlank())) {
+            throw new IllegalStateException(at + ".organization must name the system's institution (consents"
+                    + " name it as Organization/<id>)");
+        }
+        if (e.type().equalsIgnoreCase("mllp")) {
             if (e.host() == null || e.host().isBlank() || e.port() == null || e.port() < 1 || e.port() > 65535) {
                 throw new IllegalStateException(at + ".endpoint.host and .endpoint.port must name the system's MLLP"
                         + " listener");
@@ -72,10 +77,6 @@ public class Recipients {
                 MllpDestination.charset(e.charset());
             } catch (IllegalArgumentException bad) {
                 throw new IllegalStateException(at + ".endpoint.charset must be UTF-8 or Big5");
-            }
-            if (r.organization() == null || r.organization().isBlank()) {
-                throw new IllegalStateException(at + ".organization must name the system's institution (consents"
-                        + " name it as Organization/<id>)");
             }
             return;
         }
@@ -113,7 +114,7 @@ public class Recipients {
         });
     }
 
-    /** Whether the recipient is a system receiving records (HL7 v2 over MLLP), not a person's chat. */
+    /** Whether the recipient is a system receiving records (HL7 v2 over MLLP, a FHIR server), not a person's chat. */
     public boolean isSystem(String id) {
         HarbourProperties.Recipient r = all.get(id);
         return r != null && SYSTEMS.contains(r.endpoint().type().toLowerCase(Locale.ROOT));
