@@ -105,9 +105,17 @@ public final class FhirDestination {
             int entries = answer instanceof Bundle b ? b.getEntry().size() : 0;
             return new SendResult.Delivered(200, "transaction of " + tx.getEntry().size() + " entries, " + entries
                     + " answered");
-        } catch (org.apache.camel.CamelExecutionException e) {
-            Throwable cause = e.getCause();
-            if (cause instanceof BaseServerResponseException server) {
+        } catch (RuntimeException e) {
+            // camel-fhir wraps HAPI's answer (and wraps it again): the server's response is somewhere in the causes
+            BaseServerResponseException server = null;
+            Throwable cause = e;
+            for (Throwable t = e; t != null && server == null; t = t.getCause()) {
+                if (t instanceof BaseServerResponseException answered) {
+                    server = answered;
+                }
+                cause = t;
+            }
+            if (server != null) {
                 int status = server.getStatusCode();
                 String why = id + " answered HTTP " + status + ": " + outcome(server);
                 if (status == 429 || status >= 500) {
@@ -118,8 +126,7 @@ public final class FhirDestination {
                 }
                 return new SendResult.Refused(why);
             }
-            return new SendResult.RetryLater(id + " at " + endpoint.url() + ": " + (cause == null ? e : cause)
-                    .getMessage(), null);
+            return new SendResult.RetryLater(id + " at " + endpoint.url() + ": " + cause.getMessage(), null);
         }
     }
 
