@@ -85,16 +85,39 @@ public record HarbourProperties(
      * {@code system|value}), so repeated-test alerts reach the doctor who ordered.
      */
     public record Recipient(String name, String organization, @DefaultValue Endpoint endpoint,
-            java.util.List<String> mentions, java.util.List<String> identifiers) {
+            java.util.List<String> mentions, java.util.List<String> identifiers, @DefaultValue Filters filters) {
         public Recipient {
             mentions = mentions == null ? java.util.List.of() : java.util.List.copyOf(mentions);
             identifiers = identifiers == null ? java.util.List.of() : java.util.List.copyOf(identifiers);
+            filters = filters == null ? new Filters(null, null) : filters;
         }
 
         @Override
         public String toString() {
             return "Recipient[name=" + name + ", organization=" + organization + ", endpoint=" + endpoint
                     + ", mentions=" + mentions.size() + "]";
+        }
+    }
+
+    /**
+     * What a recipient is sent at all, before any consent is asked (routing, not permission):
+     * only these resource types ({@code resource-types}; empty: every kind), only from these
+     * sending facilities (MSH-4, {@code senders}; empty: every sender). Data, not scripts.
+     */
+    public record Filters(java.util.List<String> resourceTypes, java.util.List<String> senders) {
+        public Filters {
+            resourceTypes = resourceTypes == null ? java.util.List.of() : java.util.List.copyOf(resourceTypes);
+            senders = senders == null ? java.util.List.of() : java.util.List.copyOf(senders);
+        }
+
+        /** Whether messages from this sending facility go to the recipient. */
+        public boolean takesFrom(String sender) {
+            return senders.isEmpty() || (sender != null && senders.stream().anyMatch(sender::equalsIgnoreCase));
+        }
+
+        /** Whether records of this type go to the recipient. */
+        public boolean takes(String resourceType) {
+            return resourceTypes.isEmpty() || resourceTypes.contains(resourceType);
         }
     }
 

@@ -94,8 +94,14 @@ public class DiscloseStage {
         List<Consent> patientConsents = consents.consentsOf(patientId);
         Instant now = clock.instant();
         List<AuditEvent> withheld = new ArrayList<>();
+        String sender = in.getHeader(Headers.SENDER, String.class);
         for (Map.Entry<String, HarbourProperties.Recipient> r : recipients.all().entrySet()) {
-            List<Resource> forThem = records.stream().filter(rec -> !(rec instanceof DetectedIssue issue)
+            HarbourProperties.Filters filters = r.getValue().filters();
+            if (!filters.takesFrom(sender)) {
+                continue;
+            }
+            List<Resource> forThem = records.stream().filter(rec -> filters.takes(rec.fhirType()))
+                    .filter(rec -> !(rec instanceof DetectedIssue issue)
                     || orderedBy(issue, byRef, r.getValue().identifiers())).toList();
             if (forThem.isEmpty()) {
                 continue;

@@ -50,12 +50,12 @@ class MllpDestinationAnswerTest {
         HarbourProperties.Endpoint noPort = new HarbourProperties.Endpoint("mllp", null, null, "minimum", "emr.kwc",
                 null, "2.5.1", "UTF-8", Duration.ofSeconds(5), false);
         assertThatThrownBy(() -> new Recipients(Map.of("kwc-emr", new HarbourProperties.Recipient("EMR", "kwc-clinic",
-                noPort, null, null)), null, java.time.Clock.systemUTC()))
+                noPort, null, null, null)), null, java.time.Clock.systemUTC()))
                 .hasMessageContaining("harbour.recipients.kwc-emr.endpoint.host and .endpoint.port");
         HarbourProperties.Endpoint big5 = new HarbourProperties.Endpoint("mllp", null, null, "minimum", "emr.kwc", 2575,
                 "2.4", "UTF-8", Duration.ofSeconds(5), false);
         assertThatThrownBy(() -> new Recipients(Map.of("kwc-emr", new HarbourProperties.Recipient("EMR", "kwc-clinic",
-                big5, null, null)), null, java.time.Clock.systemUTC()))
+                big5, null, null, null)), null, java.time.Clock.systemUTC()))
                 .hasMessageContaining("hl7-version must be 2.5.1 or 2.3.1");
     }
 }

@@ -128,6 +128,9 @@ class MllpDestinationTest extends HubTestSupport {
         registry.add(at + "endpoint.host", () -> "127.0.0.1");
         registry.add(at + "endpoint.port", () -> PORT);
         registry.add(at + "endpoint.ack-timeout", () -> "1s");
+        // routing, before consent: only results from QMH's lab go to this EMR
+        registry.add(at + "filters.senders", () -> "QMH");
+        registry.add(at + "filters.resource-types", () -> "Observation,DiagnosticReport");
         registry.add("harbour.delivery.initial-delay", () -> "50ms");
         registry.add("harbour.delivery.maximum-delay", () -> "200ms");
         registry.add("harbour.delivery.maximum-attempts", () -> "20");
@@ -202,6 +205,25 @@ class MllpDestinationTest extends HubTestSupport {
         List<String> controlIds = arrived.stream().map(m -> m.split("\\|", 11)[9]).distinct().toList();
         // a receiver that deduplicates by MSH-10 files it once
         assertThat(controlIds).hasSize(1);
+    }
+
+    @Test
+    void aResultFromASenderTheFiltersLeaveOutIsNotSent() throws Exception {
+        int n = 501004;
+        patientWithConsent(n, "何");
+        var disclose = camel.getCamelContextExtension().getContextPlugin(
+                org.apache.camel.api.management.ManagedCamelContext.class).getManagedRoute(org.harbour.routes.RouteIds.DISCLOSE);
+        long before = disclose.getExchangesCompleted();
+        send(Hl7Samples.potassium("PWH", "M" + n + "-1", n, "4.4", "N"));
+        awaitStored("PWH", 1);
+        awaitInboundDrained();
+        await().atMost(Duration.ofSeconds(30)).until(() -> disclose.getExchangesCompleted() > before
+                && disclose.getExchangesInflight() == 0);
+        assertThat(EMR.about(written(Hl7Samples.hkidOf(n)))).noneMatch(m -> m.contains("|4.4|"));
+        // the same patient's result from QMH goes
+        send(Hl7Samples.potassium("QMH", "M" + n + "-2", n, "4.6", "N"));
+        await().atMost(Duration.ofSeconds(30)).until(() -> EMR.about(written(Hl7Samples.hkidOf(n))).stream()
+                .anyMatch(m -> m.contains("|4.6|")));
     }
 
     @Test
