@@ -127,11 +127,12 @@ public record HarbourProperties(
      * message may say: {@code link-only|minimum|full}. A system destination is {@code mllp}:
      * {@code host}, {@code port}, the HL7 version it takes ({@code hl7-version}, 2.5.1 or 2.3.1),
      * its {@code charset} (UTF-8 or Big5), how long to wait for its ACK ({@code ack-timeout}) and
-     * whether an AE is retried before it is dead-lettered ({@code retry-on-ae}).
+     * whether an AE is retried before it is dead-lettered ({@code retry-on-ae}); {@code file}: the
+     * folder ({@code path}) another system collects the HL7 v2 files from, same version and charset.
      */
     public record Endpoint(String type, String url, String secret, @DefaultValue("minimum") String disclosure,
             String host, Integer port, @DefaultValue("2.5.1") String hl7Version, @DefaultValue("UTF-8") String charset,
-            @DefaultValue("30s") Duration ackTimeout, @DefaultValue("false") boolean retryOnAe) {
+            @DefaultValue("30s") Duration ackTimeout, @DefaultValue("false") boolean retryOnAe, String path) {
 
         /** The one configuration binds (the other constructor is for code). */
         @org.springframework.boot.context.properties.bind.ConstructorBinding
@@ -140,7 +141,7 @@ public record HarbourProperties(
 
         /** A chat or workspace endpoint (the fields a system destination has are left at their defaults). */
         public Endpoint(String type, String url, String secret, String disclosure) {
-            this(type, url, secret, disclosure, null, null, "2.5.1", "UTF-8", Duration.ofSeconds(30), false);
+            this(type, url, secret, disclosure, null, null, "2.5.1", "UTF-8", Duration.ofSeconds(30), false, null);
         }
 
         @Override

@@ -160,6 +160,9 @@ public class DeliverStage {
             // a FHIR server (a hospital's): the records themselves, and the patient, in one transaction
             result = fhirDestinations.computeIfAbsent(d.recipient(), k -> new FhirDestination(k, recipient.endpoint(),
                     camel, org.harbour.mappings.id.Hkid.SYSTEM)).send(who, permitted);
+        } else if ("file".equalsIgnoreCase(type)) {
+            // a folder another system collects HL7 v2 files from
+            result = recipients.fileDestination(d.recipient()).send(d.id(), who, permitted);
         } else if (recipients.isSystem(d.recipient())) {
             // a system filing the records (a clinic EMR): the records themselves, as HL7 v2, with the patient's identity
             result = recipients.destination(d.recipient()).send(d.id(), who, permitted);

@@ -18,9 +18,9 @@ import org.harbour.routes.config.HarbourProperties;
 /** The configured recipients and, for each, the sender that reaches its endpoint (made once). */
 public class Recipients {
 
-    static final Set<String> TYPES = Set.of("dingtalk", "slack", "teams", "webhook", "mllp", "fhir");
+    static final Set<String> TYPES = Set.of("dingtalk", "slack", "teams", "webhook", "mllp", "fhir", "file");
     /** The types that are systems receiving records (not people reading notifications). */
-    static final Set<String> SYSTEMS = Set.of("mllp", "fhir");
+    static final Set<String> SYSTEMS = Set.of("mllp", "fhir", "file");
     static final Set<String> DISCLOSURES = Set.of("link-only", "minimum", "full");
 
     private final Map<String, HarbourProperties.Recipient> all;
@@ -29,6 +29,7 @@ public class Recipients {
     private final Clock clock;
     private final Map<String, ChatSender> senders = new ConcurrentHashMap<>();
     private final Map<String, MllpDestination> destinations = new ConcurrentHashMap<>();
+    private final Map<String, FileDestination> files = new ConcurrentHashMap<>();
     private final org.harbour.mappings.v2out.FhirToV2.Settings translation;
 
     public Recipients(Map<String, HarbourProperties.Recipient> recipients, HarbourProperties.Delivery delivery,
@@ -65,19 +66,19 @@ public class Recipients {
             throw new IllegalStateException(at + ".organization must name the system's institution (consents"
                     + " name it as Organization/<id>)");
         }
+        if (e.type().equalsIgnoreCase("file")) {
+            if (e.path() == null || e.path().isBlank()) {
+                throw new IllegalStateException(at + ".endpoint.path must name the folder the files are written to");
+            }
+            checkHl7(at, e);
+            return;
+        }
         if (e.type().equalsIgnoreCase("mllp")) {
             if (e.host() == null || e.host().isBlank() || e.port() == null || e.port() < 1 || e.port() > 65535) {
                 throw new IllegalStateException(at + ".endpoint.host and .endpoint.port must name the system's MLLP"
                         + " listener");
             }
-            if (!Set.of("2.5.1", "2.3.1").contains(e.hl7Version())) {
-                throw new IllegalStateException(at + ".endpoint.hl7-version must be 2.5.1 or 2.3.1");
-            }
-            try {
-                MllpDestination.charset(e.charset());
-            } catch (IllegalArgumentException bad) {
-                throw new IllegalStateException(at + ".endpoint.charset must be UTF-8 or Big5");
-            }
+            checkHl7(at, e);
             return;
         }
         if (e.url() == null || !(e.url().startsWith("https://") || e.url().startsWith("http://"))) {
@@ -90,6 +91,23 @@ public class Recipients {
         if (!DISCLOSURES.contains(e.disclosure())) {
             throw new IllegalStateException(at + ".endpoint.disclosure must be one of " + new java.util.TreeSet<>(DISCLOSURES));
         }
+    }
+
+    /** The HL7 v2 a destination takes: a version and a charset Harbour writes. */
+    private static void checkHl7(String at, HarbourProperties.Endpoint e) {
+        if (!Set.of("2.5.1", "2.3.1").contains(e.hl7Version())) {
+            throw new IllegalStateException(at + ".endpoint.hl7-version must be 2.5.1 or 2.3.1");
+        }
+        try {
+            MllpDestination.charset(e.charset());
+        } catch (IllegalArgumentException bad) {
+            throw new IllegalStateException(at + ".endpoint.charset must be UTF-8 or Big5");
+        }
+    }
+
+    /** The writer of a file destination. */
+    public FileDestination fileDestination(String id) {
+        return files.computeIfAbsent(id, k -> new FileDestination(k, all.get(k).endpoint(), destination(k)));
     }
 
     public Map<String, HarbourProperties.Recipient> all() {

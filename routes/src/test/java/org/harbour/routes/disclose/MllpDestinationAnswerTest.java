@@ -15,7 +15,7 @@ class MllpDestinationAnswerTest {
 
     private static MllpDestination destination(boolean retryOnAe) {
         return new MllpDestination("kwc-emr", new HarbourProperties.Endpoint("mllp", null, null, "minimum", "127.0.0.1",
-                2575, "2.5.1", "UTF-8", Duration.ofSeconds(5), retryOnAe), FhirToV2.Settings.defaults());
+                2575, "2.5.1", "UTF-8", Duration.ofSeconds(5), retryOnAe, null), FhirToV2.Settings.defaults());
     }
 
     private static String ack(String code, String controlId, String text) {
@@ -48,12 +48,12 @@ class MllpDestinationAnswerTest {
     @Test
     void aSystemDestinationNeedsItsHostPortAndInstitution() {
         HarbourProperties.Endpoint noPort = new HarbourProperties.Endpoint("mllp", null, null, "minimum", "emr.kwc",
-                null, "2.5.1", "UTF-8", Duration.ofSeconds(5), false);
+                null, "2.5.1", "UTF-8", Duration.ofSeconds(5), false, null);
         assertThatThrownBy(() -> new Recipients(Map.of("kwc-emr", new HarbourProperties.Recipient("EMR", "kwc-clinic",
                 noPort, null, null, null)), null, java.time.Clock.systemUTC()))
                 .hasMessageContaining("harbour.recipients.kwc-emr.endpoint.host and .endpoint.port");
         HarbourProperties.Endpoint big5 = new HarbourProperties.Endpoint("mllp", null, null, "minimum", "emr.kwc", 2575,
-                "2.4", "UTF-8", Duration.ofSeconds(5), false);
+                "2.4", "UTF-8", Duration.ofSeconds(5), false, null);
         assertThatThrownBy(() -> new Recipients(Map.of("kwc-emr", new HarbourProperties.Recipient("EMR", "kwc-clinic",
                 big5, null, null, null)), null, java.time.Clock.systemUTC()))
                 .hasMessageContaining("hl7-version must be 2.5.1 or 2.3.1");

@@ -42,6 +42,15 @@ import org.springframework.test.context.DynamicPropertySource;
 class MllpDestinationTest extends HubTestSupport {
 
     private static final int PORT = freePort();
+    private static final java.nio.file.Path FOLDER = folder();
+
+    private static java.nio.file.Path folder() {
+        try {
+            return java.nio.file.Files.createTempDirectory("harbour-outbox-");
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
     private static final Receiver EMR = new Receiver();
     private static final HL7Service SERVER = start();
 
@@ -131,6 +140,11 @@ class MllpDestinationTest extends HubTestSupport {
         // routing, before consent: only results from QMH's lab go to this EMR
         registry.add(at + "filters.senders", () -> "QMH");
         registry.add(at + "filters.resource-types", () -> "Observation,DiagnosticReport");
+        // and a folder another clinic's system collects files from
+        registry.add("harbour.recipients.kwc-files.organization", () -> "kwc-files");
+        registry.add("harbour.recipients.kwc-files.endpoint.type", () -> "file");
+        registry.add("harbour.recipients.kwc-files.endpoint.path", () -> FOLDER.toString());
+        registry.add("harbour.recipients.kwc-files.endpoint.charset", () -> "Big5");
         registry.add("harbour.delivery.initial-delay", () -> "50ms");
         registry.add("harbour.delivery.maximum-delay", () -> "200ms");
         registry.add("harbour.delivery.maximum-attempts", () -> "20");
@@ -205,6 +219,33 @@ class MllpDestinationTest extends HubTestSupport {
         List<String> controlIds = arrived.stream().map(m -> m.split("\\|", 11)[9]).distinct().toList();
         // a receiver that deduplicates by MSH-10 files it once
         assertThat(controlIds).hasSize(1);
+    }
+
+    @Test
+    void aFileDestinationGetsOneWholeFilePerDeliveryInItsCharset() throws Exception {
+        int n = 501005;
+        send(Hl7Samples.potassium("QMH", "M" + n + "-0", n, "3.9", "N"));
+        String patient = hubPatient(Hl7Samples.hkidOf(n));
+        assertThat(sendJson("PUT", "/fhir/Consent/files-" + n, DeliveryTest.consent("files-" + n, patient, "active",
+                "Organization/kwc-files", DeliveryTest.LAB)).statusCode()).isEqualTo(201);
+        send(Hl7Samples.potassium("QMH", "M" + n + "-1", n, "5.9", "H"));
+        await().atMost(Duration.ofSeconds(30)).until(() -> audited(patient, "disclosed").stream()
+                .anyMatch(e -> e.getOutcomeDesc().contains("written HBR")));
+        List<java.nio.file.Path> files;
+        try (var listing = java.nio.file.Files.list(FOLDER)) {
+            files = listing.toList();
+        }
+        // no temporary file left, each a whole message HAPI parses, in Big5 as MSH-18 says
+        assertThat(files).allSatisfy(f -> assertThat(f.getFileName().toString()).startsWith("HBR").endsWith(".hl7"));
+        String written = files.stream().map(f -> {
+            try {
+                return new String(java.nio.file.Files.readAllBytes(f), java.nio.charset.Charset.forName("Big5-HKSCS"));
+            } catch (IOException e) {
+                throw new IllegalStateException(e);
+            }
+        }).filter(t -> t.contains("|5.9|")).findFirst().orElseThrow();
+        assertThat(written).contains("|BIG-5", "陳^大文^^^^^L^I");
+        new DefaultHapiContext().getPipeParser().parse(written);
     }
 
     @Test
