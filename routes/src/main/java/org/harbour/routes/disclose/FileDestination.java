@@ -6,8 +6,6 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.List;
 import org.harbour.connectors.chat.SendResult;
-import org.harbour.mappings.fhir.ConversionReport;
-import org.harbour.mappings.v2out.V2Message;
 import org.harbour.routes.config.HarbourProperties;
 import org.hl7.fhir.r4.model.Patient;
 import org.hl7.fhir.r4.model.Resource;
@@ -24,29 +22,20 @@ public final class FileDestination {
     private final String id;
     private final Path folder;
     private final MllpDestination writer;
-    private final java.nio.charset.Charset charset;
 
     FileDestination(String id, HarbourProperties.Endpoint endpoint, MllpDestination writer) {
         this.id = id;
         this.folder = Path.of(endpoint.path());
         this.writer = writer;
-        this.charset = MllpDestination.charset(endpoint.charset());
     }
 
     public SendResult send(String deliveryId, Patient patient, List<Resource> records) {
-        V2Message message;
-        try {
-            message = writer.message(deliveryId, patient, records);
-        } catch (IllegalArgumentException e) {
-            return new SendResult.Refused("the records cannot be written as HL7 v2: " + e.getMessage());
+        MllpDestination.Encoded encoded = writer.encode(deliveryId, patient, records);
+        if (encoded.refused() != null) {
+            return encoded.refused();
         }
-        byte[] bytes = message.encode(charset);
-        List<ConversionReport.Entry> unwritable = message.report().entries(ConversionReport.Severity.ERROR);
-        if (!unwritable.isEmpty()) {
-            return new SendResult.Refused("not written: " + unwritable.get(0).location() + " "
-                    + unwritable.get(0).message());
-        }
-        String name = message.controlId() + ".hl7";
+        byte[] bytes = encoded.bytes();
+        String name = encoded.message().controlId() + ".hl7";
         try {
             Files.createDirectories(folder);
             Path temporary = folder.resolve("." + name + ".tmp");

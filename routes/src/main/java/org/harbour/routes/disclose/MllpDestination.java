@@ -76,20 +76,35 @@ public final class MllpDestination {
         return writer.convert(bundle, controlId(deliveryId), endpoint.hl7Version(), clock.instant(), charset);
     }
 
-    public SendResult send(String deliveryId, Patient patient, List<Resource> records) {
+    /** A delivery's message in the destination's charset, or why it cannot be sent ({@code refused} set). */
+    record Encoded(V2Message message, byte[] bytes, SendResult.Refused refused) {
+    }
+
+    Encoded encode(String deliveryId, Patient patient, List<Resource> records) {
         V2Message message;
         try {
             message = message(deliveryId, patient, records);
         } catch (IllegalArgumentException e) {
-            return new SendResult.Refused("the records cannot be written as HL7 v2: " + e.getMessage());
+            return new Encoded(null, null, new SendResult.Refused("the records cannot be written as HL7 v2: "
+                    + e.getMessage()));
         }
         byte[] bytes = message.encode(charset);
         List<ConversionReport.Entry> unwritable = message.report().entries(ConversionReport.Severity.ERROR);
         if (!unwritable.isEmpty()) {
-            return new SendResult.Refused("not sent: " + unwritable.get(0).location() + " "
+            return new Encoded(message, null, new SendResult.Refused("not sent: " + unwritable.get(0).location() + " "
                     + unwritable.get(0).message() + (unwritable.size() > 1 ? " (and " + (unwritable.size() - 1)
-                    + " more)" : ""));
+                    + " more)" : "")));
         }
+        return new Encoded(message, bytes, null);
+    }
+
+    public SendResult send(String deliveryId, Patient patient, List<Resource> records) {
+        Encoded encoded = encode(deliveryId, patient, records);
+        if (encoded.refused() != null) {
+            return encoded.refused();
+        }
+        V2Message message = encoded.message();
+        byte[] bytes = encoded.bytes();
         byte[] ack;
         try (MllpClient client = MllpClient.connect(endpoint.host(), endpoint.port(), javax.net.SocketFactory.getDefault(),
                 endpoint.ackTimeout())) {
