@@ -74,19 +74,30 @@ public final class DeliveryBenchmark {
             exchange.close();
         });
         receiver.start();
+        // -Dbench.destination=mllp: the recipient is a clinic EMR, HAPI's own MLLP server, timed at its ACK
+        boolean toMllp = "mllp".equals(System.getProperty("bench.destination"));
+        int emrPort = freePort();
+        ca.uhn.hl7v2.app.HL7Service emr = toMllp ? hapiReceiver(emrPort) : null;
         Path dataDir = Files.createTempDirectory("harbour-delivery-bench-");
         List<String> hubArgs = new ArrayList<>(List.of("--harbour.data-dir=" + dataDir, "--harbour.mllp.port=0",
                 "--harbour.mllp.host=127.0.0.1", "--server.port=0", "--harbour.api.token=bench",
                 "--harbour.console.password=bench", "--logging.level.root=WARN",
-                "--harbour.recipients.bench-doc.name=Dr Bench", "--harbour.recipients.bench-doc.organization=bench",
-                "--harbour.recipients.bench-doc.endpoint.type=webhook",
-                "--harbour.recipients.bench-doc.endpoint.url=http://127.0.0.1:" + receiver.getAddress().getPort() + "/hook",
-                "--harbour.recipients.bench-doc.endpoint.secret=bench-secret",
-                "--harbour.recipients.bench-doc.endpoint.disclosure=full"));
+                "--harbour.recipients.bench-doc.name=Dr Bench", "--harbour.recipients.bench-doc.organization=bench"));
+        if (toMllp) {
+            hubArgs.addAll(List.of("--harbour.recipients.bench-doc.endpoint.type=mllp",
+                    "--harbour.recipients.bench-doc.endpoint.host=127.0.0.1",
+                    "--harbour.recipients.bench-doc.endpoint.port=" + emrPort));
+        } else {
+            hubArgs.addAll(List.of("--harbour.recipients.bench-doc.endpoint.type=webhook",
+                    "--harbour.recipients.bench-doc.endpoint.url=http://127.0.0.1:" + receiver.getAddress().getPort()
+                            + "/hook",
+                    "--harbour.recipients.bench-doc.endpoint.secret=bench-secret",
+                    "--harbour.recipients.bench-doc.endpoint.disclosure=full"));
+        }
         hubArgs.addAll(List.of(args).subList(Math.min(1, args.length), args.length));
         ConfigurableApplicationContext hub = SpringApplication.run(HarbourApplication.class, hubArgs.toArray(String[]::new));
         StringBuilder report = new StringBuilder(header(hubArgs.stream().anyMatch(a -> a.contains("postgresql"))
-                ? "embedded Artemis, PostgreSQL 15 on the same machine" : "embedded default (Artemis, H2)"));
+                ? "embedded Artemis, PostgreSQL 15 on the same machine" : "embedded default (Artemis, H2)", toMllp));
         try {
             int mllp = MllpListeners.get(hub.getBean(CamelContext.class), RouteIds.MLLP_LISTENER).port();
             int http = ((WebServerApplicationContext) hub).getWebServer().getPort();
@@ -121,6 +132,9 @@ public final class DeliveryBenchmark {
         } finally {
             hub.close();
             receiver.stop(0);
+            if (emr != null) {
+                emr.stopAndWait();
+            }
             deleteTree(dataDir);
         }
         System.out.println(report);
@@ -334,17 +348,61 @@ public final class DeliveryBenchmark {
         }
     }
 
-    private static String header(String stack) throws Exception {
+    /**
+     * HAPI's MLLP server as the clinic EMR: each result's arrival noted (by its value in OBX-5)
+     * when HAPI has parsed it, just before its ACK goes back.
+     */
+    private static int freePort() throws IOException {
+        try (java.net.ServerSocket s = new java.net.ServerSocket(0)) {
+            return s.getLocalPort();
+        }
+    }
+
+    private static ca.uhn.hl7v2.app.HL7Service hapiReceiver(int port) throws Exception {
+        ca.uhn.hl7v2.HapiContext hapi = new ca.uhn.hl7v2.DefaultHapiContext();
+        hapi.setLowerLayerProtocol(new ca.uhn.hl7v2.llp.MinLowerLayerProtocol(true));
+        ca.uhn.hl7v2.app.HL7Service server = hapi.newServer(port, false);
+        server.registerApplication("*", "*", new ca.uhn.hl7v2.protocol.ReceivingApplication<ca.uhn.hl7v2.model.Message>() {
+            @Override
+            public ca.uhn.hl7v2.model.Message processMessage(ca.uhn.hl7v2.model.Message message,
+                    Map<String, Object> metadata) throws ca.uhn.hl7v2.HL7Exception {
+                long now = System.nanoTime();
+                String value = new ca.uhn.hl7v2.util.Terser(message).get(
+                        "/PATIENT_RESULT/ORDER_OBSERVATION/OBSERVATION/OBX-5");
+                if (value != null && value.matches("\\d+")) {
+                    ARRIVED.putIfAbsent(Long.parseLong(value), now);
+                }
+                try {
+                    return message.generateACK();
+                } catch (IOException e) {
+                    throw new ca.uhn.hl7v2.HL7Exception(e);
+                }
+            }
+
+            @Override
+            public boolean canProcess(ca.uhn.hl7v2.model.Message message) {
+                return true;
+            }
+        });
+        server.startAndWait();
+        return server;
+    }
+
+    private static String header(String stack, boolean toMllp) throws Exception {
         String cpu = Files.readAllLines(Path.of("/proc/cpuinfo")).stream().filter(l -> l.startsWith("model name"))
                 .findFirst().map(l -> l.substring(l.indexOf(':') + 1).trim()).orElse("unknown CPU");
-        return String.format(Locale.ROOT, "%n## End-to-end delivery latency (MLLP receipt → webhook 2xx), %s%n%n"
-                        + "Machine: %s, %d cores, Java %s; host %s. Hub: %s; one webhook recipient"
-                        + " on loopback (full disclosure, signed); %d patients each with a permitting consent, checked"
+        return String.format(Locale.ROOT, "%n## End-to-end delivery latency (MLLP receipt → %s), %s%n%n"
+                        + "Machine: %s, %d cores, Java %s; host %s. Hub: %s; %s"
+                        + " on loopback; %d patients each with a permitting consent, checked"
                         + " at disclose and again at delivery. ORU^R01 potassium results over 4 MLLP connections at a"
                         + " steady offered rate; %s%d s warm-up, %d s measured; latency from each message's scheduled"
-                        + " send time to the webhook's receipt.%n%n",
-                LocalDate.now(), cpu, Runtime.getRuntime().availableProcessors(), System.getProperty("java.version"),
-                InetAddress.getLocalHost().getHostName(), stack, PATIENTS, JIT_WARMUP.isZero() ? ""
+                        + " send time to its receipt.%n%n",
+                toMllp ? "the EMR's ACK, MLLP out" : "webhook 2xx", LocalDate.now(), cpu,
+                Runtime.getRuntime().availableProcessors(), System.getProperty("java.version"),
+                InetAddress.getLocalHost().getHostName(), stack, toMllp
+                        ? "one clinic EMR recipient, HAPI's own MLLP server (HL7Service), each result written as HL7 v2"
+                        + " 2.5.1 and sent on a connection of its own, timed when HAPI has parsed it"
+                        : "one webhook recipient (full disclosure, signed)", PATIENTS, JIT_WARMUP.isZero() ? ""
                         : String.format(Locale.ROOT, "after a %d s warm-up of the hub at %d msgs/s (compiled code, as in a"
                                 + " hub that has been running), each rate with a ", JIT_WARMUP.toSeconds(), JIT_WARMUP_RATE),
                 WARMUP.toSeconds(), MEASURE.toSeconds());
