@@ -20,7 +20,8 @@ import org.hl7.fhir.r4.model.Resource;
 /**
  * A system that receives records as HL7 v2 over MLLP (a clinic EMR): the permitted records of one
  * delivery, with the patient, are written as one message (FhirToV2, the destination's version and
- * charset) and sent on a connection of their own, and the ACK decides: AA (or CA) delivered; AE
+ * charset) and sent on the destination's connection (kept open, one message at a time), and the
+ * ACK decides: AA (or CA) delivered; AE
  * refused with its text (retried first when {@code retry-on-ae}); AR refused; no ACK within
  * {@code ack-timeout}, a refused or closed connection: retried with backoff. MSH-10 is made from
  * the delivery's id, so a resend after a crash carries the same control id and a receiver that
@@ -34,6 +35,8 @@ public final class MllpDestination {
     private final FhirToV2 writer;
     private final Charset charset;
     private final Clock clock;
+    /** The open connection to the destination, or null (guarded by this). */
+    private MllpClient connection;
 
     MllpDestination(String id, HarbourProperties.Endpoint endpoint, FhirToV2.Settings settings) {
         this(id, endpoint, settings, Clock.systemUTC());
@@ -106,16 +109,57 @@ public final class MllpDestination {
         V2Message message = encoded.message();
         byte[] bytes = encoded.bytes();
         byte[] ack;
-        try (MllpClient client = MllpClient.connect(endpoint.host(), endpoint.port(), javax.net.SocketFactory.getDefault(),
-                endpoint.ackTimeout())) {
-            ack = client.send(bytes);
-        } catch (SocketTimeoutException e) {
-            return new SendResult.RetryLater("no ACK from " + id + " within " + endpoint.ackTimeout(), null);
-        } catch (IOException e) {
-            return new SendResult.RetryLater(id + " at " + endpoint.host() + ":" + endpoint.port() + ": "
-                    + e.getMessage(), null);
+        synchronized (this) {
+            try {
+                ack = exchange(bytes);
+            } catch (SocketTimeoutException e) {
+                // a late ACK would arrive on this connection and be taken for the next message's: close it
+                disconnect();
+                return new SendResult.RetryLater("no ACK from " + id + " within " + endpoint.ackTimeout(), null);
+            } catch (IOException e) {
+                disconnect();
+                return new SendResult.RetryLater(id + " at " + endpoint.host() + ":" + endpoint.port() + ": "
+                        + e.getMessage(), null);
+            }
         }
         return answer(message.controlId(), new String(ack, charset));
+    }
+
+    /**
+     * Sends on the destination's connection, kept open between messages (they go one at a time).
+     * A connection the receiver closed while idle fails on its first use: the message goes once
+     * more on a new one (with its same MSH-10, so a receiver that deduplicates files it once).
+     */
+    private byte[] exchange(byte[] bytes) throws IOException {
+        boolean reused = connection != null;
+        if (connection == null) {
+            connection = MllpClient.connect(endpoint.host(), endpoint.port(), javax.net.SocketFactory.getDefault(),
+                    endpoint.ackTimeout());
+        }
+        try {
+            return connection.send(bytes);
+        } catch (SocketTimeoutException e) {
+            throw e;
+        } catch (IOException stale) {
+            disconnect();
+            if (!reused) {
+                throw stale;
+            }
+            connection = MllpClient.connect(endpoint.host(), endpoint.port(), javax.net.SocketFactory.getDefault(),
+                    endpoint.ackTimeout());
+            return connection.send(bytes);
+        }
+    }
+
+    private void disconnect() {
+        if (connection != null) {
+            try {
+                connection.close();
+            } catch (IOException ignored) {
+                // already gone
+            }
+            connection = null;
+        }
     }
 
     /** What the ACK says. */
