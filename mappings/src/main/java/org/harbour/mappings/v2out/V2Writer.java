@@ -75,10 +75,8 @@ final class V2Writer {
         set("/MSH-3-1", settings.sendingApplication());
         set("/MSH-4-1", settings.sendingFacility());
         if (header != null) {
+            // the inbound message's header: its event decided the message type; its sender and receiver are not this one's
             resources.use(header);
-            if (header.hasDestination()) {
-                set("/MSH-5-1", header.getDestinationFirstRep().getName());
-            }
         }
         set("/MSH-7", time(now));
         set("/MSH-9-1", type);
@@ -138,7 +136,15 @@ final class V2Writer {
             }
         }
         if (p.hasMaritalStatus()) {
-            ce(pid + "-16", p.getMaritalStatus());
+            Coding marital = p.getMaritalStatus().getCodingFirstRep();
+            if ("http://terminology.hl7.org/CodeSystem/v3-MaritalStatus".equals(marital.getSystem())) {
+                // back to table 0002 through the same code table the inbound reads
+                set(pid + "-16-1", reverse("marital-status", marital.getCode(), marital.getCode()));
+                set(pid + "-16-2", marital.getDisplay());
+                set(pid + "-16-3", "HL70002");
+            } else {
+                ce(pid + "-16", p.getMaritalStatus());
+            }
         }
         if (p.hasDeceasedDateTimeType()) {
             set(pid + "-29-1", time(p.getDeceasedDateTimeType()));
