@@ -361,6 +361,8 @@ public final class DeliveryBenchmark {
     private static ca.uhn.hl7v2.app.HL7Service hapiReceiver(int port) throws Exception {
         ca.uhn.hl7v2.HapiContext hapi = new ca.uhn.hl7v2.DefaultHapiContext();
         hapi.setLowerLayerProtocol(new ca.uhn.hl7v2.llp.MinLowerLayerProtocol(true));
+        // its ACKs' control ids from memory: HAPI's default keeps a counter file in the working directory
+        hapi.getParserConfiguration().setIdGenerator(new ca.uhn.hl7v2.util.idgenerator.InMemoryIDGenerator());
         ca.uhn.hl7v2.app.HL7Service server = hapi.newServer(port, false);
         server.registerApplication("*", "*", new ca.uhn.hl7v2.protocol.ReceivingApplication<ca.uhn.hl7v2.model.Message>() {
             @Override

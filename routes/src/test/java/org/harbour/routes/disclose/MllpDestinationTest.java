@@ -66,6 +66,8 @@ class MllpDestinationTest extends HubTestSupport {
         HapiContext hapi = new DefaultHapiContext();
         // the EMR reads each message in the charset its MSH-18 names, as a Hong Kong EMR must
         hapi.setLowerLayerProtocol(new ca.uhn.hl7v2.llp.MinLowerLayerProtocol(true));
+        // its ACKs' control ids from memory: HAPI's default keeps a counter file in the working directory
+        hapi.getParserConfiguration().setIdGenerator(new ca.uhn.hl7v2.util.idgenerator.InMemoryIDGenerator());
         HL7Service server = hapi.newServer(PORT, false);
         server.registerApplication("*", "*", EMR);
         try {
