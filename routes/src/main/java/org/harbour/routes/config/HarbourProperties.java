@@ -100,6 +100,17 @@ public record HarbourProperties(
     }
 
     /**
+     * How a FHIR destination authenticates: {@code endpoint.auth.token}, a bearer token sent with
+     * every request (by environment, never in a file); none when unset.
+     */
+    public record EndpointAuth(String token) {
+        @Override
+        public String toString() {
+            return "EndpointAuth[token=" + (token == null ? "unset" : "(set)") + "]";
+        }
+    }
+
+    /**
      * What a recipient is sent at all, before any consent is asked (routing, not permission):
      * only these resource types ({@code resource-types}; empty: every kind), only from these
      * sending facilities (MSH-4, {@code senders}; empty: every sender). Data, not scripts.
@@ -132,16 +143,24 @@ public record HarbourProperties(
      */
     public record Endpoint(String type, String url, String secret, @DefaultValue("minimum") String disclosure,
             String host, Integer port, @DefaultValue("2.5.1") String hl7Version, @DefaultValue("UTF-8") String charset,
-            @DefaultValue("30s") Duration ackTimeout, @DefaultValue("false") boolean retryOnAe, String path) {
+            @DefaultValue("30s") Duration ackTimeout, @DefaultValue("false") boolean retryOnAe, String path,
+            @DefaultValue EndpointAuth auth) {
 
         /** The one configuration binds (the other constructor is for code). */
         @org.springframework.boot.context.properties.bind.ConstructorBinding
         public Endpoint {
+            auth = auth == null ? new EndpointAuth(null) : auth;
+        }
+
+        /** The destination, with these settings of a system destination. */
+        public Endpoint(String type, String url, String secret, String disclosure, String host, Integer port,
+                String hl7Version, String charset, Duration ackTimeout, boolean retryOnAe, String path) {
+            this(type, url, secret, disclosure, host, port, hl7Version, charset, ackTimeout, retryOnAe, path, null);
         }
 
         /** A chat or workspace endpoint (the fields a system destination has are left at their defaults). */
         public Endpoint(String type, String url, String secret, String disclosure) {
-            this(type, url, secret, disclosure, null, null, "2.5.1", "UTF-8", Duration.ofSeconds(30), false, null);
+            this(type, url, secret, disclosure, null, null, "2.5.1", "UTF-8", Duration.ofSeconds(30), false, null, null);
         }
 
         @Override

@@ -35,15 +35,18 @@ public final class FhirDestination {
         this.id = id;
         this.endpoint = endpoint;
         this.hkidSystem = hkidSystem;
-        // one endpoint per destination; its token is set on it, never written into a URI that could be logged
+        // one endpoint per destination; its token is set on its client, never written into a URI that could be logged
+        // the client is made with the endpoint: its timeouts go in with it
+        long timeout = endpoint.ackTimeout().toMillis();
         this.fhir = camel.getEndpoint("fhir://transaction/withBundle?inBody=bundle&fhirVersion=R4&serverUrl=RAW("
-                + endpoint.url() + ")&lazyStartProducer=true", FhirEndpoint.class);
-        fhir.getConfiguration().setServerUrl(endpoint.url());
-        if (endpoint.secret() != null && !endpoint.secret().isBlank()) {
-            fhir.getConfiguration().setAccessToken(endpoint.secret());
+                + endpoint.url() + ")&socketTimeout=" + timeout + "&connectionTimeout=" + timeout
+                + "&lazyStartProducer=true", FhirEndpoint.class);
+        String token = endpoint.auth().token() != null && !endpoint.auth().token().isBlank() ? endpoint.auth().token()
+                : endpoint.secret();
+        if (token != null && !token.isBlank()) {
+            // on the endpoint's HAPI client itself (made when the endpoint was): every request carries it
+            fhir.getClient().registerInterceptor(new ca.uhn.fhir.rest.client.interceptor.BearerTokenAuthInterceptor(token));
         }
-        fhir.getConfiguration().setSocketTimeout((int) endpoint.ackTimeout().toMillis());
-        fhir.getConfiguration().setConnectionTimeout((int) endpoint.ackTimeout().toMillis());
         this.template = camel.createProducerTemplate();
     }
 

@@ -56,6 +56,7 @@ class FhirDestinationTest extends HubTestSupport {
         registry.add(at + "endpoint.type", () -> "fhir");
         registry.add(at + "endpoint.url", QMH::baseUrl);
         registry.add(at + "endpoint.ack-timeout", () -> "5s");
+        registry.add(at + "endpoint.auth.token", () -> "qmh-bearer-token-0123");
         registry.add("harbour.delivery.initial-delay", () -> "50ms");
         registry.add("harbour.delivery.maximum-delay", () -> "200ms");
         registry.add("harbour.delivery.maximum-attempts", () -> "20");
@@ -106,6 +107,8 @@ class FhirDestinationTest extends HubTestSupport {
                 .toPlainString()).contains("6.4");
         assertThat(audited(patient, "disclosed")).allSatisfy(e -> assertThat(e.getOutcomeDesc())
                 .contains("permit: Consent/qmh-" + n, "delivered to the FHIR server"));
+        // with the destination's bearer token
+        assertThat(QMH.authorizations).isNotEmpty().allSatisfy(a -> assertThat(a).isEqualTo("Bearer qmh-bearer-token-0123"));
 
         // a replay of the message: the same records updated, not new ones
         int patients = QMH.count("Patient");

@@ -40,6 +40,8 @@ import org.hl7.fhir.r4.model.Resource;
 final class HospitalFhirServer implements AutoCloseable {
 
     final Map<String, Map<String, Resource>> stored = new ConcurrentHashMap<>();
+    /** The Authorization header of each transaction received. */
+    final List<String> authorizations = new java.util.concurrent.CopyOnWriteArrayList<>();
     private final Tomcat tomcat = new Tomcat();
     private final int port;
 
@@ -109,7 +111,8 @@ final class HospitalFhirServer implements AutoCloseable {
 
     public final class Transactions {
         @Transaction
-        public Bundle transaction(@TransactionParam Bundle in) {
+        public Bundle transaction(@TransactionParam Bundle in, jakarta.servlet.http.HttpServletRequest request) {
+            authorizations.add(String.valueOf(request.getHeader("Authorization")));
             Map<String, String> assigned = new java.util.HashMap<>();
             List<Resource> written = new ArrayList<>();
             Bundle out = new Bundle().setType(Bundle.BundleType.TRANSACTIONRESPONSE);
