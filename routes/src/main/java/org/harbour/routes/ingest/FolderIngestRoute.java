@@ -86,18 +86,14 @@ public class FolderIngestRoute extends RouteBuilder {
                     .filter(exchangeProperty(OUTCOMES).isNotNull())
                         .split().method(this, "messages").stopOnException()
                             .process(exchange -> received(exchange, id))
-                            .process(gate.admission(resendKey))
-                            .choice()
-                                .when(exchangeProperty(InboundGate.DISPOSITION).isEqualTo(Disposition.ACCEPT))
-                                    .process(writer.asyncWriter())
-                                    .process(gate::enqueued)
-                                .when(exchangeProperty(InboundGate.DISPOSITION).isEqualTo(Disposition.REJECT))
-                                    .process(gate.rejectedKeeper())
-                            .end()
+                            .to("direct:" + routeId(id) + "-take")
                             .process(this::outcome)
                         .end()
                         .process(exchange -> finish(exchange, id, inbox))
                     .end();
+            // each message as an MLLP one is taken
+            IngestRoute.take(from("direct:" + routeId(id) + "-take").routeId(routeId(id) + "-take")
+                    .errorHandler(noErrorHandler()), gate, writer, resendKey, "folder-" + id);
         }
     }
 

@@ -1,6 +1,7 @@
 package org.harbour.routes.ingest;
 
 import org.apache.camel.builder.RouteBuilder;
+import org.apache.camel.model.RouteDefinition;
 import org.harbour.connectors.mllp.camel.MllpListenerComponent;
 import org.harbour.routes.RouteIds;
 
@@ -56,29 +57,37 @@ public class IngestRoute extends RouteBuilder {
                     .errorHandler(noErrorHandler())
                     .process(BatchAcknowledgement::remember)
                     .split().method(BatchAcknowledgement.class, "messages").aggregationStrategy(BatchAcknowledgement.COLLECT)
-                        .process(gate.admission(listener.resendKey()))
-                        .choice()
-                            .when(exchangeProperty(InboundGate.DISPOSITION).isEqualTo(Disposition.ACCEPT))
-                                .process(writer.asyncWriter())
-                                .process(gate::enqueued)
-                            .when(exchangeProperty(InboundGate.DISPOSITION).isEqualTo(Disposition.REJECT))
-                                .process(gate.rejectedKeeper())
-                        .end()
+                        .to("direct:ingest-take-" + listener.listener())
                         .process(acknowledgements::acknowledgeInBatch)
                     .end()
                     .process(BatchAcknowledgement::answer).id("acknowledge-batch-" + listener.listener());
             from("direct:ingest-one-" + listener.listener())
                     .routeId(listener.routeId() + "-message")
                     .errorHandler(noErrorHandler())
-                    .process(gate.admission(listener.resendKey())).id("admit-" + listener.listener())
-                    .choice()
-                        .when(exchangeProperty(InboundGate.DISPOSITION).isEqualTo(Disposition.ACCEPT))
-                            .process(writer.asyncWriter()).id("enqueue-" + listener.listener())
-                            .process(gate::enqueued).id("remember-key-" + listener.listener())
-                        .when(exchangeProperty(InboundGate.DISPOSITION).isEqualTo(Disposition.REJECT))
-                            .process(gate.rejectedKeeper()).id("keep-rejected-" + listener.listener())
-                    .end()
+                    .to("direct:ingest-take-" + listener.listener())
                     .process(acknowledgements::acknowledge).id("acknowledge-" + listener.listener());
+            RouteDefinition take = from("direct:ingest-take-" + listener.listener())
+                    .routeId(listener.routeId() + "-take").errorHandler(noErrorHandler());
+            take(take, gate, writer, listener.resendKey(), listener.listener());
         }
+    }
+
+    /**
+     * The steps that take one message, wherever it came from (a frame, a batch, a folder's file):
+     * admission (the envelope and resend checks), then the durable write to harbour.inbound, or
+     * keeping a refused message. The disposition is left on the exchange for the answer.
+     *
+     * @param ids the suffix of the steps' ids (the listener's or folder's name)
+     */
+    static void take(RouteDefinition route, InboundGate gate, InboundQueueWriter writer, ResendKey resendKey,
+            String ids) {
+        route.process(gate.admission(resendKey)).id("admit-" + ids)
+                .choice()
+                    .when(org.apache.camel.builder.Builder.exchangeProperty(InboundGate.DISPOSITION).isEqualTo(Disposition.ACCEPT))
+                        .process(writer.asyncWriter()).id("enqueue-" + ids)
+                        .process(gate::enqueued).id("remember-key-" + ids)
+                    .when(org.apache.camel.builder.Builder.exchangeProperty(InboundGate.DISPOSITION).isEqualTo(Disposition.REJECT))
+                        .process(gate.rejectedKeeper()).id("keep-rejected-" + ids)
+                .end();
     }
 }

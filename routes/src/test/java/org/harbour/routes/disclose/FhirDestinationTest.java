@@ -9,18 +9,12 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
-import org.harbour.connectors.mllp.MllpClient;
-import org.harbour.routes.Acks;
 import org.harbour.routes.Hl7Samples;
-import org.harbour.routes.HubTestSupport;
-import org.harbour.routes.audit.AuditTrail;
-import org.hl7.fhir.r4.model.AuditEvent;
 import org.hl7.fhir.r4.model.Bundle;
 import org.hl7.fhir.r4.model.Observation;
 import org.hl7.fhir.r4.model.Patient;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
-import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 
@@ -30,7 +24,7 @@ import org.springframework.test.context.DynamicPropertySource;
  * patient and the results; a replay changes no counts; a patient it refuses is dead-lettered with
  * its OperationOutcome.
  */
-class FhirDestinationTest extends HubTestSupport {
+class FhirDestinationTest extends DestinationTestSupport {
 
     private static final HospitalFhirServer QMH = start();
 
@@ -62,28 +56,8 @@ class FhirDestinationTest extends HubTestSupport {
         registry.add("harbour.delivery.maximum-attempts", () -> "20");
     }
 
-    @Autowired
-    private AuditTrail audit;
-
-    @Autowired
-    private org.harbour.routes.support.BrokerSeal seal;
-
-    private void send(String message) throws Exception {
-        try (MllpClient client = connect()) {
-            assertThat(Acks.parse(client.send(message.getBytes(StandardCharsets.UTF_8))).code()).isEqualTo("AA");
-        }
-    }
-
     private String patientWithConsent(int n, String family) throws Exception {
-        send(Hl7Samples.potassium("KWC", "H" + n + "-0", n, "3.9", "N").replace("陳^大文", family + "^大文"));
-        String patient = hubPatient(Hl7Samples.hkidOf(n));
-        assertThat(sendJson("PUT", "/fhir/Consent/qmh-" + n, DeliveryTest.consent("qmh-" + n, patient, "active",
-                "Organization/qmh", DeliveryTest.LAB)).statusCode()).isEqualTo(201);
-        return patient;
-    }
-
-    private List<AuditEvent> audited(String patient, String subtype) {
-        return audit.search(new AuditTrail.Query(patient, null, List.of(subtype), null, null), 500, 0).entries();
+        return patientWithConsent("KWC", n, family, "qmh", "Organization/qmh");
     }
 
     @Test

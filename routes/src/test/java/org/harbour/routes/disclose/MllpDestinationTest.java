@@ -19,15 +19,10 @@ import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
-import org.harbour.connectors.mllp.MllpClient;
-import org.harbour.routes.Acks;
 import org.harbour.routes.Hl7Samples;
-import org.harbour.routes.HubTestSupport;
-import org.harbour.routes.audit.AuditTrail;
 import org.hl7.fhir.r4.model.AuditEvent;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
-import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 
@@ -39,7 +34,7 @@ import org.springframework.test.context.DynamicPropertySource;
  * twice under different control ids; the refused one is dead-lettered with the receiver's text;
  * each delivery is audited as a disclosure.
  */
-class MllpDestinationTest extends HubTestSupport {
+class MllpDestinationTest extends DestinationTestSupport {
 
     private static final int PORT = freePort();
     private static final java.nio.file.Path FOLDER = folder();
@@ -152,33 +147,13 @@ class MllpDestinationTest extends HubTestSupport {
         registry.add("harbour.delivery.maximum-attempts", () -> "20");
     }
 
-    @Autowired
-    private AuditTrail audit;
-
-    @Autowired
-    private org.harbour.routes.support.BrokerSeal seal;
-
-    private void send(String message) throws Exception {
-        try (MllpClient client = connect()) {
-            assertThat(Acks.parse(client.send(message.getBytes(StandardCharsets.UTF_8))).code()).isEqualTo("AA");
-        }
-    }
-
     private String patientWithConsent(int n, String family) throws Exception {
-        send(Hl7Samples.potassium("QMH", "M" + n + "-0", n, "3.9", "N").replace("陳^大文", family + "^大文"));
-        String patient = hubPatient(Hl7Samples.hkidOf(n));
-        assertThat(sendJson("PUT", "/fhir/Consent/emr-" + n, DeliveryTest.consent("emr-" + n, patient, "active",
-                "Organization/kwc-clinic", DeliveryTest.LAB)).statusCode()).isEqualTo(201);
-        return patient;
+        return patientWithConsent("QMH", n, family, "emr", "Organization/kwc-clinic");
     }
 
     /** An HKID as the hub writes it in PID-3: the check digit in brackets. */
     private static String written(String hkid) {
         return hkid.substring(0, hkid.length() - 1) + "(" + hkid.charAt(hkid.length() - 1) + ")";
-    }
-
-    private List<AuditEvent> audited(String patient, String subtype) {
-        return audit.search(new AuditTrail.Query(patient, null, List.of(subtype), null, null), 500, 0).entries();
     }
 
     @Test
